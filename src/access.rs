@@ -1,0 +1,178 @@
+//! The end of a request: metrics and the access log line, written once when the response body
+//! ends (complete, broken or abandoned), so duration and bytes cover the whole response.
+//!
+//! Access log fields: `method`, `path` (query values redacted by default), `status`, `bytes`
+//! (response body bytes sent), `duration_ms`, `outcome` (`complete` | `error` | `aborted`),
+//! `client` (truncated by default), `request_id`, `proto`.
+
+use http::{HeaderValue, Method, Uri, Version};
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::body::{BodyOutcome, OnBodyEnd};
+use crate::config::{ClientIpLog, Config, QueryLog};
+use crate::server::ConnActivity;
+use crate::state::Shared;
+
+pub struct RequestRecord {
+    shared: Arc<Shared>,
+    conn: Arc<ConnActivity>,
+    started: Instant,
+    method: Method,
+    path: String,
+    version: Version,
+    client: Option<String>,
+    request_id: HeaderValue,
+    status: u16,
+}
+
+impl RequestRecord {
+    /// Starts the record when a request arrives; counts it in flight.
+    #[allow(clippy::too_many_arguments)]
+    pub fn start(
+        shared: Arc<Shared>,
+        conn: Arc<ConnActivity>,
+        config: &Config,
+        method: &Method,
+        uri: &Uri,
+        version: Version,
+        peer: IpAddr,
+        request_id: HeaderValue,
+    ) -> Self {
+        shared.metrics.in_flight.inc();
+        conn.request_started();
+        let log = config.log.access_log;
+        Self {
+            started: Instant::now(),
+            method: method.clone(),
+            path: if log {
+                loggable_path(uri, config.log.query)
+            } else {
+                String::new()
+            },
+            version,
+            client: if log {
+                loggable_ip(peer, config.log.client_ip)
+            } else {
+                None
+            },
+            request_id,
+            status: 0,
+            shared,
+            conn,
+        }
+    }
+
+    pub fn set_status(&mut self, status: u16) {
+        self.status = status;
+    }
+}
+
+impl OnBodyEnd for RequestRecord {
+    fn body_ended(self: Box<Self>, outcome: BodyOutcome, bytes: u64) {
+        let elapsed = self.started.elapsed();
+        let m = &self.shared.metrics;
+        m.in_flight.dec();
+        m.observe_response(self.status, elapsed.as_secs_f64());
+        if outcome == BodyOutcome::Error {
+            m.upstream_errors_total.with_label_values(&["body"]).inc();
+        }
+        self.conn.request_finished();
+        if self.shared.runtime.load().config.log.access_log {
+            tracing::info!(
+                target: "access",
+                method = %self.method,
+                path = %self.path,
+                status = self.status,
+                bytes,
+                duration_ms = (elapsed.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
+                outcome = outcome.as_str(),
+                client = self.client.as_deref().unwrap_or("-"),
+                request_id = self.request_id.to_str().unwrap_or("-"),
+                proto = ?self.version,
+            );
+        }
+    }
+}
+
+/// The path for the log; query values become `*` unless configured otherwise.
+pub fn loggable_path(uri: &Uri, query: QueryLog) -> String {
+    let path = uri.path();
+    match (uri.query(), query) {
+        (None, _) => path.to_string(),
+        (Some(q), QueryLog::Full) => format!("{path}?{q}"),
+        (Some(q), QueryLog::Redacted) => {
+            let keys: Vec<String> = q
+                .split('&')
+                .filter(|p| !p.is_empty())
+                .map(|p| match p.split_once('=') {
+                    Some((k, _)) => format!("{k}=*"),
+                    None => p.to_string(),
+                })
+                .collect();
+            format!("{path}?{}", keys.join("&"))
+        }
+    }
+}
+
+/// The client address for the log: IPv4 to /24, IPv6 to /48 by default.
+pub fn loggable_ip(ip: IpAddr, mode: ClientIpLog) -> Option<String> {
+    match (mode, ip.to_canonical()) {
+        (ClientIpLog::None, _) => None,
+        (ClientIpLog::Full, ip) => Some(ip.to_string()),
+        (ClientIpLog::Truncated, IpAddr::V4(v4)) => {
+            let [a, b, c, _] = v4.octets();
+            Some(format!("{a}.{b}.{c}.0"))
+        }
+        (ClientIpLog::Truncated, IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            Some(std::net::Ipv6Addr::new(s[0], s[1], s[2], 0, 0, 0, 0, 0).to_string())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_are_redacted() {
+        let uri: Uri = "/signup?email=a%40b.example&utm_source=x&flag"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            loggable_path(&uri, QueryLog::Redacted),
+            "/signup?email=*&utm_source=*&flag"
+        );
+        assert_eq!(
+            loggable_path(&uri, QueryLog::Full),
+            "/signup?email=a%40b.example&utm_source=x&flag"
+        );
+        assert_eq!(
+            loggable_path(&"/a".parse().unwrap(), QueryLog::Redacted),
+            "/a"
+        );
+    }
+
+    #[test]
+    fn client_ips_are_truncated() {
+        let v4: IpAddr = "203.0.113.77".parse().unwrap();
+        assert_eq!(
+            loggable_ip(v4, ClientIpLog::Truncated).unwrap(),
+            "203.0.113.0"
+        );
+        assert_eq!(loggable_ip(v4, ClientIpLog::Full).unwrap(), "203.0.113.77");
+        assert_eq!(loggable_ip(v4, ClientIpLog::None), None);
+        let v6: IpAddr = "2001:db8:abcd:12:1:2:3:4".parse().unwrap();
+        assert_eq!(
+            loggable_ip(v6, ClientIpLog::Truncated).unwrap(),
+            "2001:db8:abcd::"
+        );
+        let mapped: IpAddr = "::ffff:198.51.100.9".parse().unwrap();
+        assert_eq!(
+            loggable_ip(mapped, ClientIpLog::Truncated).unwrap(),
+            "198.51.100.0"
+        );
+    }
+}

@@ -1,0 +1,119 @@
+//! Body types: the boxed body every response carries, and [`Observed`], which streams a body
+//! through untouched and reports how it ended (complete, broken by the origin, or abandoned by the
+//! client) so the access log and metrics are written once, at the end, as nginx does.
+
+use bytes::Bytes;
+use http_body::{Body, Frame, SizeHint};
+use http_body_util::{combinators::UnsyncBoxBody, BodyExt, Empty, Full};
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The body of every response the proxy sends.
+pub type ProxyBody = UnsyncBoxBody<Bytes, BoxError>;
+
+pub fn full(bytes: impl Into<Bytes>) -> ProxyBody {
+    Full::new(bytes.into())
+        .map_err(|never| match never {})
+        .boxed_unsync()
+}
+
+pub fn empty() -> ProxyBody {
+    Empty::new().map_err(|never| match never {}).boxed_unsync()
+}
+
+/// How a response body ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyOutcome {
+    Complete,
+    /// The origin (or a rewriter) failed mid-body: the client sees a broken response.
+    Error,
+    /// The client went away before the end.
+    Aborted,
+}
+
+impl BodyOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Complete => "complete",
+            Self::Error => "error",
+            Self::Aborted => "aborted",
+        }
+    }
+}
+
+/// Called once when an observed body ends.
+pub trait OnBodyEnd: Send + 'static {
+    fn body_ended(self: Box<Self>, outcome: BodyOutcome, bytes: u64);
+}
+
+pin_project_lite::pin_project! {
+    /// Passes frames through and calls `on_end` exactly once.
+    pub struct Observed<B: Body> {
+        #[pin]
+        inner: B,
+        bytes: u64,
+        on_end: Option<Box<dyn OnBodyEnd>>,
+    }
+
+    impl<B: Body> PinnedDrop for Observed<B> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            if let Some(f) = this.on_end.take() {
+                // hyper never polls a body that is empty from the start: that is not an abort.
+                let outcome = if this.inner.is_end_stream() { BodyOutcome::Complete } else { BodyOutcome::Aborted };
+                f.body_ended(outcome, *this.bytes);
+            }
+        }
+    }
+}
+
+impl<B: Body> Observed<B> {
+    pub fn new(inner: B, on_end: Box<dyn OnBodyEnd>) -> Self {
+        Self {
+            inner,
+            bytes: 0,
+            on_end: Some(on_end),
+        }
+    }
+}
+
+impl<B> Body for Observed<B>
+where
+    B: Body<Data = Bytes>,
+    B::Error: Into<BoxError>,
+{
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let this = self.project();
+        let frame = ready!(this.inner.poll_frame(cx));
+        let outcome = match &frame {
+            Some(Ok(f)) => {
+                if let Some(data) = f.data_ref() {
+                    *this.bytes += data.len() as u64;
+                }
+                None
+            }
+            Some(Err(_)) => Some(BodyOutcome::Error),
+            None => Some(BodyOutcome::Complete),
+        };
+        if let Some(f) = outcome.and_then(|o| this.on_end.take().map(|f| (o, f))) {
+            f.1.body_ended(f.0, *this.bytes);
+        }
+        Poll::Ready(frame.map(|r| r.map_err(Into::into)))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}

@@ -1,0 +1,184 @@
+//! The config file as written: serde structs that mirror the TOML, with defaults.
+//!
+//! Nothing outside `config` sees these types: [`super::Config`] is built from them with
+//! `TryFrom`, so every value the proxy uses has been validated once, at load.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawConfig {
+    pub server: RawServer,
+    pub upstream: RawUpstream,
+    pub forwarding: RawForwarding,
+    pub log: RawLog,
+    pub shutdown: RawShutdown,
+    pub reload: RawReload,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawServer {
+    pub listen: SocketAddr,
+    pub admin: SocketAddr,
+    pub tls: Option<RawTls>,
+    pub max_connections: usize,
+    pub max_header_bytes: usize,
+    #[serde(with = "humantime_serde")]
+    pub header_read_timeout: Duration,
+    #[serde(with = "humantime_serde")]
+    pub idle_timeout: Duration,
+}
+
+impl Default for RawServer {
+    fn default() -> Self {
+        Self {
+            listen: ([0, 0, 0, 0], 8080).into(),
+            admin: ([127, 0, 0, 1], 9090).into(),
+            tls: None,
+            max_connections: 25_000,
+            max_header_bytes: 32 * 1024,
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTls {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawUpstream {
+    pub url: Option<String>,
+    pub host: String,
+    pub ca_file: Option<PathBuf>,
+    #[serde(with = "humantime_serde")]
+    pub connect_timeout: Duration,
+    #[serde(with = "humantime_serde")]
+    pub response_timeout: Duration,
+    #[serde(with = "humantime_serde")]
+    pub pool_idle_timeout: Duration,
+    pub pool_max_idle_per_host: usize,
+}
+
+impl Default for RawUpstream {
+    fn default() -> Self {
+        Self {
+            url: None,
+            host: "preserve".into(),
+            ca_file: None,
+            connect_timeout: Duration::from_secs(5),
+            response_timeout: Duration::from_secs(60),
+            pool_idle_timeout: Duration::from_secs(90),
+            pool_max_idle_per_host: 256,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawForwarding {
+    pub trusted_hops: Vec<String>,
+    pub request_id_header: String,
+}
+
+impl Default for RawForwarding {
+    fn default() -> Self {
+        Self {
+            trusted_hops: Vec::new(),
+            request_id_header: "x-request-id".into(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawLog {
+    pub format: LogFormat,
+    pub level: String,
+    pub access_log: bool,
+    pub client_ip: ClientIpLog,
+    pub query: QueryLog,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+/// How much of the client address the access log keeps (it is personal data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClientIpLog {
+    /// IPv4 /24, IPv6 /48.
+    Truncated,
+    Full,
+    None,
+}
+
+/// Whether query strings reach the log (they carry emails, tokens and click ids).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QueryLog {
+    /// Parameter names kept, values replaced by `*`.
+    Redacted,
+    Full,
+}
+
+impl Default for RawLog {
+    fn default() -> Self {
+        Self {
+            format: LogFormat::Human,
+            level: "info".into(),
+            access_log: true,
+            client_ip: ClientIpLog::Truncated,
+            query: QueryLog::Redacted,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawShutdown {
+    #[serde(with = "humantime_serde")]
+    pub delay: Duration,
+    #[serde(with = "humantime_serde")]
+    pub drain_timeout: Duration,
+}
+
+impl Default for RawShutdown {
+    fn default() -> Self {
+        Self {
+            delay: Duration::from_secs(5),
+            drain_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawReload {
+    pub watch: bool,
+    #[serde(with = "humantime_serde")]
+    pub interval: Duration,
+}
+
+impl Default for RawReload {
+    fn default() -> Self {
+        Self {
+            watch: true,
+            interval: Duration::from_secs(2),
+        }
+    }
+}

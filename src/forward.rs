@@ -1,0 +1,203 @@
+//! What changes on a request on its way to the origin, and on a response on its way back:
+//! hop-by-hop headers (RFC 9110 §7.6.1), `X-Forwarded-*`, `Host`, the request id, the URI.
+
+use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use http::{Request, Uri, Version};
+use std::net::{IpAddr, SocketAddr};
+
+use crate::config::{Config, HostMode};
+
+/// Connection-scoped headers that must not be forwarded (RFC 9110 §7.6.1, plus the obsolete
+/// `Proxy-Connection` and `Keep-Alive` still sent by old clients).
+static HOP_BY_HOP: [HeaderName; 7] = [
+    header::CONNECTION,
+    HeaderName::from_static("proxy-connection"),
+    HeaderName::from_static("keep-alive"),
+    header::TE,
+    header::TRAILER,
+    header::TRANSFER_ENCODING,
+    header::UPGRADE,
+];
+
+static X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
+static X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
+static X_FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
+
+/// Facts about the client connection a request came in on.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientConn {
+    pub peer: SocketAddr,
+    pub tls: bool,
+}
+
+/// Removes hop-by-hop headers, including any named in `Connection`. Returns the `Upgrade` value
+/// when the message asks for a protocol upgrade, so the caller can keep it.
+pub fn strip_hop_by_hop(headers: &mut HeaderMap) -> Option<HeaderValue> {
+    let upgrade = headers
+        .get_all(header::CONNECTION)
+        .iter()
+        .any(|v| connection_tokens(v).any(|t| t.eq_ignore_ascii_case("upgrade")))
+        .then(|| headers.get(header::UPGRADE).cloned())
+        .flatten();
+    let named: Vec<HeaderName> = headers
+        .get_all(header::CONNECTION)
+        .iter()
+        .flat_map(connection_tokens)
+        .filter_map(|t| HeaderName::from_bytes(t.as_bytes()).ok())
+        .collect();
+    for name in named.iter().chain(HOP_BY_HOP.iter()) {
+        headers.remove(name);
+    }
+    upgrade
+}
+
+fn connection_tokens(v: &HeaderValue) -> impl Iterator<Item = &str> {
+    v.to_str()
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+/// Whether `X-Forwarded-*` from this peer are believed.
+pub fn trusted(config: &Config, peer: IpAddr) -> bool {
+    config
+        .forwarding
+        .trusted_hops
+        .iter()
+        .any(|net| net.contains(&peer))
+}
+
+/// Whether the visitor's own connection is HTTPS: TLS here, or a trusted hop says so.
+pub fn visitor_is_https(config: &Config, conn: &ClientConn, headers: &HeaderMap) -> bool {
+    conn.tls
+        || (trusted(config, conn.peer.ip())
+            && headers
+                .get(&X_FORWARDED_PROTO)
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https")))
+}
+
+/// Rewrites a client request into the request for the origin, in place.
+pub fn prepare_upstream_request<B>(
+    config: &Config,
+    conn: &ClientConn,
+    request_id: &HeaderValue,
+    req: &mut Request<B>,
+) {
+    let original_host = req.headers().get(header::HOST).cloned().or_else(|| {
+        req.uri()
+            .authority()
+            .and_then(|a| HeaderValue::from_str(a.as_str()).ok())
+    });
+    let https = visitor_is_https(config, conn, req.headers());
+    let trust = trusted(config, conn.peer.ip());
+    let headers = req.headers_mut();
+    let upgrade = strip_hop_by_hop(headers);
+    if let Some(proto) = upgrade {
+        headers.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
+        headers.insert(header::UPGRADE, proto);
+    }
+
+    let peer = conn.peer.ip().to_canonical().to_string();
+    let xff = match headers.get(&X_FORWARDED_FOR).and_then(|v| v.to_str().ok()) {
+        Some(prior) if trust => format!("{prior}, {peer}"),
+        _ => peer,
+    };
+    headers.insert(
+        X_FORWARDED_FOR.clone(),
+        HeaderValue::from_str(&xff).expect("IP addresses are valid header text"),
+    );
+    if !(trust && headers.contains_key(&X_FORWARDED_PROTO)) {
+        headers.insert(
+            X_FORWARDED_PROTO.clone(),
+            HeaderValue::from_static(if https { "https" } else { "http" }),
+        );
+    }
+    if !(trust && headers.contains_key(&X_FORWARDED_HOST)) {
+        match &original_host {
+            Some(h) => headers.insert(X_FORWARDED_HOST.clone(), h.clone()),
+            None => headers.remove(&X_FORWARDED_HOST),
+        };
+    }
+    headers.insert(
+        config.forwarding.request_id_header.clone(),
+        request_id.clone(),
+    );
+
+    let upstream_host = match &config.upstream.host {
+        HostMode::Preserve => original_host,
+        HostMode::Upstream => HeaderValue::from_str(config.upstream.authority.as_str()).ok(),
+        HostMode::Fixed(v) => Some(v.clone()),
+    };
+    match upstream_host {
+        Some(h) => headers.insert(header::HOST, h),
+        None => headers.remove(header::HOST),
+    };
+
+    let path = req
+        .uri()
+        .path_and_query()
+        .cloned()
+        .unwrap_or_else(|| http::uri::PathAndQuery::from_static("/"));
+    *req.uri_mut() = Uri::builder()
+        .scheme(config.upstream.scheme.clone())
+        .authority(config.upstream.authority.clone())
+        .path_and_query(path)
+        .build()
+        .expect("scheme, authority and path were each valid");
+    *req.version_mut() = Version::HTTP_11;
+}
+
+/// Keeps the client's request id if it is short printable ASCII, else makes one.
+pub fn request_id(config: &Config, headers: &HeaderMap) -> HeaderValue {
+    headers
+        .get(&config.forwarding.request_id_header)
+        .filter(|v| {
+            (1..=128).contains(&v.len()) && v.as_bytes().iter().all(|b| b.is_ascii_graphic())
+        })
+        .cloned()
+        .unwrap_or_else(new_request_id)
+}
+
+fn new_request_id() -> HeaderValue {
+    let id: u128 = rand::random();
+    HeaderValue::from_str(&format!("{id:032x}")).expect("hex is valid header text")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hop_by_hop_and_connection_named_headers_are_removed() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::CONNECTION,
+            HeaderValue::from_static("keep-alive, X-Secret"),
+        );
+        h.insert("x-secret", HeaderValue::from_static("1"));
+        h.insert("keep-alive", HeaderValue::from_static("timeout=5"));
+        h.insert(header::TE, HeaderValue::from_static("trailers"));
+        h.insert(
+            header::TRANSFER_ENCODING,
+            HeaderValue::from_static("chunked"),
+        );
+        h.insert("proxy-connection", HeaderValue::from_static("keep-alive"));
+        h.insert(header::ACCEPT, HeaderValue::from_static("*/*"));
+        assert_eq!(strip_hop_by_hop(&mut h), None);
+        assert_eq!(h.len(), 1, "{h:?}");
+        assert!(h.contains_key(header::ACCEPT));
+    }
+
+    #[test]
+    fn upgrade_is_reported() {
+        let mut h = HeaderMap::new();
+        h.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
+        h.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+        assert_eq!(
+            strip_hop_by_hop(&mut h),
+            Some(HeaderValue::from_static("websocket"))
+        );
+        assert!(h.is_empty());
+    }
+}

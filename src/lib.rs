@@ -1,0 +1,141 @@
+//! # consent-proxy
+//!
+//! A reverse proxy that makes a website honour cookie consent without touching its code. This
+//! crate is the whole product; `main.rs` only parses the command line and calls [`Proxy`].
+//!
+//! # Layout
+//! - [`config`]: defaults < TOML file < environment < flags, validated once into typed structs.
+//! - [`state`]: the reloadable runtime (config, upstream client, TLS) and the shared metrics.
+//! - [`server`]: accept loop, TLS, HTTP/1.1 + HTTP/2, idle closing, graceful drain.
+//! - [`proxy`]: the request pipeline, phase by phase.
+//! - [`forward`]: hop-by-hop headers, `X-Forwarded-*`, `Host`, request id.
+//! - [`upstream`]: the pooled origin client and its error mapping.
+//! - [`body`], [`access`]: streaming bodies and the end-of-request record (metrics, access log).
+//! - [`admin`]: `/healthz`, `/readyz`, `/metrics`. [`metrics`]: the owned registry.
+//! - [`reload`]: `SIGHUP` and config-file watching. [`tls`]: rustls from PEM files.
+//! - [`demo`]: the embedded legacy shop for `consent-proxy demo`.
+#![forbid(unsafe_code)]
+
+pub mod access;
+pub mod admin;
+pub mod body;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod forward;
+pub mod metrics;
+pub mod proxy;
+pub mod reload;
+pub mod server;
+pub mod state;
+pub mod tls;
+pub mod upstream;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+use config::{Config, ConfigSource};
+use state::{Runtime, Shared};
+
+/// A proxy with its listeners bound; [`Proxy::run`] serves it.
+pub struct Proxy {
+    listener: TcpListener,
+    admin: TcpListener,
+    shared: Arc<Shared>,
+}
+
+impl Proxy {
+    /// Builds the runtime and binds both listeners (port 0 picks a free port: see [`Proxy::addr`]).
+    pub async fn bind(config: Config, source: ConfigSource) -> anyhow::Result<Self> {
+        tls::install_crypto_provider();
+        let (listen, admin) = (config.server.listen, config.server.admin);
+        let runtime = Runtime::build(config)?;
+        let listener = TcpListener::bind(listen)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {listen} (server.listen): {e}"))?;
+        let admin = TcpListener::bind(admin)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {admin} (server.admin): {e}"))?;
+        Ok(Self {
+            listener,
+            admin,
+            shared: Shared::new(runtime, source),
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn admin_addr(&self) -> SocketAddr {
+        self.admin
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn shared(&self) -> Arc<Shared> {
+        self.shared.clone()
+    }
+
+    /// Serves until `stop` resolves, then shuts down the way Kubernetes needs it: `/readyz` fails
+    /// at once, traffic is still served for `shutdown.delay`, then no new connections are taken,
+    /// open ones are asked to close (HTTP/2 GOAWAY, no more keep-alive) and in-flight requests get
+    /// `shutdown.drain_timeout` to finish.
+    pub async fn run(self, stop: impl Future<Output = ()>) {
+        let Proxy {
+            listener,
+            admin,
+            shared,
+        } = self;
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let admin_task = tokio::spawn(admin::serve(admin, shared.clone()));
+        let watch_task = tokio::spawn(reload::watch_files(shared.clone()));
+        #[cfg(unix)]
+        let hup_task = tokio::spawn(reload::on_sighup(shared.clone()));
+        let serving = tokio::spawn(server::serve(listener, shared.clone(), stop_rx));
+
+        stop.await;
+        shared.set_not_ready();
+        let delay = shared.runtime.load().config.shutdown.delay;
+        tracing::info!(
+            ?delay,
+            "stop requested: /readyz now fails; still serving during the delay"
+        );
+        tokio::time::sleep(delay).await;
+        let _ = stop_tx.send(true);
+        let _ = serving.await;
+        watch_task.abort();
+        #[cfg(unix)]
+        hup_task.abort();
+        admin_task.abort();
+        tracing::info!("stopped");
+    }
+}
+
+/// Resolves on the first `SIGTERM` or `SIGINT`; a second one exits at once.
+pub async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+        let mut int = signal(SignalKind::interrupt()).expect("SIGINT handler");
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+            tracing::warn!("second stop signal: exiting now");
+            std::process::exit(1);
+        });
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,148 @@
+//! The command line: parse, set up logging, load config, call the library, map errors to an exit
+//! code. Everything else lives in the library.
+
+use clap::{Parser, Subcommand};
+use consent_proxy::config::{Config, ConfigSource, LogFormat};
+use consent_proxy::{demo, stop_signal, Proxy};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// A reverse proxy that makes any website honour cookie consent.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// The origin to proxy to, e.g. http://127.0.0.1:3000 (upstream.url).
+    #[arg(long, env = "CONSENT_PROXY_UPSTREAM", global = true)]
+    upstream: Option<String>,
+    /// Address to serve visitors on (server.listen) [default: 0.0.0.0:8080].
+    #[arg(long, env = "CONSENT_PROXY_LISTEN", global = true)]
+    listen: Option<String>,
+    /// Address of /healthz, /readyz and /metrics (server.admin) [default: 127.0.0.1:9090].
+    #[arg(long, env = "CONSENT_PROXY_ADMIN", global = true)]
+    admin: Option<String>,
+    /// TOML config file.
+    #[arg(long, env = "CONSENT_PROXY_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate a config (file + environment + flags) and exit non-zero naming the bad key.
+    Check,
+    /// Run an embedded legacy shop with the proxy in front of it, on loopback.
+    Demo,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Check) => check(&cli),
+        Some(Command::Demo) => run(demo_source(&cli), true),
+        None => run(source(&cli), false),
+    }
+}
+
+fn source(cli: &Cli) -> ConfigSource {
+    let mut overrides = Vec::new();
+    for (key, value) in [
+        ("upstream.url", &cli.upstream),
+        ("server.listen", &cli.listen),
+        ("server.admin", &cli.admin),
+    ] {
+        if let Some(v) = value {
+            overrides.push((key.to_string(), v.clone()));
+        }
+    }
+    ConfigSource {
+        file: cli.config.clone(),
+        overrides,
+        env: None,
+    }
+}
+
+fn demo_source(cli: &Cli) -> ConfigSource {
+    let mut s = source(cli);
+    s.overrides.retain(|(k, _)| k != "upstream.url");
+    let defaults = [
+        ("server.listen", "127.0.0.1:8080"),
+        ("server.admin", "127.0.0.1:9090"),
+        ("shutdown.delay", "0s"),
+    ];
+    for (key, value) in defaults {
+        if !s.overrides.iter().any(|(k, _)| k == key) {
+            s.overrides.push((key.into(), value.into()));
+        }
+    }
+    s
+}
+
+fn check(cli: &Cli) -> ExitCode {
+    match source(cli).load() {
+        Ok(config) => {
+            println!(
+                "config ok: upstream {}, listening on {}",
+                config.upstream.url, config.server.listen
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(mut source: ConfigSource, demo: bool) -> ExitCode {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    runtime.block_on(async move {
+        if demo {
+            match demo::start_origin().await {
+                Ok(addr) => source.overrides.push(("upstream.url".into(), format!("http://{addr}"))),
+                Err(e) => {
+                    eprintln!("error: cannot start the demo origin: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+        let config = match source.load() {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        init_tracing(&config);
+        let proxy = match Proxy::bind(config.clone(), source).await {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!("{e:#}");
+                eprintln!("error: {e:#}");
+                return ExitCode::FAILURE;
+            }
+        };
+        tracing::info!(listen = %proxy.addr(), admin = %proxy.admin_addr(), upstream = %config.upstream.url, "consent-proxy listening");
+        if demo {
+            println!("\nDemo shop behind consent-proxy: open http://{}/", proxy.addr());
+            println!("Metrics: http://{}/metrics — stop with Ctrl-C\n", proxy.admin_addr());
+        }
+        proxy.run(stop_signal()).await;
+        ExitCode::SUCCESS
+    })
+}
+
+fn init_tracing(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&config.log.level));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match config.log.format {
+        LogFormat::Json => builder.json().flatten_event(true).init(),
+        LogFormat::Human => builder.init(),
+    }
+}

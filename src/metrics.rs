@@ -1,0 +1,125 @@
+//! Prometheus metrics in an owned [`Registry`] (not the global one: tests run several proxies in
+//! one process). Every label value comes from a bounded set: no paths, no cookie names.
+
+use prometheus::{
+    Encoder, Histogram, HistogramOpts, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+    TextEncoder,
+};
+
+/// All metrics the proxy exports, as typed fields.
+pub struct Metrics {
+    registry: Registry,
+    /// Responses by status class (`1xx` … `5xx`).
+    pub requests_total: IntCounterVec,
+    /// Request start to last body byte.
+    pub request_duration_seconds: Histogram,
+    /// Requests being served right now (body streaming included).
+    pub in_flight: IntGauge,
+    /// Failures talking to the origin, by kind (`connect`, `connect_timeout`, `timeout`, ...).
+    pub upstream_errors_total: IntCounterVec,
+    /// Config reloads by result (`ok`, `error`).
+    pub config_reloads_total: IntCounterVec,
+    /// Open client connections.
+    pub connections: IntGauge,
+}
+
+const CODE_CLASSES: [&str; 5] = ["1xx", "2xx", "3xx", "4xx", "5xx"];
+pub const UPSTREAM_ERROR_KINDS: [&str; 5] =
+    ["connect", "connect_timeout", "timeout", "protocol", "body"];
+
+impl Metrics {
+    pub fn new() -> Self {
+        let registry = Registry::new_custom(Some("consent_proxy".into()), None)
+            .expect("static prefix is valid");
+        let requests_total = IntCounterVec::new(
+            Opts::new("requests_total", "Responses sent, by status class"),
+            &["code_class"],
+        )
+        .unwrap();
+        let buckets = vec![
+            0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+            30.0,
+        ];
+        let request_duration_seconds = Histogram::with_opts(
+            HistogramOpts::new(
+                "request_duration_seconds",
+                "Time from request start to the last response byte",
+            )
+            .buckets(buckets),
+        )
+        .unwrap();
+        let in_flight = IntGauge::new("in_flight_requests", "Requests being served").unwrap();
+        let upstream_errors_total = IntCounterVec::new(
+            Opts::new("upstream_errors_total", "Failures talking to the origin"),
+            &["kind"],
+        )
+        .unwrap();
+        let config_reloads_total = IntCounterVec::new(
+            Opts::new("config_reloads_total", "Config reloads by result"),
+            &["result"],
+        )
+        .unwrap();
+        let connections = IntGauge::new("open_connections", "Open client connections").unwrap();
+        let build_info =
+            IntGaugeVec::new(Opts::new("build_info", "Build information"), &["version"]).unwrap();
+        build_info
+            .with_label_values(&[env!("CARGO_PKG_VERSION")])
+            .set(1);
+
+        for class in CODE_CLASSES {
+            requests_total.with_label_values(&[class]);
+        }
+        for kind in UPSTREAM_ERROR_KINDS {
+            upstream_errors_total.with_label_values(&[kind]);
+        }
+        for result in ["ok", "error"] {
+            config_reloads_total.with_label_values(&[result]);
+        }
+        let m = Metrics {
+            registry,
+            requests_total,
+            request_duration_seconds,
+            in_flight,
+            upstream_errors_total,
+            config_reloads_total,
+            connections,
+        };
+        m.register(Box::new(m.requests_total.clone()));
+        m.register(Box::new(m.request_duration_seconds.clone()));
+        m.register(Box::new(m.in_flight.clone()));
+        m.register(Box::new(m.upstream_errors_total.clone()));
+        m.register(Box::new(m.config_reloads_total.clone()));
+        m.register(Box::new(m.connections.clone()));
+        m.register(Box::new(build_info));
+        m
+    }
+
+    fn register(&self, c: Box<dyn prometheus::core::Collector>) {
+        self.registry.register(c).expect("metric names are unique");
+    }
+
+    /// Counts a finished response.
+    pub fn observe_response(&self, status: u16, seconds: f64) {
+        let class = CODE_CLASSES
+            .get(usize::from(status / 100).wrapping_sub(1))
+            .copied()
+            .unwrap_or("5xx");
+        self.requests_total.with_label_values(&[class]).inc();
+        self.request_duration_seconds.observe(seconds);
+    }
+
+    /// The Prometheus text exposition.
+    pub fn encode(&self) -> String {
+        let mut out = Vec::new();
+        TextEncoder::new()
+            .encode(&self.registry.gather(), &mut out)
+            .expect("text encoding cannot fail");
+        String::from_utf8(out).expect("prometheus text is UTF-8")
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}

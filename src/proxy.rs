@@ -1,0 +1,130 @@
+//! The request pipeline, phase by phase. [`handle`] is the outer handler (errors become
+//! responses, the access record wraps the body); [`pipeline`] is the inner one and uses `?`.
+//!
+//! Phases, in order:
+//! 1. read the request id and start the access record;
+//! 2. forward upstream (hop-by-hop removed, `X-Forwarded-*`, `Host`); failures become 502/504;
+//! 3. hand a `101 Switching Protocols` over to a byte tunnel (WebSocket);
+//! 4. stream the response back untouched but for hop-by-hop headers;
+//! 5. when the body ends: metrics and the access log line ([`crate::access`]).
+
+use http::{header, HeaderValue, Request, Response, StatusCode};
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use crate::access::RequestRecord;
+use crate::body::{Observed, ProxyBody};
+use crate::error::{Fault, ProxyError};
+use crate::forward::{self, ClientConn};
+use crate::server::ConnActivity;
+use crate::state::{Runtime, Shared};
+
+/// Serves one request; never fails (errors are answered).
+pub async fn handle(
+    shared: Arc<Shared>,
+    conn: ClientConn,
+    activity: Arc<ConnActivity>,
+    req: Request<Incoming>,
+) -> Result<Response<ProxyBody>, Infallible> {
+    let rt = shared.runtime.load_full();
+    let request_id = forward::request_id(&rt.config, req.headers());
+    let mut record = RequestRecord::start(
+        shared.clone(),
+        activity,
+        &rt.config,
+        req.method(),
+        req.uri(),
+        req.version(),
+        conn.peer.ip(),
+        request_id.clone(),
+    );
+    let resp = match pipeline(&rt, &conn, &request_id, req).await {
+        Ok(resp) => resp,
+        Err(e) => {
+            if let Some(kind) = e.upstream_kind() {
+                shared
+                    .metrics
+                    .upstream_errors_total
+                    .with_label_values(&[kind])
+                    .inc();
+            }
+            let request_id = request_id.to_str().unwrap_or("-");
+            match e.fault() {
+                Fault::Client => tracing::debug!(request_id, error = %e, "client error"),
+                Fault::Origin => {
+                    tracing::warn!(request_id, upstream = %rt.config.upstream.url, error = %e, "origin error")
+                }
+                Fault::Internal => tracing::error!(request_id, error = %e, "internal error"),
+            }
+            e.into_response()
+        }
+    };
+    let (mut parts, body) = resp.into_parts();
+    parts
+        .headers
+        .insert(rt.config.forwarding.request_id_header.clone(), request_id);
+    record.set_status(parts.status.as_u16());
+    Ok(Response::from_parts(
+        parts,
+        Observed::new(body, Box::new(record)).boxed_unsync(),
+    ))
+}
+
+async fn pipeline(
+    rt: &Runtime,
+    conn: &ClientConn,
+    request_id: &HeaderValue,
+    mut req: Request<Incoming>,
+) -> Result<Response<ProxyBody>, ProxyError> {
+    let client_upgrade = wants_upgrade(&req).then(|| hyper::upgrade::on(&mut req));
+    forward::prepare_upstream_request(&rt.config, conn, request_id, &mut req);
+    let mut resp = rt.upstream.send(req).await?;
+
+    if resp.status() == StatusCode::SWITCHING_PROTOCOLS {
+        let Some(client_upgrade) = client_upgrade else {
+            return Err(ProxyError::UpstreamProtocol(
+                "101 to a request that asked for no upgrade".into(),
+            ));
+        };
+        tunnel(client_upgrade, hyper::upgrade::on(&mut resp));
+        let upgrade = resp.headers().get(header::UPGRADE).cloned();
+        forward::strip_hop_by_hop(resp.headers_mut());
+        if let Some(proto) = upgrade {
+            resp.headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
+            resp.headers_mut().insert(header::UPGRADE, proto);
+        }
+    } else {
+        forward::strip_hop_by_hop(resp.headers_mut());
+    }
+    Ok(resp.map(|body| body.map_err(Into::into).boxed_unsync()))
+}
+
+fn wants_upgrade<B>(req: &Request<B>) -> bool {
+    req.version() == http::Version::HTTP_11
+        && req.headers().contains_key(header::UPGRADE)
+        && req.headers().get_all(header::CONNECTION).iter().any(|v| {
+            v.to_str()
+                .unwrap_or("")
+                .split(',')
+                .any(|t| t.trim().eq_ignore_ascii_case("upgrade"))
+        })
+}
+
+/// Copies bytes both ways between the upgraded client and origin connections.
+fn tunnel(client: hyper::upgrade::OnUpgrade, origin: hyper::upgrade::OnUpgrade) {
+    tokio::spawn(async move {
+        match tokio::try_join!(client, origin) {
+            Ok((client, origin)) => {
+                let (mut c, mut o) = (TokioIo::new(client), TokioIo::new(origin));
+                if let Err(e) = tokio::io::copy_bidirectional(&mut c, &mut o).await {
+                    tracing::debug!(error = %e, "upgraded connection ended");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "upgrade failed"),
+        }
+    });
+}

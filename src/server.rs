@@ -1,0 +1,186 @@
+//! Client connections: the accept loop with a connection limit, TLS, HTTP/1.1 and HTTP/2 through
+//! hyper-util's auto builder, idle keep-alive closing, and the graceful drain on shutdown.
+
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
+
+use crate::forward::ClientConn;
+use crate::state::Shared;
+
+/// Per-connection activity, to close keep-alive connections that stay idle.
+pub struct ConnActivity {
+    epoch: Instant,
+    in_flight: AtomicUsize,
+    /// Nanoseconds after `epoch` when the connection last became idle.
+    idle_since: AtomicU64,
+}
+
+impl ConnActivity {
+    fn new() -> Self {
+        Self {
+            epoch: Instant::now(),
+            in_flight: AtomicUsize::new(0),
+            idle_since: AtomicU64::new(0),
+        }
+    }
+
+    pub fn request_started(&self) {
+        self.in_flight.fetch_add(1, Ordering::AcqRel);
+    }
+
+    pub fn request_finished(&self) {
+        self.idle_since
+            .store(self.epoch.elapsed().as_nanos() as u64, Ordering::Release);
+        self.in_flight.fetch_sub(1, Ordering::AcqRel);
+    }
+
+    /// When the connection will have been idle for `limit`, if nothing happens before.
+    fn idle_deadline(&self, limit: Duration) -> tokio::time::Instant {
+        let since = if self.in_flight.load(Ordering::Acquire) > 0 {
+            Instant::now()
+        } else {
+            self.epoch + Duration::from_nanos(self.idle_since.load(Ordering::Acquire))
+        };
+        (since + limit).into()
+    }
+
+    fn is_idle_for(&self, limit: Duration) -> bool {
+        self.in_flight.load(Ordering::Acquire) == 0
+            && self.idle_deadline(limit) <= tokio::time::Instant::now()
+    }
+}
+
+/// Accepts until `shutdown` turns true, then drains open connections up to the drain timeout.
+pub async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let (max, drain) = {
+        let rt = shared.runtime.load();
+        (
+            rt.config.server.max_connections,
+            rt.config.shutdown.drain_timeout,
+        )
+    };
+    let limit = Arc::new(Semaphore::new(max));
+    let (open_tx, mut open_rx) = mpsc::channel::<()>(1);
+    while !*shutdown.borrow() {
+        let permit = tokio::select! {
+            p = limit.clone().acquire_owned() => p.expect("semaphore is never closed"),
+            _ = shutdown.changed() => break,
+        };
+        let (stream, peer) = tokio::select! {
+            r = listener.accept() => match r {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors and the like: back off instead of spinning.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = shutdown.changed() => break,
+        };
+        let conn = Connection {
+            shared: shared.clone(),
+            shutdown: shutdown.clone(),
+            _open: open_tx.clone(),
+            _permit: permit,
+        };
+        tokio::spawn(conn.run(stream, peer));
+    }
+    drop(listener);
+    drop(open_tx);
+    tracing::info!(timeout = ?drain, "stopped accepting; draining open connections");
+    if tokio::time::timeout(drain, open_rx.recv()).await.is_err() {
+        tracing::warn!("drain timeout reached; closing the remaining connections");
+    }
+}
+
+struct Connection {
+    shared: Arc<Shared>,
+    shutdown: watch::Receiver<bool>,
+    /// Dropped when the connection ends; the drain waits for all of them.
+    _open: mpsc::Sender<()>,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Connection {
+    async fn run(self, stream: TcpStream, peer: SocketAddr) {
+        let metrics = self.shared.clone();
+        metrics.metrics.connections.inc();
+        let _ = stream.set_nodelay(true);
+        let rt = self.shared.runtime.load_full();
+        match &rt.tls {
+            None => self.drive(stream, ClientConn { peer, tls: false }).await,
+            Some(tls) => {
+                let handshake =
+                    tokio::time::timeout(rt.config.server.header_read_timeout, tls.accept(stream))
+                        .await;
+                match handshake {
+                    Ok(Ok(stream)) => self.drive(stream, ClientConn { peer, tls: true }).await,
+                    Ok(Err(e)) => tracing::debug!(error = %e, "TLS handshake failed"),
+                    Err(_) => tracing::debug!("TLS handshake timed out"),
+                }
+            }
+        }
+        metrics.metrics.connections.dec();
+    }
+
+    async fn drive<I>(mut self, io: I, conn: ClientConn)
+    where
+        I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let cfg = self.shared.runtime.load().config.server.clone();
+        let mut builder = auto::Builder::new(TokioExecutor::new());
+        builder
+            .http1()
+            .timer(TokioTimer::new())
+            .header_read_timeout(cfg.header_read_timeout)
+            .max_buf_size(cfg.max_header_bytes)
+            .keep_alive(true);
+        builder
+            .http2()
+            .timer(TokioTimer::new())
+            .max_header_list_size(cfg.max_header_bytes as u32);
+        let activity = Arc::new(ConnActivity::new());
+        let (shared, act) = (self.shared.clone(), activity.clone());
+        let svc =
+            service_fn(move |req| crate::proxy::handle(shared.clone(), conn, act.clone(), req));
+        let served = builder.serve_connection_with_upgrades(TokioIo::new(io), svc);
+        tokio::pin!(served);
+        let mut closing = *self.shutdown.borrow();
+        if closing {
+            served.as_mut().graceful_shutdown();
+        }
+        loop {
+            tokio::select! {
+                res = served.as_mut() => {
+                    if let Err(e) = res {
+                        tracing::debug!(error = %e, "connection ended with an error");
+                    }
+                    break;
+                }
+                _ = self.shutdown.changed(), if !closing => {
+                    closing = true;
+                    served.as_mut().graceful_shutdown();
+                }
+                _ = tokio::time::sleep_until(activity.idle_deadline(cfg.idle_timeout)), if !closing => {
+                    if activity.is_idle_for(cfg.idle_timeout) {
+                        closing = true;
+                        served.as_mut().graceful_shutdown();
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! Shared state, built once and passed explicitly: the reloadable [`Runtime`] behind an
+//! `ArcSwap`, the metrics, and the readiness flag.
+
+use arc_swap::ArcSwap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use tokio_rustls::TlsAcceptor;
+
+use crate::config::{Config, ConfigSource};
+use crate::metrics::Metrics;
+use crate::upstream::Upstream;
+
+/// Everything derived from one config; swapped whole on reload so a request sees one version.
+pub struct Runtime {
+    pub config: Config,
+    pub upstream: Upstream,
+    pub tls: Option<TlsAcceptor>,
+}
+
+impl Runtime {
+    pub fn build(config: Config) -> anyhow::Result<Self> {
+        let upstream = Upstream::new(&config.upstream)?;
+        let tls = config
+            .server
+            .tls
+            .as_ref()
+            .map(crate::tls::acceptor)
+            .transpose()?;
+        Ok(Self {
+            config,
+            upstream,
+            tls,
+        })
+    }
+}
+
+pub struct Shared {
+    pub runtime: ArcSwap<Runtime>,
+    pub metrics: Metrics,
+    /// Where the config came from, to read it again on reload.
+    pub source: ConfigSource,
+    /// False once a stop signal arrived: `/readyz` fails while traffic is still served.
+    ready: AtomicBool,
+}
+
+impl Shared {
+    pub fn new(runtime: Runtime, source: ConfigSource) -> Arc<Self> {
+        Arc::new(Self {
+            runtime: ArcSwap::from_pointee(runtime),
+            metrics: Metrics::new(),
+            source,
+            ready: AtomicBool::new(true),
+        })
+    }
+
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::Relaxed)
+    }
+
+    pub fn set_not_ready(&self) {
+        self.ready.store(false, Ordering::Relaxed);
+    }
+
+    /// Reads the sources again; on success swaps the runtime, else keeps the old one.
+    /// Listen addresses are bound once and cannot change without a restart.
+    pub fn reload(&self, why: &str) -> Result<(), String> {
+        let result = self.source.load().map_err(|e| e.to_string()).and_then(|config| {
+            let old = self.runtime.load();
+            if config.server.listen != old.config.server.listen || config.server.admin != old.config.server.admin {
+                tracing::warn!("server.listen and server.admin changes need a restart; the old addresses stay");
+            }
+            Runtime::build(config).map_err(|e| format!("{e:#}"))
+        });
+        match result {
+            Ok(runtime) => {
+                self.runtime.store(Arc::new(runtime));
+                self.metrics
+                    .config_reloads_total
+                    .with_label_values(&["ok"])
+                    .inc();
+                tracing::info!(trigger = why, "config reloaded");
+                Ok(())
+            }
+            Err(e) => {
+                self.metrics
+                    .config_reloads_total
+                    .with_label_values(&["error"])
+                    .inc();
+                tracing::error!(trigger = why, error = %e, "config reload rejected; the old config keeps serving");
+                Err(e)
+            }
+        }
+    }
+}
