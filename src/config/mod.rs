@@ -107,8 +107,10 @@ fn path_error(err: serde_path_to_error::Error<::config::ConfigError>) -> ConfigE
         .and_then(|rest| rest.split('`').next());
     let key = match (unknown, path.as_str()) {
         (Some(field), "." | "") => field.to_string(),
-        (Some(field), parent) => format!("{parent}.{field}"),
-        (None, _) => path,
+        (Some(field), p) if p != field && !p.ends_with(&format!(".{field}")) => {
+            format!("{p}.{field}")
+        }
+        _ => path,
     };
     ConfigError::new(key, message)
 }

@@ -86,6 +86,7 @@ impl Default for RawUpstream {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawForwarding {
+    #[serde(deserialize_with = "string_or_list")]
     pub trusted_hops: Vec<String>,
     pub request_id_header: String,
 }
@@ -181,4 +182,23 @@ impl Default for RawReload {
             interval: Duration::from_secs(2),
         }
     }
+}
+
+/// A list written as a TOML array or as one comma-separated string (flags, env variables).
+pub fn string_or_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
+        OneOrMany::Many(v) => v,
+    })
 }
