@@ -119,7 +119,7 @@ fn bad_values_are_named() {
         ("[upstream]\nhost = \"bad\\nhost\"\n", "upstream.host"),
     ];
     for (text, key) in cases {
-        let f = file(&format!("{text}"));
+        let f = file(text);
         let err = source(
             Some(&f),
             &[("CONSENT_PROXY__UPSTREAM__URL", "http://a")],
