@@ -19,6 +19,7 @@
 pub mod access;
 pub mod admin;
 pub mod body;
+pub mod catalog;
 pub mod config;
 pub mod demo;
 pub mod error;
