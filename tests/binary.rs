@@ -45,6 +45,7 @@ fn check_names_the_bad_key() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("log.format"), "{err}");
 
+    let good = config_file(&dir, "http://127.0.0.1:1", "");
     let out = bin()
         .args(["check", "--config", good.to_str().unwrap()])
         .env("CONSENT_PROXY__SERVER__NOPE", "1")
