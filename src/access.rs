@@ -46,17 +46,9 @@ impl RequestRecord {
         Self {
             started: Instant::now(),
             method: method.clone(),
-            path: if log {
-                loggable_path(uri, config.log.query)
-            } else {
-                String::new()
-            },
+            path: if log { loggable_path(uri, config.log.query) } else { String::new() },
             version,
-            client: if log {
-                loggable_ip(peer, config.log.client_ip)
-            } else {
-                None
-            },
+            client: if log { loggable_ip(peer, config.log.client_ip) } else { None },
             request_id,
             status: 0,
             shared,
@@ -138,41 +130,21 @@ mod tests {
 
     #[test]
     fn query_values_are_redacted() {
-        let uri: Uri = "/signup?email=a%40b.example&utm_source=x&flag"
-            .parse()
-            .unwrap();
-        assert_eq!(
-            loggable_path(&uri, QueryLog::Redacted),
-            "/signup?email=*&utm_source=*&flag"
-        );
-        assert_eq!(
-            loggable_path(&uri, QueryLog::Full),
-            "/signup?email=a%40b.example&utm_source=x&flag"
-        );
-        assert_eq!(
-            loggable_path(&"/a".parse().unwrap(), QueryLog::Redacted),
-            "/a"
-        );
+        let uri: Uri = "/signup?email=a%40b.example&utm_source=x&flag".parse().unwrap();
+        assert_eq!(loggable_path(&uri, QueryLog::Redacted), "/signup?email=*&utm_source=*&flag");
+        assert_eq!(loggable_path(&uri, QueryLog::Full), "/signup?email=a%40b.example&utm_source=x&flag");
+        assert_eq!(loggable_path(&"/a".parse().unwrap(), QueryLog::Redacted), "/a");
     }
 
     #[test]
     fn client_ips_are_truncated() {
         let v4: IpAddr = "203.0.113.77".parse().unwrap();
-        assert_eq!(
-            loggable_ip(v4, ClientIpLog::Truncated).unwrap(),
-            "203.0.113.0"
-        );
+        assert_eq!(loggable_ip(v4, ClientIpLog::Truncated).unwrap(), "203.0.113.0");
         assert_eq!(loggable_ip(v4, ClientIpLog::Full).unwrap(), "203.0.113.77");
         assert_eq!(loggable_ip(v4, ClientIpLog::None), None);
         let v6: IpAddr = "2001:db8:abcd:12:1:2:3:4".parse().unwrap();
-        assert_eq!(
-            loggable_ip(v6, ClientIpLog::Truncated).unwrap(),
-            "2001:db8:abcd::"
-        );
+        assert_eq!(loggable_ip(v6, ClientIpLog::Truncated).unwrap(), "2001:db8:abcd::");
         let mapped: IpAddr = "::ffff:198.51.100.9".parse().unwrap();
-        assert_eq!(
-            loggable_ip(mapped, ClientIpLog::Truncated).unwrap(),
-            "198.51.100.0"
-        );
+        assert_eq!(loggable_ip(mapped, ClientIpLog::Truncated).unwrap(), "198.51.100.0");
     }
 }

@@ -33,10 +33,7 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
-async fn answer(
-    shared: Arc<Shared>,
-    req: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+async fn answer(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return Ok(text(StatusCode::METHOD_NOT_ALLOWED, "GET only\n".into()));
     }
@@ -51,10 +48,7 @@ async fn answer(
             );
             resp
         }
-        _ => text(
-            StatusCode::NOT_FOUND,
-            "not found: try /healthz, /readyz, /metrics\n".into(),
-        ),
+        _ => text(StatusCode::NOT_FOUND, "not found: try /healthz, /readyz, /metrics\n".into()),
     })
 }
 
@@ -63,34 +57,18 @@ async fn readiness(shared: &Shared) -> Response<Full<Bytes>> {
         return text(StatusCode::SERVICE_UNAVAILABLE, "shutting down\n".into());
     }
     let target = shared.runtime.load().config.upstream.socket_target();
-    let probe = tokio::time::timeout(
-        Duration::from_secs(2),
-        tokio::net::TcpStream::connect(&target),
-    )
-    .await;
+    let probe = tokio::time::timeout(Duration::from_secs(2), tokio::net::TcpStream::connect(&target)).await;
     match probe {
         Ok(Ok(_)) => text(StatusCode::OK, "ready\n".into()),
-        Ok(Err(e)) => text(
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!("upstream {target} unreachable: {e}\n"),
-        ),
-        Err(_) => text(
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!("upstream {target} did not accept in 2s\n"),
-        ),
+        Ok(Err(e)) => text(StatusCode::SERVICE_UNAVAILABLE, format!("upstream {target} unreachable: {e}\n")),
+        Err(_) => text(StatusCode::SERVICE_UNAVAILABLE, format!("upstream {target} did not accept in 2s\n")),
     }
 }
 
 fn text(status: StatusCode, body: String) -> Response<Full<Bytes>> {
     let mut resp = Response::new(Full::new(Bytes::from(body)));
     *resp.status_mut() = status;
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    resp.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
+    resp.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("text/plain; charset=utf-8"));
+    resp.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     resp
 }

@@ -14,9 +14,7 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 pub type ProxyBody = UnsyncBoxBody<Bytes, BoxError>;
 
 pub fn full(bytes: impl Into<Bytes>) -> ProxyBody {
-    Full::new(bytes.into())
-        .map_err(|never| match never {})
-        .boxed_unsync()
+    Full::new(bytes.into()).map_err(|never| match never {}).boxed_unsync()
 }
 
 pub fn empty() -> ProxyBody {
@@ -71,11 +69,7 @@ pin_project_lite::pin_project! {
 
 impl<B: Body> Observed<B> {
     pub fn new(inner: B, on_end: Box<dyn OnBodyEnd>) -> Self {
-        Self {
-            inner,
-            bytes: 0,
-            on_end: Some(on_end),
-        }
+        Self { inner, bytes: 0, on_end: Some(on_end) }
     }
 }
 
@@ -87,10 +81,7 @@ where
     type Data = Bytes;
     type Error = BoxError;
 
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         let this = self.project();
         let frame = ready!(this.inner.poll_frame(cx));
         let outcome = match &frame {

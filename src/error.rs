@@ -65,9 +65,7 @@ impl ProxyError {
     pub fn into_response(&self) -> Response<ProxyBody> {
         let status = self.status();
         let text = match self {
-            Self::UpstreamConnect(_) | Self::UpstreamProtocol(_) => {
-                "502 Bad Gateway: the site is unreachable\n"
-            }
+            Self::UpstreamConnect(_) | Self::UpstreamProtocol(_) => "502 Bad Gateway: the site is unreachable\n",
             Self::UpstreamConnectTimeout | Self::UpstreamTimeout => {
                 "504 Gateway Timeout: the site did not answer in time\n"
             }

@@ -52,43 +52,45 @@ pub fn strip_hop_by_hop(headers: &mut HeaderMap) -> Option<HeaderValue> {
 }
 
 fn connection_tokens(v: &HeaderValue) -> impl Iterator<Item = &str> {
-    v.to_str()
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
+    v.to_str().unwrap_or("").split(',').map(str::trim).filter(|t| !t.is_empty())
 }
 
 /// Whether `X-Forwarded-*` from this peer are believed.
 pub fn trusted(config: &Config, peer: IpAddr) -> bool {
-    config
-        .forwarding
-        .trusted_hops
+    config.forwarding.trusted_hops.iter().any(|net| net.contains(&peer))
+}
+
+/// The visitor's address: the peer, or — behind trusted hops — the right-most untrusted
+/// `X-Forwarded-For` entry (entries further left could be forged by the client).
+pub fn client_ip(config: &Config, conn: &ClientConn, headers: &HeaderMap) -> IpAddr {
+    let peer = conn.peer.ip().to_canonical();
+    if !trusted(config, peer) {
+        return peer;
+    }
+    let chain: Vec<IpAddr> = headers
+        .get_all(&X_FORWARDED_FOR)
         .iter()
-        .any(|net| net.contains(&peer))
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|s| s.trim().parse::<IpAddr>().ok())
+        .collect();
+    chain.into_iter().rev().find(|ip| !trusted(config, *ip)).unwrap_or(peer)
 }
 
 /// Whether the visitor's own connection is HTTPS: TLS here, or a trusted hop says so.
 pub fn visitor_is_https(config: &Config, conn: &ClientConn, headers: &HeaderMap) -> bool {
     conn.tls
         || (trusted(config, conn.peer.ip())
-            && headers
-                .get(&X_FORWARDED_PROTO)
-                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https")))
+            && headers.get(&X_FORWARDED_PROTO).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https")))
 }
 
 /// Rewrites a client request into the request for the origin, in place.
-pub fn prepare_upstream_request<B>(
-    config: &Config,
-    conn: &ClientConn,
-    request_id: &HeaderValue,
-    req: &mut Request<B>,
-) {
-    let original_host = req.headers().get(header::HOST).cloned().or_else(|| {
-        req.uri()
-            .authority()
-            .and_then(|a| HeaderValue::from_str(a.as_str()).ok())
-    });
+pub fn prepare_upstream_request<B>(config: &Config, conn: &ClientConn, request_id: &HeaderValue, req: &mut Request<B>) {
+    let original_host = req
+        .headers()
+        .get(header::HOST)
+        .cloned()
+        .or_else(|| req.uri().authority().and_then(|a| HeaderValue::from_str(a.as_str()).ok()));
     let https = visitor_is_https(config, conn, req.headers());
     let trust = trusted(config, conn.peer.ip());
     let headers = req.headers_mut();
@@ -103,15 +105,9 @@ pub fn prepare_upstream_request<B>(
         Some(prior) if trust => format!("{prior}, {peer}"),
         _ => peer,
     };
-    headers.insert(
-        X_FORWARDED_FOR.clone(),
-        HeaderValue::from_str(&xff).expect("IP addresses are valid header text"),
-    );
+    headers.insert(X_FORWARDED_FOR.clone(), HeaderValue::from_str(&xff).expect("IP addresses are valid header text"));
     if !(trust && headers.contains_key(&X_FORWARDED_PROTO)) {
-        headers.insert(
-            X_FORWARDED_PROTO.clone(),
-            HeaderValue::from_static(if https { "https" } else { "http" }),
-        );
+        headers.insert(X_FORWARDED_PROTO.clone(), HeaderValue::from_static(if https { "https" } else { "http" }));
     }
     if !(trust && headers.contains_key(&X_FORWARDED_HOST)) {
         match &original_host {
@@ -119,10 +115,7 @@ pub fn prepare_upstream_request<B>(
             None => headers.remove(&X_FORWARDED_HOST),
         };
     }
-    headers.insert(
-        config.forwarding.request_id_header.clone(),
-        request_id.clone(),
-    );
+    headers.insert(config.forwarding.request_id_header.clone(), request_id.clone());
 
     let upstream_host = match &config.upstream.host {
         HostMode::Preserve => original_host,
@@ -134,11 +127,7 @@ pub fn prepare_upstream_request<B>(
         None => headers.remove(header::HOST),
     };
 
-    let path = req
-        .uri()
-        .path_and_query()
-        .cloned()
-        .unwrap_or_else(|| http::uri::PathAndQuery::from_static("/"));
+    let path = req.uri().path_and_query().cloned().unwrap_or_else(|| http::uri::PathAndQuery::from_static("/"));
     *req.uri_mut() = Uri::builder()
         .scheme(config.upstream.scheme.clone())
         .authority(config.upstream.authority.clone())
@@ -152,9 +141,7 @@ pub fn prepare_upstream_request<B>(
 pub fn request_id(config: &Config, headers: &HeaderMap) -> HeaderValue {
     headers
         .get(&config.forwarding.request_id_header)
-        .filter(|v| {
-            (1..=128).contains(&v.len()) && v.as_bytes().iter().all(|b| b.is_ascii_graphic())
-        })
+        .filter(|v| (1..=128).contains(&v.len()) && v.as_bytes().iter().all(|b| b.is_ascii_graphic()))
         .cloned()
         .unwrap_or_else(new_request_id)
 }
@@ -171,17 +158,11 @@ mod tests {
     #[test]
     fn hop_by_hop_and_connection_named_headers_are_removed() {
         let mut h = HeaderMap::new();
-        h.insert(
-            header::CONNECTION,
-            HeaderValue::from_static("keep-alive, X-Secret"),
-        );
+        h.insert(header::CONNECTION, HeaderValue::from_static("keep-alive, X-Secret"));
         h.insert("x-secret", HeaderValue::from_static("1"));
         h.insert("keep-alive", HeaderValue::from_static("timeout=5"));
         h.insert(header::TE, HeaderValue::from_static("trailers"));
-        h.insert(
-            header::TRANSFER_ENCODING,
-            HeaderValue::from_static("chunked"),
-        );
+        h.insert(header::TRANSFER_ENCODING, HeaderValue::from_static("chunked"));
         h.insert("proxy-connection", HeaderValue::from_static("keep-alive"));
         h.insert(header::ACCEPT, HeaderValue::from_static("*/*"));
         assert_eq!(strip_hop_by_hop(&mut h), None);
@@ -194,10 +175,7 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
         h.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
-        assert_eq!(
-            strip_hop_by_hop(&mut h),
-            Some(HeaderValue::from_static("websocket"))
-        );
+        assert_eq!(strip_hop_by_hop(&mut h), Some(HeaderValue::from_static("websocket")));
         assert!(h.is_empty());
     }
 }

@@ -8,6 +8,10 @@
 //! - [`state`]: the reloadable runtime (config, upstream client, TLS) and the shared metrics.
 //! - [`server`]: accept loop, TLS, HTTP/1.1 + HTTP/2, idle closing, graceful drain.
 //! - [`proxy`]: the request pipeline, phase by phase.
+//! - [`consent`]: categories, the consent cookie, `/__consent`, the audit log, the policy page.
+//! - [`catalog`]: the built-in cookie catalog; [`cookies`]: compiled rules that filter `Cookie`
+//!   and `Set-Cookie`; [`enforce`]: the enforcement phases with their metrics and logs.
+//! - [`discovery`]: unknown cookies seen, for rollout.
 //! - [`forward`]: hop-by-hop headers, `X-Forwarded-*`, `Host`, request id.
 //! - [`upstream`]: the pooled origin client and its error mapping.
 //! - [`body`], [`access`]: streaming bodies and the end-of-request record (metrics, access log).
@@ -21,7 +25,11 @@ pub mod admin;
 pub mod body;
 pub mod catalog;
 pub mod config;
+pub mod consent;
+pub mod cookies;
 pub mod demo;
+pub mod discovery;
+pub mod enforce;
 pub mod error;
 pub mod forward;
 pub mod metrics;
@@ -59,23 +67,15 @@ impl Proxy {
         let admin = TcpListener::bind(admin)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {admin} (server.admin): {e}"))?;
-        Ok(Self {
-            listener,
-            admin,
-            shared: Shared::new(runtime, source),
-        })
+        Ok(Self { listener, admin, shared: Shared::new(runtime, source) })
     }
 
     pub fn addr(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .expect("a bound listener has an address")
+        self.listener.local_addr().expect("a bound listener has an address")
     }
 
     pub fn admin_addr(&self) -> SocketAddr {
-        self.admin
-            .local_addr()
-            .expect("a bound listener has an address")
+        self.admin.local_addr().expect("a bound listener has an address")
     }
 
     pub fn shared(&self) -> Arc<Shared> {
@@ -87,11 +87,7 @@ impl Proxy {
     /// open ones are asked to close (HTTP/2 GOAWAY, no more keep-alive) and in-flight requests get
     /// `shutdown.drain_timeout` to finish.
     pub async fn run(self, stop: impl Future<Output = ()>) {
-        let Proxy {
-            listener,
-            admin,
-            shared,
-        } = self;
+        let Proxy { listener, admin, shared } = self;
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let admin_task = tokio::spawn(admin::serve(admin, shared.clone()));
         let watch_task = tokio::spawn(reload::watch_files(shared.clone()));
@@ -102,10 +98,7 @@ impl Proxy {
         stop.await;
         shared.set_not_ready();
         let delay = shared.runtime.load().config.shutdown.delay;
-        tracing::info!(
-            ?delay,
-            "stop requested: /readyz now fails; still serving during the delay"
-        );
+        tracing::info!(?delay, "stop requested: /readyz now fails; still serving during the delay");
         tokio::time::sleep(delay).await;
         let _ = stop_tx.send(true);
         let _ = serving.await;

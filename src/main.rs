@@ -46,30 +46,19 @@ fn main() -> ExitCode {
 
 fn source(cli: &Cli) -> ConfigSource {
     let mut overrides = Vec::new();
-    for (key, value) in [
-        ("upstream.url", &cli.upstream),
-        ("server.listen", &cli.listen),
-        ("server.admin", &cli.admin),
-    ] {
+    for (key, value) in [("upstream.url", &cli.upstream), ("server.listen", &cli.listen), ("server.admin", &cli.admin)]
+    {
         if let Some(v) = value {
             overrides.push((key.to_string(), v.clone()));
         }
     }
-    ConfigSource {
-        file: cli.config.clone(),
-        overrides,
-        env: None,
-    }
+    ConfigSource { file: cli.config.clone(), overrides, env: None }
 }
 
 fn demo_source(cli: &Cli) -> ConfigSource {
     let mut s = source(cli);
     s.overrides.retain(|(k, _)| k != "upstream.url");
-    let defaults = [
-        ("server.listen", "127.0.0.1:8080"),
-        ("server.admin", "127.0.0.1:9090"),
-        ("shutdown.delay", "0s"),
-    ];
+    let defaults = [("server.listen", "127.0.0.1:8080"), ("server.admin", "127.0.0.1:9090"), ("shutdown.delay", "0s")];
     for (key, value) in defaults {
         if !s.overrides.iter().any(|(k, _)| k == key) {
             s.overrides.push((key.into(), value.into()));
@@ -81,10 +70,7 @@ fn demo_source(cli: &Cli) -> ConfigSource {
 fn check(cli: &Cli) -> ExitCode {
     match source(cli).load() {
         Ok(config) => {
-            println!(
-                "config ok: upstream {}, listening on {}",
-                config.upstream.url, config.server.listen
-            );
+            println!("config ok: upstream {}, listening on {}", config.upstream.url, config.server.listen);
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -95,10 +81,7 @@ fn check(cli: &Cli) -> ExitCode {
 }
 
 fn run(mut source: ConfigSource, demo: bool) -> ExitCode {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     runtime.block_on(async move {
         if demo {
             match demo::start_origin().await {
@@ -138,9 +121,7 @@ fn run(mut source: ConfigSource, demo: bool) -> ExitCode {
 fn init_tracing(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&config.log.level));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     match config.log.format {
         LogFormat::Json => builder.json().flatten_event(true).init(),
         LogFormat::Human => builder.init(),

@@ -2,8 +2,7 @@
 //! one process). Every label value comes from a bounded set: no paths, no cookie names.
 
 use prometheus::{
-    Encoder, Histogram, HistogramOpts, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
-    TextEncoder,
+    Encoder, Histogram, HistogramOpts, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
 };
 
 /// All metrics the proxy exports, as typed fields.
@@ -21,50 +20,46 @@ pub struct Metrics {
     pub config_reloads_total: IntCounterVec,
     /// Open client connections.
     pub connections: IntGauge,
+    /// `Set-Cookie` headers removed, by category (`unknown`, `undeclared`, `forged`, `malformed`
+    /// for cookies without a granted category).
+    pub set_cookies_removed_total: IntCounterVec,
+    /// Request cookies stripped before the origin, by category.
+    pub request_cookies_stripped_total: IntCounterVec,
+    /// What report-only mode would have removed: `what` = `set_cookie` | `request_cookie` |
+    /// `tracking_endpoint`, by category.
+    pub report_only_total: IntCounterVec,
+    /// First-party tracking endpoints answered 204 instead of being forwarded, by category.
+    pub tracking_requests_blocked_total: IntCounterVec,
+    /// Cookies the catalog does not know (names go to the log and the discovery list, never here).
+    pub unknown_cookies_total: IntCounterVec,
+    /// Consent decisions by action (`accept_all`, `reject_all`, `save`).
+    pub consent_decisions_total: IntCounterVec,
 }
 
 const CODE_CLASSES: [&str; 5] = ["1xx", "2xx", "3xx", "4xx", "5xx"];
-pub const UPSTREAM_ERROR_KINDS: [&str; 5] =
-    ["connect", "connect_timeout", "timeout", "protocol", "body"];
+pub const UPSTREAM_ERROR_KINDS: [&str; 5] = ["connect", "connect_timeout", "timeout", "protocol", "body"];
 
 impl Metrics {
     pub fn new() -> Self {
-        let registry = Registry::new_custom(Some("consent_proxy".into()), None)
-            .expect("static prefix is valid");
-        let requests_total = IntCounterVec::new(
-            Opts::new("requests_total", "Responses sent, by status class"),
-            &["code_class"],
-        )
-        .unwrap();
-        let buckets = vec![
-            0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
-            30.0,
-        ];
+        let registry = Registry::new_custom(Some("consent_proxy".into()), None).expect("static prefix is valid");
+        let requests_total =
+            IntCounterVec::new(Opts::new("requests_total", "Responses sent, by status class"), &["code_class"])
+                .unwrap();
+        let buckets = vec![0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0];
         let request_duration_seconds = Histogram::with_opts(
-            HistogramOpts::new(
-                "request_duration_seconds",
-                "Time from request start to the last response byte",
-            )
-            .buckets(buckets),
+            HistogramOpts::new("request_duration_seconds", "Time from request start to the last response byte")
+                .buckets(buckets),
         )
         .unwrap();
         let in_flight = IntGauge::new("in_flight_requests", "Requests being served").unwrap();
-        let upstream_errors_total = IntCounterVec::new(
-            Opts::new("upstream_errors_total", "Failures talking to the origin"),
-            &["kind"],
-        )
-        .unwrap();
-        let config_reloads_total = IntCounterVec::new(
-            Opts::new("config_reloads_total", "Config reloads by result"),
-            &["result"],
-        )
-        .unwrap();
+        let upstream_errors_total =
+            IntCounterVec::new(Opts::new("upstream_errors_total", "Failures talking to the origin"), &["kind"])
+                .unwrap();
+        let config_reloads_total =
+            IntCounterVec::new(Opts::new("config_reloads_total", "Config reloads by result"), &["result"]).unwrap();
         let connections = IntGauge::new("open_connections", "Open client connections").unwrap();
-        let build_info =
-            IntGaugeVec::new(Opts::new("build_info", "Build information"), &["version"]).unwrap();
-        build_info
-            .with_label_values(&[env!("CARGO_PKG_VERSION")])
-            .set(1);
+        let build_info = IntGaugeVec::new(Opts::new("build_info", "Build information"), &["version"]).unwrap();
+        build_info.with_label_values(&[env!("CARGO_PKG_VERSION")]).set(1);
 
         for class in CODE_CLASSES {
             requests_total.with_label_values(&[class]);
@@ -75,7 +70,38 @@ impl Metrics {
         for result in ["ok", "error"] {
             config_reloads_total.with_label_values(&[result]);
         }
+        let by_category = |name: &str, help: &str| IntCounterVec::new(Opts::new(name, help), &["category"]).unwrap();
+        let set_cookies_removed_total = by_category("set_cookies_removed_total", "Set-Cookie headers removed");
+        let request_cookies_stripped_total =
+            by_category("request_cookies_stripped_total", "Request cookies stripped before the origin");
+        let tracking_requests_blocked_total =
+            by_category("tracking_requests_blocked_total", "First-party tracking requests answered 204");
+        let report_only_total = IntCounterVec::new(
+            Opts::new("report_only_would_remove_total", "What report-only mode would have removed"),
+            &["what", "category"],
+        )
+        .unwrap();
+        let unknown_cookies_total =
+            IntCounterVec::new(Opts::new("unknown_cookies_total", "Cookies not in the catalog"), &["where"]).unwrap();
+        let consent_decisions_total =
+            IntCounterVec::new(Opts::new("consent_decisions_total", "Consent decisions"), &["action"]).unwrap();
+        for action in ["accept_all", "reject_all", "save"] {
+            consent_decisions_total.with_label_values(&[action]);
+        }
+        for place in ["request", "response"] {
+            unknown_cookies_total.with_label_values(&[place]);
+        }
+        for category in ["necessary", "analytics", "marketing", "unknown"] {
+            set_cookies_removed_total.with_label_values(&[category]);
+            request_cookies_stripped_total.with_label_values(&[category]);
+        }
         let m = Metrics {
+            set_cookies_removed_total,
+            request_cookies_stripped_total,
+            report_only_total,
+            tracking_requests_blocked_total,
+            unknown_cookies_total,
+            consent_decisions_total,
             registry,
             requests_total,
             request_duration_seconds,
@@ -91,6 +117,12 @@ impl Metrics {
         m.register(Box::new(m.config_reloads_total.clone()));
         m.register(Box::new(m.connections.clone()));
         m.register(Box::new(build_info));
+        m.register(Box::new(m.set_cookies_removed_total.clone()));
+        m.register(Box::new(m.request_cookies_stripped_total.clone()));
+        m.register(Box::new(m.report_only_total.clone()));
+        m.register(Box::new(m.tracking_requests_blocked_total.clone()));
+        m.register(Box::new(m.unknown_cookies_total.clone()));
+        m.register(Box::new(m.consent_decisions_total.clone()));
         m
     }
 
@@ -100,10 +132,7 @@ impl Metrics {
 
     /// Counts a finished response.
     pub fn observe_response(&self, status: u16, seconds: f64) {
-        let class = CODE_CLASSES
-            .get(usize::from(status / 100).wrapping_sub(1))
-            .copied()
-            .unwrap_or("5xx");
+        let class = CODE_CLASSES.get(usize::from(status / 100).wrapping_sub(1)).copied().unwrap_or("5xx");
         self.requests_total.with_label_values(&[class]).inc();
         self.request_duration_seconds.observe(seconds);
     }
@@ -111,9 +140,7 @@ impl Metrics {
     /// The Prometheus text exposition.
     pub fn encode(&self) -> String {
         let mut out = Vec::new();
-        TextEncoder::new()
-            .encode(&self.registry.gather(), &mut out)
-            .expect("text encoding cannot fail");
+        TextEncoder::new().encode(&self.registry.gather(), &mut out).expect("text encoding cannot fail");
         String::from_utf8(out).expect("prometheus text is UTF-8")
     }
 }

@@ -3,10 +3,14 @@
 //!
 //! Phases, in order:
 //! 1. read the request id and start the access record;
-//! 2. forward upstream (hop-by-hop removed, `X-Forwarded-*`, `Host`); failures become 502/504;
-//! 3. hand a `101 Switching Protocols` over to a byte tunnel (WebSocket);
-//! 4. stream the response back untouched but for hop-by-hop headers;
-//! 5. when the body ends: metrics and the access log line ([`crate::access`]).
+//! 2. answer `/__consent…` locally and stop;
+//! 3. read the visitor's consent once (cookie + GPC);
+//! 4. answer refused first-party tracking endpoints with `204`;
+//! 5. strip refused cookies from the request, tell the origin the consent state;
+//! 6. forward upstream (hop-by-hop removed, `X-Forwarded-*`, `Host`); failures become 502/504;
+//! 7. hand a `101 Switching Protocols` over to a byte tunnel (WebSocket);
+//! 8. filter the response's `Set-Cookie`s, stream it back;
+//! 9. when the body ends: metrics and the access log line ([`crate::access`]).
 
 use http::{header, HeaderValue, Request, Response, StatusCode};
 use http_body_util::BodyExt;
@@ -16,11 +20,12 @@ use std::convert::Infallible;
 use std::sync::Arc;
 
 use crate::access::RequestRecord;
-use crate::body::{Observed, ProxyBody};
+use crate::body::{self, Observed, ProxyBody};
 use crate::error::{Fault, ProxyError};
 use crate::forward::{self, ClientConn};
 use crate::server::ConnActivity;
 use crate::state::{Runtime, Shared};
+use crate::{consent, enforce};
 
 /// Serves one request; never fails (errors are answered).
 pub async fn handle(
@@ -41,15 +46,11 @@ pub async fn handle(
         conn.peer.ip(),
         request_id.clone(),
     );
-    let resp = match pipeline(&rt, &conn, &request_id, req).await {
+    let resp = match pipeline(&rt, &shared, &conn, &request_id, req).await {
         Ok(resp) => resp,
         Err(e) => {
             if let Some(kind) = e.upstream_kind() {
-                shared
-                    .metrics
-                    .upstream_errors_total
-                    .with_label_values(&[kind])
-                    .inc();
+                shared.metrics.upstream_errors_total.with_label_values(&[kind]).inc();
             }
             let request_id = request_id.to_str().unwrap_or("-");
             match e.fault() {
@@ -63,55 +64,60 @@ pub async fn handle(
         }
     };
     let (mut parts, body) = resp.into_parts();
-    parts
-        .headers
-        .insert(rt.config.forwarding.request_id_header.clone(), request_id);
+    parts.headers.insert(rt.config.forwarding.request_id_header.clone(), request_id);
     record.set_status(parts.status.as_u16());
-    Ok(Response::from_parts(
-        parts,
-        Observed::new(body, Box::new(record)).boxed_unsync(),
-    ))
+    Ok(Response::from_parts(parts, Observed::new(body, Box::new(record)).boxed_unsync()))
 }
 
 async fn pipeline(
     rt: &Runtime,
+    shared: &Shared,
     conn: &ClientConn,
     request_id: &HeaderValue,
     mut req: Request<Incoming>,
 ) -> Result<Response<ProxyBody>, ProxyError> {
+    let settings = &rt.config.consent;
+    if settings.is_reserved(req.uri().path()) {
+        return Ok(consent::endpoint::handle(rt, shared, conn, req).await);
+    }
+    let state = consent::read_state(settings, req.headers());
+    if enforce::blocks_tracking_endpoint(rt, shared, &state, req.uri().path()) {
+        let mut resp = Response::new(body::empty());
+        *resp.status_mut() = StatusCode::NO_CONTENT;
+        return Ok(resp);
+    }
+    enforce::request(rt, shared, &state, req.headers_mut());
+
     let client_upgrade = wants_upgrade(&req).then(|| hyper::upgrade::on(&mut req));
     forward::prepare_upstream_request(&rt.config, conn, request_id, &mut req);
     let mut resp = rt.upstream.send(req).await?;
 
     if resp.status() == StatusCode::SWITCHING_PROTOCOLS {
         let Some(client_upgrade) = client_upgrade else {
-            return Err(ProxyError::UpstreamProtocol(
-                "101 to a request that asked for no upgrade".into(),
-            ));
+            return Err(ProxyError::UpstreamProtocol("101 to a request that asked for no upgrade".into()));
         };
         tunnel(client_upgrade, hyper::upgrade::on(&mut resp));
         let upgrade = resp.headers().get(header::UPGRADE).cloned();
         forward::strip_hop_by_hop(resp.headers_mut());
         if let Some(proto) = upgrade {
-            resp.headers_mut()
-                .insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
+            resp.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
             resp.headers_mut().insert(header::UPGRADE, proto);
         }
     } else {
         forward::strip_hop_by_hop(resp.headers_mut());
     }
+    enforce::response(rt, shared, &state, resp.headers_mut());
     Ok(resp.map(|body| body.map_err(Into::into).boxed_unsync()))
 }
 
 fn wants_upgrade<B>(req: &Request<B>) -> bool {
     req.version() == http::Version::HTTP_11
         && req.headers().contains_key(header::UPGRADE)
-        && req.headers().get_all(header::CONNECTION).iter().any(|v| {
-            v.to_str()
-                .unwrap_or("")
-                .split(',')
-                .any(|t| t.trim().eq_ignore_ascii_case("upgrade"))
-        })
+        && req
+            .headers()
+            .get_all(header::CONNECTION)
+            .iter()
+            .any(|v| v.to_str().unwrap_or("").split(',').any(|t| t.trim().eq_ignore_ascii_case("upgrade")))
 }
 
 /// Copies bytes both ways between the upgraded client and origin connections.

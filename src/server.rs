@@ -25,11 +25,7 @@ pub struct ConnActivity {
 
 impl ConnActivity {
     fn new() -> Self {
-        Self {
-            epoch: Instant::now(),
-            in_flight: AtomicUsize::new(0),
-            idle_since: AtomicU64::new(0),
-        }
+        Self { epoch: Instant::now(), in_flight: AtomicUsize::new(0), idle_since: AtomicU64::new(0) }
     }
 
     pub fn request_started(&self) {
@@ -37,8 +33,7 @@ impl ConnActivity {
     }
 
     pub fn request_finished(&self) {
-        self.idle_since
-            .store(self.epoch.elapsed().as_nanos() as u64, Ordering::Release);
+        self.idle_since.store(self.epoch.elapsed().as_nanos() as u64, Ordering::Release);
         self.in_flight.fetch_sub(1, Ordering::AcqRel);
     }
 
@@ -53,23 +48,15 @@ impl ConnActivity {
     }
 
     fn is_idle_for(&self, limit: Duration) -> bool {
-        self.in_flight.load(Ordering::Acquire) == 0
-            && self.idle_deadline(limit) <= tokio::time::Instant::now()
+        self.in_flight.load(Ordering::Acquire) == 0 && self.idle_deadline(limit) <= tokio::time::Instant::now()
     }
 }
 
 /// Accepts until `shutdown` turns true, then drains open connections up to the drain timeout.
-pub async fn serve(
-    listener: TcpListener,
-    shared: Arc<Shared>,
-    mut shutdown: watch::Receiver<bool>,
-) {
+pub async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
     let (max, drain) = {
         let rt = shared.runtime.load();
-        (
-            rt.config.server.max_connections,
-            rt.config.shutdown.drain_timeout,
-        )
+        (rt.config.server.max_connections, rt.config.shutdown.drain_timeout)
     };
     let limit = Arc::new(Semaphore::new(max));
     let (open_tx, mut open_rx) = mpsc::channel::<()>(1);
@@ -90,12 +77,8 @@ pub async fn serve(
             },
             _ = shutdown.changed() => break,
         };
-        let conn = Connection {
-            shared: shared.clone(),
-            shutdown: shutdown.clone(),
-            _open: open_tx.clone(),
-            _permit: permit,
-        };
+        let conn =
+            Connection { shared: shared.clone(), shutdown: shutdown.clone(), _open: open_tx.clone(), _permit: permit };
         tokio::spawn(conn.run(stream, peer));
     }
     drop(listener);
@@ -123,9 +106,7 @@ impl Connection {
         match &rt.tls {
             None => self.drive(stream, ClientConn { peer, tls: false }).await,
             Some(tls) => {
-                let handshake =
-                    tokio::time::timeout(rt.config.server.header_read_timeout, tls.accept(stream))
-                        .await;
+                let handshake = tokio::time::timeout(rt.config.server.header_read_timeout, tls.accept(stream)).await;
                 match handshake {
                     Ok(Ok(stream)) => self.drive(stream, ClientConn { peer, tls: true }).await,
                     Ok(Err(e)) => tracing::debug!(error = %e, "TLS handshake failed"),
@@ -148,14 +129,10 @@ impl Connection {
             .header_read_timeout(cfg.header_read_timeout)
             .max_buf_size(cfg.max_header_bytes)
             .keep_alive(true);
-        builder
-            .http2()
-            .timer(TokioTimer::new())
-            .max_header_list_size(cfg.max_header_bytes as u32);
+        builder.http2().timer(TokioTimer::new()).max_header_list_size(cfg.max_header_bytes as u32);
         let activity = Arc::new(ConnActivity::new());
         let (shared, act) = (self.shared.clone(), activity.clone());
-        let svc =
-            service_fn(move |req| crate::proxy::handle(shared.clone(), conn, act.clone(), req));
+        let svc = service_fn(move |req| crate::proxy::handle(shared.clone(), conn, act.clone(), req));
         let served = builder.serve_connection_with_upgrades(TokioIo::new(io), svc);
         tokio::pin!(served);
         let mut closing = *self.shutdown.borrow();

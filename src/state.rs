@@ -7,6 +7,9 @@ use std::sync::Arc;
 use tokio_rustls::TlsAcceptor;
 
 use crate::config::{Config, ConfigSource};
+use crate::consent::audit::AuditSink;
+use crate::consent::endpoint::RateLimiter;
+use crate::discovery::Inventory;
 use crate::metrics::Metrics;
 use crate::upstream::Upstream;
 
@@ -15,28 +18,27 @@ pub struct Runtime {
     pub config: Config,
     pub upstream: Upstream,
     pub tls: Option<TlsAcceptor>,
+    pub audit: AuditSink,
+    pub rate_limiter: RateLimiter,
 }
 
 impl Runtime {
+    /// Needs a tokio runtime context (the audit writer is a task).
     pub fn build(config: Config) -> anyhow::Result<Self> {
         let upstream = Upstream::new(&config.upstream)?;
-        let tls = config
-            .server
-            .tls
-            .as_ref()
-            .map(crate::tls::acceptor)
-            .transpose()?;
-        Ok(Self {
-            config,
-            upstream,
-            tls,
-        })
+        let tls = config.server.tls.as_ref().map(crate::tls::acceptor).transpose()?;
+        let audit = AuditSink::start(&config.audit.target, config.audit.queue)
+            .map_err(|e| anyhow::anyhow!("audit.sink {:?}: {e}", config.audit.target))?;
+        let rate_limiter = RateLimiter::new(config.consent.rate_limit_per_minute);
+        Ok(Self { config, upstream, tls, audit, rate_limiter })
     }
 }
 
 pub struct Shared {
     pub runtime: ArcSwap<Runtime>,
     pub metrics: Metrics,
+    /// Unknown cookies (and hosts) seen, for the admin discovery endpoint; survives reloads.
+    pub inventory: Inventory,
     /// Where the config came from, to read it again on reload.
     pub source: ConfigSource,
     /// False once a stop signal arrived: `/readyz` fails while traffic is still served.
@@ -48,6 +50,7 @@ impl Shared {
         Arc::new(Self {
             runtime: ArcSwap::from_pointee(runtime),
             metrics: Metrics::new(),
+            inventory: Inventory::default(),
             source,
             ready: AtomicBool::new(true),
         })
@@ -74,18 +77,12 @@ impl Shared {
         match result {
             Ok(runtime) => {
                 self.runtime.store(Arc::new(runtime));
-                self.metrics
-                    .config_reloads_total
-                    .with_label_values(&["ok"])
-                    .inc();
+                self.metrics.config_reloads_total.with_label_values(&["ok"]).inc();
                 tracing::info!(trigger = why, "config reloaded");
                 Ok(())
             }
             Err(e) => {
-                self.metrics
-                    .config_reloads_total
-                    .with_label_values(&["error"])
-                    .inc();
+                self.metrics.config_reloads_total.with_label_values(&["error"]).inc();
                 tracing::error!(trigger = why, error = %e, "config reload rejected; the old config keeps serving");
                 Err(e)
             }

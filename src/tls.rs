@@ -12,10 +12,7 @@ pub fn acceptor(files: &TlsFiles) -> anyhow::Result<TlsAcceptor> {
         .and_then(|it| it.collect::<Result<Vec<_>, _>>())
         .map_err(|e| anyhow::anyhow!("server.tls.cert {}: {e}", files.cert.display()))?;
     if certs.is_empty() {
-        anyhow::bail!(
-            "server.tls.cert {}: no certificate in the file",
-            files.cert.display()
-        );
+        anyhow::bail!("server.tls.cert {}: no certificate in the file", files.cert.display());
     }
     let key = PrivateKeyDer::from_pem_file(&files.key)
         .map_err(|e| anyhow::anyhow!("server.tls.key {}: {e}", files.key.display()))?;

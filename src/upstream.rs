@@ -27,31 +27,20 @@ impl Upstream {
         http.set_connect_timeout(Some(config.connect_timeout));
         http.set_nodelay(true);
         http.set_keepalive(Some(std::time::Duration::from_secs(60)));
-        let tls = rustls::ClientConfig::builder()
-            .with_root_certificates(roots(config)?)
-            .with_no_client_auth();
-        let connector = HttpsConnectorBuilder::new()
-            .with_tls_config(tls)
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(http);
+        let tls = rustls::ClientConfig::builder().with_root_certificates(roots(config)?).with_no_client_auth();
+        let connector =
+            HttpsConnectorBuilder::new().with_tls_config(tls).https_or_http().enable_http1().wrap_connector(http);
         let client = Client::builder(TokioExecutor::new())
             .timer(TokioTimer::new())
             .pool_timer(TokioTimer::new())
             .pool_idle_timeout(config.pool_idle_timeout)
             .pool_max_idle_per_host(config.pool_max_idle_per_host)
             .build(connector);
-        Ok(Self {
-            client,
-            response_timeout: config.response_timeout,
-        })
+        Ok(Self { client, response_timeout: config.response_timeout })
     }
 
     /// Sends the request; resolves when the response head has arrived.
-    pub async fn send(
-        &self,
-        req: http::Request<Incoming>,
-    ) -> Result<http::Response<Incoming>, ProxyError> {
+    pub async fn send(&self, req: http::Request<Incoming>) -> Result<http::Response<Incoming>, ProxyError> {
         match tokio::time::timeout(self.response_timeout, self.client.request(req)).await {
             Err(_) => Err(ProxyError::UpstreamTimeout),
             Ok(Ok(resp)) => Ok(resp),
@@ -110,15 +99,10 @@ fn roots(config: &UpstreamConfig) -> anyhow::Result<RootCertStore> {
             .and_then(|it| it.collect::<Result<Vec<_>, _>>())
             .map_err(|e| anyhow::anyhow!("upstream.ca_file {}: {e}", path.display()))?;
         if certs.is_empty() {
-            anyhow::bail!(
-                "upstream.ca_file {}: no certificate in the file",
-                path.display()
-            );
+            anyhow::bail!("upstream.ca_file {}: no certificate in the file", path.display());
         }
         for cert in certs {
-            roots
-                .add(cert)
-                .map_err(|e| anyhow::anyhow!("upstream.ca_file {}: {e}", path.display()))?;
+            roots.add(cert).map_err(|e| anyhow::anyhow!("upstream.ca_file {}: {e}", path.display()))?;
         }
     }
     Ok(roots)

@@ -26,21 +26,11 @@ fn config_file(dir: &tempfile::TempDir, upstream: &str, extra: &str) -> std::pat
 fn check_names_the_bad_key() {
     let dir = tempfile::tempdir().unwrap();
     let good = config_file(&dir, "http://127.0.0.1:1", "");
-    let out = bin()
-        .args(["check", "--config", good.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = bin().args(["check", "--config", good.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
     let bad = config_file(&dir, "http://127.0.0.1:1", "[log]\nformat = \"xml\"\n");
-    let out = bin()
-        .args(["check", "--config", bad.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let out = bin().args(["check", "--config", bad.to_str().unwrap()]).output().unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("log.format"), "{err}");
@@ -55,10 +45,7 @@ fn check_names_the_bad_key() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("server.nope"));
 
     let out = bin().args(["--listen", "127.0.0.1:0"]).output().unwrap();
-    assert!(
-        !out.status.success(),
-        "starting without an upstream is an error"
-    );
+    assert!(!out.status.success(), "starting without an upstream is an error");
     assert!(String::from_utf8_lossy(&out.stderr).contains("upstream.url"));
 }
 
@@ -86,30 +73,14 @@ async fn sighup_and_file_changes_reload_and_bad_config_keeps_the_old_one() {
     assert!(line.contains("ERROR"), "{line}");
     assert_eq!(get(&url).await.2, "origin B");
     let m = get(&format!("http://{}/metrics", proxy.admin)).await.2;
-    assert_eq!(
-        metric(&m, "consent_proxy_config_reloads_total{result=\"error\"}"),
-        1.0,
-        "{m}"
-    );
-    assert_eq!(
-        metric(&m, "consent_proxy_config_reloads_total{result=\"ok\"}"),
-        1.0,
-        "{m}"
-    );
+    assert_eq!(metric(&m, "consent_proxy_config_reloads_total{result=\"error\"}"), 1.0, "{m}");
+    assert_eq!(metric(&m, "consent_proxy_config_reloads_total{result=\"ok\"}"), 1.0, "{m}");
 
     // A file change alone (a mounted ConfigMap) reloads when watching is on.
-    config_file(
-        &dir,
-        &format!("http://{c}"),
-        "[reload]\nwatch = true\ninterval = \"100ms\"\n",
-    );
+    config_file(&dir, &format!("http://{c}"), "[reload]\nwatch = true\ninterval = \"100ms\"\n");
     proxy.signal("HUP");
     proxy.wait_log("config reloaded");
-    config_file(
-        &dir,
-        &format!("http://{a}"),
-        "[reload]\nwatch = true\ninterval = \"100ms\"\n",
-    );
+    config_file(&dir, &format!("http://{a}"), "[reload]\nwatch = true\ninterval = \"100ms\"\n");
     let line = proxy.wait_log("config reloaded");
     assert!(line.contains("file change"), "{line}");
     assert_eq!(get(&url).await.2, "origin A");

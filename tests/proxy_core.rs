@@ -25,29 +25,16 @@ async fn forwards_a_page_with_forwarding_headers() {
         .unwrap();
     let (status, headers, body) = send(req).await;
     assert_eq!(status, 200);
-    assert_eq!(
-        headers["x-request-id"], "abc-123",
-        "the client's request id is kept"
-    );
+    assert_eq!(headers["x-request-id"], "abc-123", "the client's request id is kept");
     let seen: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(seen[":path"][0], "/shop?q=1");
-    assert_eq!(
-        seen["x-forwarded-for"][0], "127.0.0.1",
-        "an untrusted client's XFF is replaced"
-    );
+    assert_eq!(seen["x-forwarded-for"][0], "127.0.0.1", "an untrusted client's XFF is replaced");
     assert_eq!(seen["x-forwarded-proto"][0], "http");
     assert_eq!(seen["x-forwarded-host"][0], proxy.addr.to_string());
-    assert_eq!(
-        seen["host"][0],
-        proxy.addr.to_string(),
-        "Host is preserved by default"
-    );
+    assert_eq!(seen["host"][0], proxy.addr.to_string(), "Host is preserved by default");
     assert_eq!(seen["x-request-id"][0], "abc-123");
     for hop in ["x-hop", "keep-alive"] {
-        assert!(
-            seen.get(hop).is_none(),
-            "{hop} must not be forwarded: {seen}"
-        );
+        assert!(seen.get(hop).is_none(), "{hop} must not be forwarded: {seen}");
     }
     proxy.stop().await;
 }
@@ -56,14 +43,8 @@ async fn forwards_a_page_with_forwarding_headers() {
 async fn trusted_hops_extend_forwarding_headers_and_ids_are_generated() {
     let origin = echo_origin().await;
     let up = format!("http://{origin}");
-    let proxy = TestProxy::start(
-        &up,
-        &[
-            ("forwarding.trusted_hops", "127.0.0.0/8"),
-            ("upstream.host", "upstream"),
-        ],
-    )
-    .await;
+    let proxy =
+        TestProxy::start(&up, &[("forwarding.trusted_hops", "127.0.0.0/8"), ("upstream.host", "upstream")]).await;
     let req = Request::get(proxy.url("/"))
         .header("x-forwarded-for", "203.0.113.9")
         .header("x-forwarded-proto", "https")
@@ -73,17 +54,9 @@ async fn trusted_hops_extend_forwarding_headers_and_ids_are_generated() {
     let seen: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(seen["x-forwarded-for"][0], "203.0.113.9, 127.0.0.1");
     assert_eq!(seen["x-forwarded-proto"][0], "https");
-    assert_eq!(
-        seen["host"][0],
-        origin.to_string(),
-        "host = \"upstream\" sends the origin's authority"
-    );
+    assert_eq!(seen["host"][0], origin.to_string(), "host = \"upstream\" sends the origin's authority");
     let id = headers["x-request-id"].to_str().unwrap();
-    assert_eq!(
-        id.len(),
-        32,
-        "a request id is generated when the client sent none"
-    );
+    assert_eq!(id.len(), 32, "a request id is generated when the client sent none");
     assert_eq!(seen["x-request-id"][0], id);
     proxy.stop().await;
 }
@@ -91,11 +64,7 @@ async fn trusted_hops_extend_forwarding_headers_and_ids_are_generated() {
 #[tokio::test]
 async fn fixed_host_header() {
     let origin = echo_origin().await;
-    let proxy = TestProxy::start(
-        &format!("http://{origin}"),
-        &[("upstream.host", "www.example.com")],
-    )
-    .await;
+    let proxy = TestProxy::start(&format!("http://{origin}"), &[("upstream.host", "www.example.com")]).await;
     let (_, _, body) = get(&proxy.url("/")).await;
     let seen: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(seen["host"][0], "www.example.com");
@@ -109,20 +78,13 @@ async fn response_streams_before_the_origin_finishes() {
     let origin = origin(move |_| {
         let rx = release.lock().unwrap().take();
         async move {
-            let (tx, body_rx) =
-                tokio::sync::mpsc::channel::<Result<http_body::Frame<Bytes>, BoxError>>(4);
+            let (tx, body_rx) = tokio::sync::mpsc::channel::<Result<http_body::Frame<Bytes>, BoxError>>(4);
             tokio::spawn(async move {
-                tx.send(Ok(http_body::Frame::data(Bytes::from_static(
-                    b"first chunk;",
-                ))))
-                .await
-                .unwrap();
+                tx.send(Ok(http_body::Frame::data(Bytes::from_static(b"first chunk;")))).await.unwrap();
                 if let Some(rx) = rx {
                     let _ = rx.await;
                 }
-                tx.send(Ok(http_body::Frame::data(Bytes::from_static(b"rest"))))
-                    .await
-                    .unwrap();
+                tx.send(Ok(http_body::Frame::data(Bytes::from_static(b"rest")))).await.unwrap();
             });
             let stream = tokio_stream(body_rx);
             Response::new(StreamBody::new(stream).boxed_unsync())
@@ -130,20 +92,11 @@ async fn response_streams_before_the_origin_finishes() {
     })
     .await;
     let proxy = TestProxy::start(&format!("http://{origin}"), &[]).await;
-    let resp = client()
-        .request(
-            Request::get(proxy.url("/"))
-                .body(Full::new(Bytes::new()))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+    let resp = client().request(Request::get(proxy.url("/")).body(Full::new(Bytes::new())).unwrap()).await.unwrap();
     let mut body = resp.into_body();
     // The origin holds the rest back until we have seen the first chunk: a buffering proxy
     // would never deliver it, and the timeout fails the test instead of hanging.
-    let first = tokio::time::timeout(Duration::from_secs(10), body.frame())
-        .await
-        .expect("first chunk arrives early");
+    let first = tokio::time::timeout(Duration::from_secs(10), body.frame()).await.expect("first chunk arrives early");
     assert_eq!(first.unwrap().unwrap().into_data().unwrap(), "first chunk;");
     release_tx.send(()).unwrap();
     let rest = body.collect().await.unwrap().to_bytes();
@@ -151,9 +104,7 @@ async fn response_streams_before_the_origin_finishes() {
     proxy.stop().await;
 }
 
-fn tokio_stream<T: Send + 'static>(
-    mut rx: tokio::sync::mpsc::Receiver<T>,
-) -> impl futures_util::Stream<Item = T> {
+fn tokio_stream<T: Send + 'static>(mut rx: tokio::sync::mpsc::Receiver<T>) -> impl futures_util::Stream<Item = T> {
     futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
 }
 
@@ -168,9 +119,7 @@ async fn post_bodies_are_streamed_to_the_origin() {
     let proxy = TestProxy::start(&format!("http://{origin}"), &[]).await;
     let payload: Vec<u8> = (0..5_000_000u32).map(|i| (i % 251) as u8).collect();
     let sum: u64 = payload.iter().map(|b| *b as u64).sum();
-    let req = Request::post(proxy.url("/upload"))
-        .body(Full::new(Bytes::from(payload)))
-        .unwrap();
+    let req = Request::post(proxy.url("/upload")).body(Full::new(Bytes::from(payload))).unwrap();
     let (status, _, body) = send(req).await;
     assert_eq!(status, 200);
     assert_eq!(body, format!("5000000 {sum}"));
@@ -181,15 +130,8 @@ async fn post_bodies_are_streamed_to_the_origin() {
 async fn websocket_upgrade_is_tunnelled() {
     let origin = raw_origin(|mut s| async move {
         let head = read_head(&mut s).await;
-        assert!(
-            head.to_ascii_lowercase().contains("upgrade: echo"),
-            "{head}"
-        );
-        s.write_all(
-            b"HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: echo\r\n\r\n",
-        )
-        .await
-        .unwrap();
+        assert!(head.to_ascii_lowercase().contains("upgrade: echo"), "{head}");
+        s.write_all(b"HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: echo\r\n\r\n").await.unwrap();
         let mut buf = [0u8; 64];
         loop {
             let n = s.read(&mut buf).await.unwrap_or(0);
@@ -202,15 +144,10 @@ async fn websocket_upgrade_is_tunnelled() {
     .await;
     let proxy = TestProxy::start(&format!("http://{origin}"), &[]).await;
     let mut c = TcpStream::connect(proxy.addr).await.unwrap();
-    c.write_all(b"GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n")
-        .await
-        .unwrap();
+    c.write_all(b"GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n").await.unwrap();
     let head = read_head(&mut c).await;
     assert!(head.starts_with("HTTP/1.1 101"), "{head}");
-    assert!(
-        head.to_ascii_lowercase().contains("upgrade: echo"),
-        "{head}"
-    );
+    assert!(head.to_ascii_lowercase().contains("upgrade: echo"), "{head}");
     c.write_all(b"hello over the tunnel").await.unwrap();
     let mut buf = [0u8; 21];
     c.read_exact(&mut buf).await.unwrap();
@@ -226,16 +163,8 @@ async fn unreachable_origin_is_502_and_counted() {
     assert!(body.contains("Bad Gateway"), "{body}");
     assert!(headers.contains_key("x-request-id"));
     let m = proxy.metrics().await;
-    assert_eq!(
-        metric(&m, "consent_proxy_upstream_errors_total{kind=\"connect\"}"),
-        1.0,
-        "{m}"
-    );
-    assert_eq!(
-        metric(&m, "consent_proxy_requests_total{code_class=\"5xx\"}"),
-        1.0,
-        "{m}"
-    );
+    assert_eq!(metric(&m, "consent_proxy_upstream_errors_total{kind=\"connect\"}"), 1.0, "{m}");
+    assert_eq!(metric(&m, "consent_proxy_requests_total{code_class=\"5xx\"}"), 1.0, "{m}");
     proxy.stop().await;
 }
 
@@ -246,20 +175,12 @@ async fn slow_origin_is_504() {
         tokio::time::sleep(Duration::from_secs(30)).await;
     })
     .await;
-    let proxy = TestProxy::start(
-        &format!("http://{origin}"),
-        &[("upstream.response_timeout", "300ms")],
-    )
-    .await;
+    let proxy = TestProxy::start(&format!("http://{origin}"), &[("upstream.response_timeout", "300ms")]).await;
     let (status, _, body) = get(&proxy.url("/")).await;
     assert_eq!(status, 504);
     assert!(body.contains("Gateway Timeout"), "{body}");
     let m = proxy.metrics().await;
-    assert_eq!(
-        metric(&m, "consent_proxy_upstream_errors_total{kind=\"timeout\"}"),
-        1.0,
-        "{m}"
-    );
+    assert_eq!(metric(&m, "consent_proxy_upstream_errors_total{kind=\"timeout\"}"), 1.0, "{m}");
     proxy.stop().await;
 }
 
@@ -279,16 +200,8 @@ async fn malformed_origin_response_is_502() {
 async fn oversized_request_headers_are_431() {
     let proxy = TestProxy::start(&format!("http://{}", static_origin("ok").await), &[]).await;
     let big = "a".repeat(40 * 1024);
-    let resp = raw(
-        proxy.addr,
-        format!("GET / HTTP/1.1\r\nHost: x\r\nX-Big: {big}\r\n\r\n").as_bytes(),
-    )
-    .await;
-    assert!(
-        resp.starts_with("HTTP/1.1 431"),
-        "{}",
-        &resp[..resp.len().min(200)]
-    );
+    let resp = raw(proxy.addr, format!("GET / HTTP/1.1\r\nHost: x\r\nX-Big: {big}\r\n\r\n").as_bytes()).await;
+    assert!(resp.starts_with("HTTP/1.1 431"), "{}", &resp[..resp.len().min(200)]);
     proxy.stop().await;
 }
 
@@ -297,74 +210,43 @@ async fn origin_dying_mid_body_reaches_the_client_as_a_broken_response() {
     // Content-Length promised, fewer bytes sent, connection closed.
     let origin = raw_origin(|mut s| async move {
         let _ = read_head(&mut s).await;
-        s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
-            .await
-            .unwrap();
+        s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n").await.unwrap();
         s.write_all(&[b'x'; 100]).await.unwrap();
     })
     .await;
     let proxy = TestProxy::start(&format!("http://{origin}"), &[]).await;
-    let resp = client()
-        .request(
-            Request::get(proxy.url("/"))
-                .body(Full::new(Bytes::new()))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+    let resp = client().request(Request::get(proxy.url("/")).body(Full::new(Bytes::new())).unwrap()).await.unwrap();
     assert_eq!(resp.status(), 200);
-    assert!(
-        resp.into_body().collect().await.is_err(),
-        "a truncated body must not look complete"
-    );
+    assert!(resp.into_body().collect().await.is_err(), "a truncated body must not look complete");
 
     // Chunked: the terminating chunk must never be sent for a broken body.
     let origin = raw_origin(|mut s| async move {
         let _ = read_head(&mut s).await;
-        s.write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")
-            .await
-            .unwrap();
+        s.write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n").await.unwrap();
     })
     .await;
     let proxy2 = TestProxy::start(&format!("http://{origin}"), &[]).await;
     let out = raw(proxy2.addr, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").await;
     assert!(out.contains("hello"), "{out}");
-    assert!(
-        !out.ends_with("0\r\n\r\n"),
-        "broken chunked body was completed: {out:?}"
-    );
+    assert!(!out.ends_with("0\r\n\r\n"), "broken chunked body was completed: {out:?}");
     let m = proxy2.metrics().await;
-    assert_eq!(
-        metric(&m, "consent_proxy_upstream_errors_total{kind=\"body\"}"),
-        1.0,
-        "{m}"
-    );
+    assert_eq!(metric(&m, "consent_proxy_upstream_errors_total{kind=\"body\"}"), 1.0, "{m}");
     proxy.stop().await;
     proxy2.stop().await;
 }
 
 #[tokio::test]
 async fn slow_client_headers_are_cut_off() {
-    let proxy = TestProxy::start(
-        &format!("http://{}", static_origin("ok").await),
-        &[("server.header_read_timeout", "300ms")],
-    )
-    .await;
+    let proxy =
+        TestProxy::start(&format!("http://{}", static_origin("ok").await), &[("server.header_read_timeout", "300ms")])
+            .await;
     let mut c = TcpStream::connect(proxy.addr).await.unwrap();
-    c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
-        .await
-        .unwrap();
+    c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ").await.unwrap();
     let mut out = Vec::new();
     let read = tokio::time::timeout(Duration::from_secs(15), c.read_to_end(&mut out)).await;
-    assert!(
-        read.is_ok(),
-        "the proxy must close a connection whose headers never complete"
-    );
+    assert!(read.is_ok(), "the proxy must close a connection whose headers never complete");
     let text = String::from_utf8_lossy(&out);
-    assert!(
-        text.is_empty() || text.starts_with("HTTP/1.1 408"),
-        "{text}"
-    );
+    assert!(text.is_empty() || text.starts_with("HTTP/1.1 408"), "{text}");
     proxy.stop().await;
 }
 
@@ -372,35 +254,23 @@ async fn slow_client_headers_are_cut_off() {
 async fn idle_keep_alive_connections_are_closed() {
     let proxy = TestProxy::start(
         &format!("http://{}", static_origin("ok").await),
-        &[
-            ("server.idle_timeout", "300ms"),
-            ("server.header_read_timeout", "30s"),
-        ],
+        &[("server.idle_timeout", "300ms"), ("server.header_read_timeout", "30s")],
     )
     .await;
     let mut c = TcpStream::connect(proxy.addr).await.unwrap();
-    c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-        .await
-        .unwrap();
+    c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
     let mut buf = vec![0u8; 4096];
     let n = c.read(&mut buf).await.unwrap();
     assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
     let closed = tokio::time::timeout(Duration::from_secs(15), c.read(&mut buf)).await;
-    assert!(
-        matches!(closed, Ok(Ok(0))),
-        "idle connection must be closed: {closed:?}"
-    );
+    assert!(matches!(closed, Ok(Ok(0))), "idle connection must be closed: {closed:?}");
     proxy.stop().await;
 }
 
 #[tokio::test]
 async fn head_and_errors_statuses_pass_through() {
     let origin = origin(|req| async move {
-        let status = if req.uri().path() == "/missing" {
-            StatusCode::NOT_FOUND
-        } else {
-            StatusCode::OK
-        };
+        let status = if req.uri().path() == "/missing" { StatusCode::NOT_FOUND } else { StatusCode::OK };
         let mut r = Response::new(text_body("body"));
         *r.status_mut() = status;
         r
@@ -408,26 +278,12 @@ async fn head_and_errors_statuses_pass_through() {
     .await;
     let proxy = TestProxy::start(&format!("http://{origin}"), &[]).await;
     assert_eq!(get(&proxy.url("/missing")).await.0, 404);
-    let (status, _, body) = send(
-        Request::head(proxy.url("/"))
-            .body(Full::new(Bytes::new()))
-            .unwrap(),
-    )
-    .await;
+    let (status, _, body) = send(Request::head(proxy.url("/")).body(Full::new(Bytes::new())).unwrap()).await;
     assert_eq!((status, body.as_str()), (200, ""));
     let m = proxy.metrics().await;
-    assert_eq!(
-        metric(&m, "consent_proxy_requests_total{code_class=\"4xx\"}"),
-        1.0
-    );
-    assert_eq!(
-        metric(&m, "consent_proxy_requests_total{code_class=\"2xx\"}"),
-        1.0
-    );
-    assert_eq!(
-        metric(&m, "consent_proxy_request_duration_seconds_count"),
-        2.0
-    );
+    assert_eq!(metric(&m, "consent_proxy_requests_total{code_class=\"4xx\"}"), 1.0);
+    assert_eq!(metric(&m, "consent_proxy_requests_total{code_class=\"2xx\"}"), 1.0);
+    assert_eq!(metric(&m, "consent_proxy_request_duration_seconds_count"), 2.0);
     assert_eq!(metric(&m, "consent_proxy_in_flight_requests"), 0.0);
     assert!(m.contains("consent_proxy_build_info{version=\""), "{m}");
     proxy.stop().await;
@@ -444,10 +300,7 @@ async fn admin_endpoints() {
 
     let down = TestProxy::start(&format!("http://{}", closed_port()), &[]).await;
     let (status, _, body) = get(&format!("http://{}/readyz", down.admin)).await;
-    assert_eq!(
-        status, 503,
-        "readyz fails while the upstream is unreachable"
-    );
+    assert_eq!(status, 503, "readyz fails while the upstream is unreachable");
     assert!(body.contains("unreachable"), "{body}");
     down.stop().await;
 }
@@ -468,8 +321,7 @@ async fn graceful_drain_finishes_in_flight_requests() {
         }
     })
     .await;
-    let mut proxy =
-        TestProxy::start(&format!("http://{origin}"), &[("shutdown.delay", "200ms")]).await;
+    let mut proxy = TestProxy::start(&format!("http://{origin}"), &[("shutdown.delay", "200ms")]).await;
     let url = proxy.url("/slow");
     let in_flight = tokio::spawn(async move { get(&url).await });
     arrived_rx.await.unwrap();
@@ -481,8 +333,5 @@ async fn graceful_drain_finishes_in_flight_requests() {
     release_tx.send(()).unwrap();
     let (status, _, body) = in_flight.await.unwrap();
     assert_eq!((status, body.as_str()), (200, "finished"));
-    tokio::time::timeout(Duration::from_secs(20), stopped)
-        .await
-        .expect("drain completes")
-        .unwrap();
+    tokio::time::timeout(Duration::from_secs(20), stopped).await.expect("drain completes").unwrap();
 }

@@ -22,30 +22,18 @@ async fn half_a_gigabyte_streams_with_bounded_memory() {
     let origin = origin(|_| async {
         let chunk = Bytes::from(vec![b'x'; CHUNK]);
         let stream = futures_util::stream::iter(
-            (0..TOTAL / CHUNK)
-                .map(move |_| Ok::<_, BoxError>(http_body::Frame::data(chunk.clone()))),
+            (0..TOTAL / CHUNK).map(move |_| Ok::<_, BoxError>(http_body::Frame::data(chunk.clone()))),
         );
         Response::new(StreamBody::new(stream).boxed_unsync())
     })
     .await;
     let proxy = BinaryProxy::start(
-        &[
-            "--upstream",
-            &format!("http://{origin}"),
-            "--listen",
-            "127.0.0.1:0",
-            "--admin",
-            "127.0.0.1:0",
-        ],
+        &["--upstream", &format!("http://{origin}"), "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0"],
         &[],
     );
     let before = peak_rss_kib(proxy.child.id());
     let resp = client()
-        .request(
-            Request::get(format!("http://{}/big", proxy.addr))
-                .body(Full::new(Bytes::new()))
-                .unwrap(),
-        )
+        .request(Request::get(format!("http://{}/big", proxy.addr)).body(Full::new(Bytes::new())).unwrap())
         .await
         .unwrap();
     let mut body = resp.into_body();
@@ -58,9 +46,5 @@ async fn half_a_gigabyte_streams_with_bounded_memory() {
     assert_eq!(seen, TOTAL);
     let after = peak_rss_kib(proxy.child.id());
     let growth_mib = after.saturating_sub(before) / 1024;
-    assert!(
-        growth_mib < 64,
-        "peak RSS grew by {growth_mib} MiB while streaming {} MiB",
-        TOTAL >> 20
-    );
+    assert!(growth_mib < 64, "peak RSS grew by {growth_mib} MiB while streaming {} MiB", TOTAL >> 20);
 }

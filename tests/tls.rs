@@ -26,11 +26,7 @@ impl Cert {
         let (cert_pem, key_pem) = (ck.cert.pem(), ck.key_pair.serialize_pem());
         std::fs::write(dir.path().join("cert.pem"), &cert_pem).unwrap();
         std::fs::write(dir.path().join("key.pem"), &key_pem).unwrap();
-        Cert {
-            dir,
-            cert_pem,
-            key_pem,
-        }
+        Cert { dir, cert_pem, key_pem }
     }
     fn cert_path(&self) -> String {
         self.dir.path().join("cert.pem").display().to_string()
@@ -40,12 +36,8 @@ impl Cert {
     }
     fn client_config(&self, alpn: &[u8]) -> rustls::ClientConfig {
         let mut roots = rustls::RootCertStore::empty();
-        roots
-            .add(CertificateDer::from_pem_slice(self.cert_pem.as_bytes()).unwrap())
-            .unwrap();
-        let mut c = rustls::ClientConfig::builder()
-            .with_root_certificates(roots)
-            .with_no_client_auth();
+        roots.add(CertificateDer::from_pem_slice(self.cert_pem.as_bytes()).unwrap()).unwrap();
+        let mut c = rustls::ClientConfig::builder().with_root_certificates(roots).with_no_client_auth();
         c.alpn_protocols = vec![alpn.to_vec()];
         c
     }
@@ -59,10 +51,7 @@ async fn tls_connect(
     consent_proxy::tls::install_crypto_provider();
     let connector = tokio_rustls::TlsConnector::from(Arc::new(cert.client_config(alpn)));
     let tcp = TcpStream::connect(addr).await.unwrap();
-    connector
-        .connect(ServerName::try_from("localhost").unwrap(), tcp)
-        .await
-        .expect("TLS handshake")
+    connector.connect(ServerName::try_from("localhost").unwrap(), tcp).await.expect("TLS handshake")
 }
 
 #[tokio::test]
@@ -71,49 +60,28 @@ async fn terminates_tls_with_http2_and_http1() {
     let origin = echo_origin().await;
     let proxy = TestProxy::start(
         &format!("http://{origin}"),
-        &[
-            ("server.tls.cert", &cert.cert_path()),
-            ("server.tls.key", &cert.key_path()),
-        ],
+        &[("server.tls.cert", &cert.cert_path()), ("server.tls.key", &cert.key_path())],
     )
     .await;
 
     let tls = tls_connect(proxy.addr, &cert, b"h2").await;
     assert_eq!(tls.get_ref().1.alpn_protocol(), Some(&b"h2"[..]));
     let (mut sender, conn) =
-        hyper::client::conn::http2::handshake(TokioExecutor::new(), TokioIo::new(tls))
-            .await
-            .unwrap();
+        hyper::client::conn::http2::handshake(TokioExecutor::new(), TokioIo::new(tls)).await.unwrap();
     tokio::spawn(conn);
-    let resp = sender
-        .send_request(
-            Request::get("https://localhost/h2")
-                .body(Full::new(Bytes::new()))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+    let resp =
+        sender.send_request(Request::get("https://localhost/h2").body(Full::new(Bytes::new())).unwrap()).await.unwrap();
     assert_eq!(resp.version(), http::Version::HTTP_2);
     let body = resp.into_body().collect().await.unwrap().to_bytes();
     let seen: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(seen["x-forwarded-proto"][0], "https");
-    assert_eq!(
-        seen["host"][0], "localhost",
-        "an HTTP/2 :authority becomes the origin's Host"
-    );
+    assert_eq!(seen["host"][0], "localhost", "an HTTP/2 :authority becomes the origin's Host");
 
     let tls = tls_connect(proxy.addr, &cert, b"http/1.1").await;
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
-        .await
-        .unwrap();
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(tls)).await.unwrap();
     tokio::spawn(conn);
     let resp = sender
-        .send_request(
-            Request::get("/h1")
-                .header("host", "localhost")
-                .body(Full::new(Bytes::new()))
-                .unwrap(),
-        )
+        .send_request(Request::get("/h1").header("host", "localhost").body(Full::new(Bytes::new())).unwrap())
         .await
         .unwrap();
     assert_eq!(resp.version(), http::Version::HTTP_11);
@@ -127,10 +95,7 @@ async fn https_origin_trusted_by_ca_file() {
     let cert = Cert::new();
     let certs = vec![CertificateDer::from_pem_slice(cert.cert_pem.as_bytes()).unwrap()];
     let key = PrivateKeyDer::from_pem_slice(cert.key_pem.as_bytes()).unwrap();
-    let mut server = rustls::ServerConfig::builder()
-        .with_no_client_auth()
-        .with_single_cert(certs, key)
-        .unwrap();
+    let mut server = rustls::ServerConfig::builder().with_no_client_auth().with_single_cert(certs, key).unwrap();
     server.alpn_protocols = vec![b"http/1.1".to_vec()];
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server));
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -145,9 +110,7 @@ async fn https_origin_trusted_by_ca_file() {
                 let svc = service_fn(|_req| async {
                     Ok::<_, std::convert::Infallible>(Response::new(text_body("secure origin")))
                 });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(tls), svc)
-                    .await;
+                let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(tls), svc).await;
             });
         }
     });

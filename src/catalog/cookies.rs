@@ -12,8 +12,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// The embedded Open Cookie Database (path relative to this file).
-pub(super) const OCD_CSV: &str =
-    include_str!("../../data/open-cookie-database/open-cookie-database.csv");
+pub(super) const OCD_CSV: &str = include_str!("../../data/open-cookie-database/open-cookie-database.csv");
 
 /// Where a rule came from; config rules override built-in ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,14 +60,9 @@ impl CookiePattern {
             1 if s == "*" => Err("cookie pattern \"*\" would match every cookie".into()),
             1 => {
                 let (prefix, suffix) = s.split_once('*').unwrap_or_default();
-                Ok(Self::Glob {
-                    prefix: prefix.to_owned(),
-                    suffix: suffix.to_owned(),
-                })
+                Ok(Self::Glob { prefix: prefix.to_owned(), suffix: suffix.to_owned() })
             }
-            n => Err(format!(
-                "cookie pattern {s:?} has {n} `*`; at most one is allowed"
-            )),
+            n => Err(format!("cookie pattern {s:?} has {n} `*`; at most one is allowed")),
         }
     }
 
@@ -102,10 +96,7 @@ impl CookiePattern {
 
 /// True for a valid category id (`[a-z0-9_-]+`), for config validation.
 pub fn is_valid_category_id(id: &str) -> bool {
-    !id.is_empty()
-        && id
-            .bytes()
-            .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-'))
+    !id.is_empty() && id.bytes().all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-'))
 }
 
 #[derive(Debug, Clone)]
@@ -193,11 +184,7 @@ impl Hasher for Fnv {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
         for &b in bytes {
             h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         }
@@ -222,10 +209,7 @@ pub struct CookieCatalog {
 
 /// Display rank of the well-known categories; other ids follow alphabetically.
 fn category_rank(c: &str) -> usize {
-    ["necessary", "preferences", "analytics", "marketing"]
-        .iter()
-        .position(|k| *k == c)
-        .unwrap_or(4)
+    ["necessary", "preferences", "analytics", "marketing"].iter().position(|k| *k == c).unwrap_or(4)
 }
 
 fn group_insert(groups: &mut Vec<(usize, Map)>, key: &str, idx: usize) {
@@ -246,19 +230,15 @@ impl CookieCatalog {
     /// followed by [`BUILTIN_NECESSARY`].
     pub fn builtin_rules() -> Vec<CookieRule> {
         let mut rules = super::ocd::load(OCD_CSV).rules;
-        rules.extend(
-            BUILTIN_NECESSARY
-                .iter()
-                .map(|&(pat, provider, purpose, duration)| CookieRule {
-                    pattern: CookiePattern::parse(pat).expect("builtin pattern is valid"),
-                    category: "necessary".into(),
-                    provider: provider.into(),
-                    purpose: purpose.into(),
-                    duration: duration.into(),
-                    party: Party::First,
-                    source: RuleSource::Builtin,
-                }),
-        );
+        rules.extend(BUILTIN_NECESSARY.iter().map(|&(pat, provider, purpose, duration)| CookieRule {
+            pattern: CookiePattern::parse(pat).expect("builtin pattern is valid"),
+            category: "necessary".into(),
+            provider: provider.into(),
+            purpose: purpose.into(),
+            duration: duration.into(),
+            party: Party::First,
+            source: RuleSource::Builtin,
+        }));
         rules
     }
 
@@ -275,13 +255,7 @@ impl CookieCatalog {
                 }
             }
         }
-        slots.sort_by_cached_key(|(_, r)| {
-            (
-                category_rank(&r.category),
-                r.category.clone(),
-                r.pattern.as_string(),
-            )
-        });
+        slots.sort_by_cached_key(|(_, r)| (category_rank(&r.category), r.category.clone(), r.pattern.as_string()));
         let (order, rules): (Vec<usize>, Vec<CookieRule>) = slots.into_iter().unzip();
 
         let mut cat = CookieCatalog {
@@ -316,8 +290,14 @@ impl CookieCatalog {
     /// Cost: one exact probe, then at most one probe per distinct prefix/suffix length that fits
     /// the name; no allocation.
     pub fn classify(&self, name: &str) -> Option<&CookieRule> {
+        self.classify_index(name).map(|i| &self.rules[i])
+    }
+
+    /// Like [`Self::classify`], returning the rule's index (stable for this catalog; see
+    /// [`Self::rule`]), so callers can keep per-rule data in a parallel array.
+    pub fn classify_index(&self, name: &str) -> Option<usize> {
         if let Some(&i) = self.exact.get(name) {
-            return Some(&self.rules[i]);
+            return Some(i);
         }
         let mut best: Option<(usize, usize, usize)> = None; // (literal len, input order, idx)
         let mut consider = |idx: usize| {
@@ -328,11 +308,7 @@ impl CookieCatalog {
         };
         let probe = |groups: &[(usize, Map)], from_end: bool| {
             groups.iter().find_map(|(len, map)| {
-                let cut = if from_end {
-                    name.len().checked_sub(*len)?
-                } else {
-                    *len
-                };
+                let cut = if from_end { name.len().checked_sub(*len)? } else { *len };
                 if cut > name.len() || !name.is_char_boundary(cut) {
                     return None;
                 }
@@ -352,7 +328,11 @@ impl CookieCatalog {
                 consider(i);
             }
         }
-        best.map(|(_, _, i)| &self.rules[i])
+        best.map(|(_, _, i)| i)
+    }
+
+    pub fn rule(&self, index: usize) -> &CookieRule {
+        &self.rules[index]
     }
 
     /// All rules after override resolution, ordered by category (necessary, preferences,
@@ -399,10 +379,7 @@ mod tests {
     #[test]
     fn well_known_cookies() {
         let ga = builtin().classify("_ga").unwrap();
-        assert_eq!(
-            (ga.category.as_str(), ga.provider.as_str()),
-            ("analytics", "Google")
-        );
+        assert_eq!((ga.category.as_str(), ga.provider.as_str()), ("analytics", "Google"));
         assert_eq!(ga.source, RuleSource::OpenCookieDatabase);
         let ga4 = builtin().classify("_ga_ABC123").unwrap();
         assert_eq!(ga4.category, "analytics");
@@ -410,10 +387,7 @@ mod tests {
         assert_eq!(cat_of("_gid"), Some("analytics")); // OCD: Analytics
         assert_eq!(cat_of("_gcl_au"), Some("marketing")); // OCD: Marketing (Google Ads)
         let fbp = builtin().classify("_fbp").unwrap();
-        assert_eq!(
-            (fbp.category.as_str(), fbp.provider.as_str()),
-            ("marketing", "Facebook")
-        );
+        assert_eq!((fbp.category.as_str(), fbp.provider.as_str()), ("marketing", "Facebook"));
         assert_eq!(fbp.party, Party::Third); // OCD: "facebook.com (3rd party)"
         assert_eq!(cat_of("hubspotutk"), Some("marketing")); // OCD: Marketing
         assert_eq!(builtin().classify("_ga").unwrap().party, Party::First);
@@ -446,10 +420,7 @@ mod tests {
         ] {
             assert_eq!(cat_of(n), Some("necessary"), "{n}");
         }
-        assert_eq!(
-            builtin().classify("PHPSESSID").unwrap().source,
-            RuleSource::Builtin
-        );
+        assert_eq!(builtin().classify("PHPSESSID").unwrap().source, RuleSource::Builtin);
         // OCD exact rows still beat our broad globs: Shopify's analytics cookie stays analytics.
         assert_eq!(cat_of("_Brochure_session"), Some("analytics"));
         assert_eq!(cat_of("_shopify_s"), Some("analytics"));
@@ -461,15 +432,8 @@ mod tests {
         let ocd = super::super::ocd::load(OCD_CSV).rules;
         for &(pat, ..) in BUILTIN_NECESSARY {
             let p = CookiePattern::parse(pat).unwrap();
-            for r in ocd
-                .iter()
-                .filter(|r| r.pattern == p && r.category != "necessary")
-            {
-                assert_eq!(
-                    pat, "sessionid",
-                    "builtin {pat} overrides OCD {}",
-                    r.category
-                );
+            for r in ocd.iter().filter(|r| r.pattern == p && r.category != "necessary") {
+                assert_eq!(pat, "sessionid", "builtin {pat} overrides OCD {}", r.category);
             }
         }
     }
@@ -487,16 +451,7 @@ mod tests {
 
     #[test]
     fn short_wildcard_prefixes_are_exact() {
-        for n in [
-            "_session_id",
-            "_s_custom",
-            "SRV_ID",
-            "CTX",
-            "tpl",
-            "capture",
-            "P_x",
-            "MSOffice",
-        ] {
+        for n in ["_session_id", "_s_custom", "SRV_ID", "CTX", "tpl", "capture", "P_x", "MSOffice"] {
             let r = builtin().classify(n);
             assert!(
                 r.is_none_or(|r| r.category == "necessary"),
@@ -519,7 +474,7 @@ mod tests {
         assert_eq!(cat_of("chk"), Some("marketing")); // Mediarithmics vs PubMatic functional
         assert_eq!(cat_of("dc"), Some("marketing")); // BetweenDigital vs Tailtarget functional
         assert_eq!(cat_of("euconsent"), Some("marketing")); // exact LiveRamp beats ShareThis glob
-        // ShareThis is a tracking vendor: its "Functional" rows are marketing (see ocd.rs).
+                                                            // ShareThis is a tracking vendor: its "Functional" rows are marketing (see ocd.rs).
         assert_eq!(cat_of("euconsent_x"), Some("marketing")); // ShareThis `euconsent*`
         assert_eq!(builtin().classify("token").unwrap().provider, "Adform");
     }
@@ -535,22 +490,13 @@ mod tests {
         let cat = CookieCatalog::new(rules);
         assert_eq!(cat.len(), n + 3);
         let ga = cat.classify("_ga").unwrap();
-        assert_eq!(
-            (ga.category.as_str(), ga.source),
-            ("necessary", RuleSource::Config)
-        );
-        assert_eq!(
-            cat.classify("_custom_theme").unwrap().category,
-            "preferences"
-        );
+        assert_eq!((ga.category.as_str(), ga.source), ("necessary", RuleSource::Config));
+        assert_eq!(cat.classify("_custom_theme").unwrap().category, "preferences");
         assert_eq!(cat.classify("x_pref").unwrap().category, "preferences");
         assert_eq!(cat.classify("ab_yz").unwrap().category, "analytics");
         assert!(cat.classify("ayz").is_none());
         // `*_session` (builtin) and `_custom_*` (config) both have 8 literal bytes: tie → later.
-        assert_eq!(
-            cat.classify("_custom_session").unwrap().category,
-            "preferences"
-        );
+        assert_eq!(cat.classify("_custom_session").unwrap().category, "preferences");
         assert_eq!(cat.classify("_ga_XYZ").unwrap().category, "analytics");
     }
 
@@ -573,27 +519,17 @@ mod tests {
         assert_eq!(cat.classify("ab").unwrap().category, "seven"); // exact beats glob
         assert_eq!(cat.classify("a").unwrap().category, "one"); // `*` matches empty
         let order: Vec<_> = cat.rules().map(|r| r.category.as_str()).collect();
-        assert_eq!(
-            order,
-            ["five", "four", "one", "seven", "six", "three", "two"]
-        );
+        assert_eq!(order, ["five", "four", "one", "seven", "six", "three", "two"]);
     }
 
     #[test]
     fn pattern_parse() {
-        assert_eq!(
-            CookiePattern::parse("_ga").unwrap(),
-            CookiePattern::Exact("_ga".into())
-        );
+        assert_eq!(CookiePattern::parse("_ga").unwrap(), CookiePattern::Exact("_ga".into()));
         let g = CookiePattern::parse("pre*suf").unwrap();
         assert_eq!(g.as_string(), "pre*suf");
         assert!(g.matches("presuf") && g.matches("pre-x-suf") && !g.matches("presu"));
-        assert!(CookiePattern::parse("*_session")
-            .unwrap()
-            .matches("a_session"));
-        for bad in [
-            "", "*", "a**", "*a*", "a b", "a;b", "a=b", "ä", "a\tb", "a[0]", "a/b",
-        ] {
+        assert!(CookiePattern::parse("*_session").unwrap().matches("a_session"));
+        for bad in ["", "*", "a**", "*a*", "a b", "a;b", "a=b", "ä", "a\tb", "a[0]", "a/b"] {
             let e = CookiePattern::parse(bad).unwrap_err();
             assert!(!e.is_empty(), "{bad:?}");
         }
@@ -605,16 +541,8 @@ mod tests {
         let rules: Vec<_> = builtin().rules().collect();
         assert_eq!(rules.len(), builtin().len());
         assert!(!builtin().is_empty());
-        let keys: Vec<_> = rules
-            .iter()
-            .map(|r| {
-                (
-                    category_rank(&r.category),
-                    r.category.clone(),
-                    r.pattern.as_string(),
-                )
-            })
-            .collect();
+        let keys: Vec<_> =
+            rules.iter().map(|r| (category_rank(&r.category), r.category.clone(), r.pattern.as_string())).collect();
         assert!(keys.windows(2).all(|w| w[0] < w[1]));
     }
 

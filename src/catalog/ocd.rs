@@ -67,12 +67,7 @@ pub(crate) struct OcdLoad {
 
 fn clean(s: &str) -> String {
     s.chars()
-        .filter(|c| {
-            !matches!(
-                c,
-                '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}'
-            )
-        })
+        .filter(|c| !matches!(c, '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}'))
         .collect::<String>()
         .trim()
         .to_owned()
@@ -196,22 +191,16 @@ pub(crate) fn load(csv_text: &str) -> OcdLoad {
         let row = match row {
             Ok(r) => r,
             Err(e) => {
-                out.dropped
-                    .push((String::new(), format!("unreadable row: {e}")));
+                out.dropped.push((String::new(), format!("unreadable row: {e}")));
                 continue;
             }
         };
         let name = clean(&row.name);
         let Some(category) = row_category(&row.platform, &row.category) else {
-            out.dropped
-                .push((name, format!("unknown category {:?}", row.category)));
+            out.dropped.push((name, format!("unknown category {:?}", row.category)));
             continue;
         };
-        let pat = match pattern(
-            &name,
-            row.wildcard.trim() == "1",
-            &mut out.short_prefix_exact,
-        ) {
+        let pat = match pattern(&name, row.wildcard.trim() == "1", &mut out.short_prefix_exact) {
             Ok(p) => p,
             Err(e) => {
                 out.dropped.push((name, e));
@@ -272,19 +261,11 @@ mod tests {
     #[test]
     fn load_report() {
         let l = load(super::super::cookies::OCD_CSV);
-        println!(
-            "rows {} rules {} same-category dups {}",
-            l.rows,
-            l.rules.len(),
-            l.same_category_dups
-        );
+        println!("rows {} rules {} same-category dups {}", l.rows, l.rules.len(), l.same_category_dups);
         println!("short prefixes made exact: {:?}", l.short_prefix_exact);
         println!("dropped: {:?}", l.dropped);
         println!("conflicts: {:?}", l.conflicts);
-        let globs = l
-            .rules
-            .iter()
-            .filter(|r| matches!(r.pattern, CookiePattern::Glob { .. }));
+        let globs = l.rules.iter().filter(|r| matches!(r.pattern, CookiePattern::Glob { .. }));
         let third = l.rules.iter().filter(|r| r.party == Party::Third).count();
         println!("globs {} third-party {third}", globs.count());
         assert_eq!(l.rows, 2264);
@@ -295,10 +276,7 @@ mod tests {
             let rule = l.rules.iter().find(|r| r.pattern.as_string() == n).unwrap();
             assert_eq!(rule.category, "marketing", "{n}");
         }
-        assert!(l
-            .rules
-            .iter()
-            .all(|r| !r.provider.is_empty() && !r.duration.is_empty()));
+        assert!(l.rules.iter().all(|r| !r.provider.is_empty() && !r.duration.is_empty()));
         let pm = CookiePattern::parse("pm_sess_*").unwrap();
         assert!(l.rules.iter().any(|r| r.pattern == pm));
         let soft = CookiePattern::Exact("logglytrackingsession".into());

@@ -4,9 +4,14 @@
 //! `raw` mirrors the file; [`Config`] is what the rest of the proxy sees. Every error names the
 //! key that is wrong, so `consent-proxy check` and a failed start tell the operator what to fix.
 
-mod raw;
+pub(crate) mod raw;
 
-pub use raw::{ClientIpLog, LogFormat, QueryLog};
+pub use raw::{ClientIpLog, LogFormat, Mode, QueryLog, UnknownCookies};
+
+use crate::consent::audit::AuditTarget;
+use crate::consent::ConsentSettings;
+use crate::cookies::CookiePolicy;
+use std::sync::Arc;
 
 use http::uri::{Authority, Scheme};
 use http::{HeaderName, HeaderValue, Uri};
@@ -31,10 +36,7 @@ pub struct ConfigError {
 
 impl ConfigError {
     fn new(key: impl Into<String>, message: impl fmt::Display) -> Self {
-        Self {
-            key: key.into(),
-            message: message.to_string(),
-        }
+        Self { key: key.into(), message: message.to_string() }
     }
 }
 
@@ -62,14 +64,9 @@ impl ConfigSource {
     pub fn load(&self) -> Result<Config, ConfigError> {
         let mut builder = ::config::Config::builder();
         if let Some(path) = &self.file {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                ConfigError::new(
-                    path.display().to_string(),
-                    format!("cannot read config file: {e}"),
-                )
-            })?;
-            builder =
-                builder.add_source(::config::File::from_str(&text, ::config::FileFormat::Toml));
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| ConfigError::new(path.display().to_string(), format!("cannot read config file: {e}")))?;
+            builder = builder.add_source(::config::File::from_str(&text, ::config::FileFormat::Toml));
         }
         let env = ::config::Environment::with_prefix(ENV_PREFIX)
             .prefix_separator("__")
@@ -80,21 +77,15 @@ impl ConfigSource {
             .source(self.env.clone());
         builder = builder.add_source(env);
         for (key, value) in &self.overrides {
-            builder = builder
-                .set_override(key.as_str(), value.as_str())
-                .map_err(|e| ConfigError::new(key, e))?;
+            builder = builder.set_override(key.as_str(), value.as_str()).map_err(|e| ConfigError::new(key, e))?;
         }
-        let merged = builder
-            .build()
-            .map_err(|e| ConfigError::new(self.file_label(), e))?;
+        let merged = builder.build().map_err(|e| ConfigError::new(self.file_label(), e))?;
         let raw: RawConfig = serde_path_to_error::deserialize(merged).map_err(path_error)?;
         Config::try_from(raw)
     }
 
     fn file_label(&self) -> String {
-        self.file
-            .as_ref()
-            .map_or_else(|| "(environment)".into(), |p| p.display().to_string())
+        self.file.as_ref().map_or_else(|| "(environment)".into(), |p| p.display().to_string())
     }
 }
 
@@ -102,9 +93,7 @@ impl ConfigSource {
 fn path_error(err: serde_path_to_error::Error<::config::ConfigError>) -> ConfigError {
     let path = err.path().to_string();
     let message = err.inner().to_string();
-    let unknown = message
-        .strip_prefix("unknown field `")
-        .and_then(|rest| rest.split('`').next());
+    let unknown = message.strip_prefix("unknown field `").and_then(|rest| rest.split('`').next());
     let key = match (unknown, path.as_str()) {
         (Some(field), "." | "") => field.to_string(),
         (Some(field), p) if p != field && !p.ends_with(&format!(".{field}")) => {
@@ -118,12 +107,27 @@ fn path_error(err: serde_path_to_error::Error<::config::ConfigError>) -> ConfigE
 /// The validated configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// `enforce`, or `report`: nothing removed, everything that would be is logged and counted.
+    pub mode: Mode,
+    pub consent: ConsentSettings,
+    /// The compiled cookie catalog and enforcement switches.
+    pub cookies: Arc<CookiePolicy>,
+    pub audit: AuditConfig,
+    /// Crate version and rule count, recorded with each decision.
+    pub catalog_version: String,
     pub server: ServerConfig,
     pub upstream: UpstreamConfig,
     pub forwarding: ForwardingConfig,
     pub log: LogConfig,
     pub shutdown: ShutdownConfig,
     pub reload: ReloadConfig,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuditConfig {
+    pub target: AuditTarget,
+    /// Records waiting to be written; when full, decisions are refused with 503.
+    pub queue: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -178,14 +182,7 @@ pub struct UpstreamConfig {
 impl UpstreamConfig {
     /// `host:port` for a reachability probe.
     pub fn socket_target(&self) -> String {
-        let port = self
-            .authority
-            .port_u16()
-            .unwrap_or(if self.scheme == Scheme::HTTPS {
-                443
-            } else {
-                80
-            });
+        let port = self.authority.port_u16().unwrap_or(if self.scheme == Scheme::HTTPS { 443 } else { 80 });
         format!("{}:{port}", self.authority.host())
     }
 }
@@ -228,24 +225,15 @@ impl TryFrom<RawConfig> for Config {
     fn try_from(raw: RawConfig) -> Result<Self, ConfigError> {
         let s = raw.server;
         if s.max_header_bytes < 8192 {
-            return Err(ConfigError::new(
-                "server.max_header_bytes",
-                "must be at least 8192",
-            ));
+            return Err(ConfigError::new("server.max_header_bytes", "must be at least 8192"));
         }
         if s.max_connections == 0 {
-            return Err(ConfigError::new(
-                "server.max_connections",
-                "must be at least 1",
-            ));
+            return Err(ConfigError::new("server.max_connections", "must be at least 1"));
         }
         let server = ServerConfig {
             listen: s.listen,
             admin: s.admin,
-            tls: s.tls.map(|t| TlsFiles {
-                cert: t.cert,
-                key: t.key,
-            }),
+            tls: s.tls.map(|t| TlsFiles { cert: t.cert, key: t.key }),
             max_connections: s.max_connections,
             max_header_bytes: s.max_header_bytes,
             header_read_timeout: positive("server.header_read_timeout", s.header_read_timeout)?,
@@ -260,17 +248,23 @@ impl TryFrom<RawConfig> for Config {
             client_ip: raw.log.client_ip,
             query: raw.log.query,
         };
-        tracing_subscriber::EnvFilter::try_new(&log.level)
-            .map_err(|e| ConfigError::new("log.level", e))?;
-        let shutdown = ShutdownConfig {
-            delay: raw.shutdown.delay,
-            drain_timeout: raw.shutdown.drain_timeout,
-        };
-        let reload = ReloadConfig {
-            watch: raw.reload.watch,
-            interval: positive("reload.interval", raw.reload.interval)?,
-        };
+        tracing_subscriber::EnvFilter::try_new(&log.level).map_err(|e| ConfigError::new("log.level", e))?;
+        let shutdown = ShutdownConfig { delay: raw.shutdown.delay, drain_timeout: raw.shutdown.drain_timeout };
+        let reload =
+            ReloadConfig { watch: raw.reload.watch, interval: positive("reload.interval", raw.reload.interval)? };
+        let consent = ConsentSettings::compile(raw.consent)?;
+        let cookies = CookiePolicy::compile(raw.cookies, &consent)?;
+        let catalog_version = format!("{}+{}", env!("CARGO_PKG_VERSION"), cookies.rule_count());
+        if raw.audit.sink.trim().is_empty() {
+            return Err(ConfigError::new("audit.sink", "must be `stdout` or a file path"));
+        }
+        let audit = AuditConfig { target: AuditTarget::parse(raw.audit.sink.trim()), queue: raw.audit.queue.max(1) };
         Ok(Config {
+            mode: raw.mode,
+            consent,
+            cookies: Arc::new(cookies),
+            audit,
+            catalog_version,
             server,
             upstream,
             forwarding,
@@ -291,42 +285,24 @@ fn positive(key: &str, d: Duration) -> Result<Duration, ConfigError> {
 fn upstream(raw: raw::RawUpstream) -> Result<UpstreamConfig, ConfigError> {
     const KEY: &str = "upstream.url";
     let url = raw.url.ok_or_else(|| {
-        ConfigError::new(
-            KEY,
-            "missing: set it in the file, with --upstream or CONSENT_PROXY_UPSTREAM",
-        )
+        ConfigError::new(KEY, "missing: set it in the file, with --upstream or CONSENT_PROXY_UPSTREAM")
     })?;
-    let uri: Uri = url
-        .parse()
-        .map_err(|e| ConfigError::new(KEY, format!("`{url}` is not a URL: {e}")))?;
+    let uri: Uri = url.parse().map_err(|e| ConfigError::new(KEY, format!("`{url}` is not a URL: {e}")))?;
     let scheme = match uri.scheme() {
         Some(s) if *s == Scheme::HTTP || *s == Scheme::HTTPS => s.clone(),
-        _ => {
-            return Err(ConfigError::new(
-                KEY,
-                format!("`{url}` must start with http:// or https://"),
-            ))
-        }
+        _ => return Err(ConfigError::new(KEY, format!("`{url}` must start with http:// or https://"))),
     };
-    let authority = uri
-        .authority()
-        .cloned()
-        .ok_or_else(|| ConfigError::new(KEY, format!("`{url}` has no host")))?;
+    let authority = uri.authority().cloned().ok_or_else(|| ConfigError::new(KEY, format!("`{url}` has no host")))?;
     if !matches!(uri.path(), "" | "/") || uri.query().is_some() {
-        return Err(ConfigError::new(
-            KEY,
-            format!("`{url}` must not have a path or query: requests keep theirs"),
-        ));
+        return Err(ConfigError::new(KEY, format!("`{url}` must not have a path or query: requests keep theirs")));
     }
     let host = match raw.host.as_str() {
         "preserve" => HostMode::Preserve,
         "upstream" => HostMode::Upstream,
-        other => HostMode::Fixed(HeaderValue::from_str(other).map_err(|_| {
-            ConfigError::new(
-                "upstream.host",
-                "must be `preserve`, `upstream` or a valid host",
-            )
-        })?),
+        other => HostMode::Fixed(
+            HeaderValue::from_str(other)
+                .map_err(|_| ConfigError::new("upstream.host", "must be `preserve`, `upstream` or a valid host"))?,
+        ),
     };
     Ok(UpstreamConfig {
         url,
@@ -349,20 +325,12 @@ fn forwarding(raw: raw::RawForwarding) -> Result<ForwardingConfig, ConfigError> 
             let s = s.trim();
             s.parse::<IpNet>()
                 .or_else(|_| s.parse::<std::net::IpAddr>().map(IpNet::from))
-                .map_err(|_| {
-                    ConfigError::new(
-                        "forwarding.trusted_hops",
-                        format!("`{s}` is not an IP address or CIDR"),
-                    )
-                })
+                .map_err(|_| ConfigError::new("forwarding.trusted_hops", format!("`{s}` is not an IP address or CIDR")))
         })
         .collect::<Result<_, _>>()?;
     let request_id_header = HeaderName::from_bytes(raw.request_id_header.as_bytes())
         .map_err(|_| ConfigError::new("forwarding.request_id_header", "not a valid header name"))?;
-    Ok(ForwardingConfig {
-        trusted_hops,
-        request_id_header,
-    })
+    Ok(ForwardingConfig { trusted_hops, request_id_header })
 }
 
 #[cfg(test)]

@@ -11,6 +11,10 @@ use std::time::Duration;
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawConfig {
+    pub mode: Mode,
+    pub consent: RawConsent,
+    pub cookies: RawCookies,
+    pub audit: RawAudit,
     pub server: RawServer,
     pub upstream: RawUpstream,
     pub forwarding: RawForwarding,
@@ -93,10 +97,7 @@ pub struct RawForwarding {
 
 impl Default for RawForwarding {
     fn default() -> Self {
-        Self {
-            trusted_hops: Vec::new(),
-            request_id_header: "x-request-id".into(),
-        }
+        Self { trusted_hops: Vec::new(), request_id_header: "x-request-id".into() }
     }
 }
 
@@ -160,10 +161,7 @@ pub struct RawShutdown {
 
 impl Default for RawShutdown {
     fn default() -> Self {
-        Self {
-            delay: Duration::from_secs(5),
-            drain_timeout: Duration::from_secs(30),
-        }
+        Self { delay: Duration::from_secs(5), drain_timeout: Duration::from_secs(30) }
     }
 }
 
@@ -177,10 +175,7 @@ pub struct RawReload {
 
 impl Default for RawReload {
     fn default() -> Self {
-        Self {
-            watch: true,
-            interval: Duration::from_secs(2),
-        }
+        Self { watch: true, interval: Duration::from_secs(2) }
     }
 }
 
@@ -193,12 +188,131 @@ pub fn string_or_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Stri
         Many(Vec<String>),
     }
     Ok(match OneOrMany::deserialize(d)? {
-        OneOrMany::One(s) => s
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(String::from)
-            .collect(),
+        OneOrMany::One(s) => s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
         OneOrMany::Many(v) => v,
     })
+}
+
+/// `enforce` removes what the visitor refused; `report` only logs and counts what it would remove.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    #[default]
+    Enforce,
+    Report,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawConsent {
+    pub cookie_name: String,
+    #[serde(with = "humantime_serde")]
+    pub max_age: Duration,
+    #[serde(with = "humantime_serde")]
+    pub refusal_max_age: Option<Duration>,
+    pub revision: u32,
+    pub domain: Option<String>,
+    #[serde(deserialize_with = "string_or_list")]
+    pub delete_domains: Vec<String>,
+    #[serde(deserialize_with = "string_or_list")]
+    pub secrets: Vec<String>,
+    pub secret_file: Option<PathBuf>,
+    pub prefix: String,
+    pub origin_header: String,
+    pub rate_limit_per_minute: u32,
+    pub categories: Vec<RawCategory>,
+    pub tracking_endpoints: Vec<RawEndpoint>,
+}
+
+impl Default for RawConsent {
+    fn default() -> Self {
+        Self {
+            cookie_name: "consent".into(),
+            max_age: Duration::from_secs(365 * 24 * 3600),
+            refusal_max_age: None,
+            revision: 1,
+            domain: None,
+            delete_domains: Vec::new(),
+            secrets: Vec::new(),
+            secret_file: None,
+            prefix: "/__consent".into(),
+            origin_header: "x-consent".into(),
+            rate_limit_per_minute: 60,
+            categories: Vec::new(),
+            tracking_endpoints: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCategory {
+    pub id: String,
+    pub label: Option<String>,
+    pub label_sv: Option<String>,
+    pub description: Option<String>,
+    pub description_sv: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEndpoint {
+    pub path: String,
+    pub category: String,
+}
+
+/// What happens to cookies the catalog does not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum UnknownCookies {
+    #[default]
+    Block,
+    Allow,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawCookies {
+    pub unknown_cookies: UnknownCookies,
+    pub strip_request: bool,
+    pub rules: Vec<RawCookieRule>,
+}
+
+impl Default for RawCookies {
+    fn default() -> Self {
+        Self { unknown_cookies: UnknownCookies::Block, strip_request: true, rules: Vec::new() }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCookieRule {
+    pub name: String,
+    pub category: String,
+    #[serde(default)]
+    pub provider: String,
+    #[serde(default)]
+    pub purpose: String,
+    #[serde(default)]
+    pub duration: String,
+    #[serde(default = "first_party")]
+    pub party: crate::catalog::cookies::Party,
+}
+
+fn first_party() -> crate::catalog::cookies::Party {
+    crate::catalog::cookies::Party::First
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawAudit {
+    /// `stdout`, or a file path (appended).
+    pub sink: String,
+    pub queue: usize,
+}
+
+impl Default for RawAudit {
+    fn default() -> Self {
+        Self { sink: "stdout".into(), queue: 1024 }
+    }
 }

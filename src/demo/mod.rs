@@ -36,16 +36,9 @@ async fn origin(req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infalli
     Ok(match (req.method(), req.uri().path()) {
         (&Method::GET | &Method::HEAD, "/") => home(&received, None),
         (&Method::POST, "/cart") => {
-            let body = Limited::new(req.into_body(), 64 * 1024)
-                .collect()
-                .await
-                .map(|b| b.to_bytes());
+            let body = Limited::new(req.into_body(), 64 * 1024).collect().await.map(|b| b.to_bytes());
             let item = body.ok().and_then(|b| {
-                form_value(&b, "item").map(|v| {
-                    v.chars()
-                        .filter(|c| c.is_ascii_alphanumeric() || *c == ' ')
-                        .collect()
-                })
+                form_value(&b, "item").map(|v| v.chars().filter(|c| c.is_ascii_alphanumeric() || *c == ' ').collect())
             });
             home(&received, item)
         }
@@ -59,9 +52,7 @@ fn home(received: &str, added: Option<String>) -> Response<Full<Bytes>> {
         Some(item) => format!("<p class=\"notice\">Added “{item}” to your cart.</p>"),
         None => String::new(),
     };
-    let page = HOME
-        .replace("{{RECEIVED}}", received)
-        .replace("{{NOTICE}}", &notice);
+    let page = HOME.replace("{{RECEIVED}}", received).replace("{{NOTICE}}", &notice);
     let mut resp = reply(StatusCode::OK, "text/html; charset=utf-8", page);
     let session: u64 = rand::random();
     for cookie in [
@@ -74,10 +65,7 @@ fn home(received: &str, added: Option<String>) -> Response<Full<Bytes>> {
         "hubspotutk=5f2b6c8e0d1a4b7c9e3f5a7b9c1d3e5f; Max-Age=15552000; Path=/".into(),
         "__hstc=12345.5f2b6c8e.1700000000.1700000000.1700000000.1; Max-Age=15552000; Path=/".into(),
     ] {
-        resp.headers_mut().append(
-            header::SET_COOKIE,
-            cookie.parse().expect("static cookies are valid"),
-        );
+        resp.headers_mut().append(header::SET_COOKIE, cookie.parse().expect("static cookies are valid"));
     }
     resp
 }
@@ -91,11 +79,7 @@ fn cookie_names<B>(req: &Request<B>) -> String {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.split_once('=').map(|(n, _)| n.trim()))
-        .filter(|n| {
-            !n.is_empty()
-                && n.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b))
-        })
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b)))
         .collect();
     if names.is_empty() {
         "none".into()
@@ -114,11 +98,6 @@ fn form_value(body: &[u8], key: &str) -> Option<String> {
 fn reply(status: StatusCode, content_type: &str, body: String) -> Response<Full<Bytes>> {
     let mut resp = Response::new(Full::new(Bytes::from(body)));
     *resp.status_mut() = status;
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        content_type
-            .parse()
-            .expect("static content types are valid"),
-    );
+    resp.headers_mut().insert(header::CONTENT_TYPE, content_type.parse().expect("static content types are valid"));
     resp
 }

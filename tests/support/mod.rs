@@ -26,9 +26,7 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 pub type TestBody = UnsyncBoxBody<Bytes, BoxError>;
 
 pub fn text_body(s: impl Into<Bytes>) -> TestBody {
-    Full::new(s.into())
-        .map_err(|never| match never {})
-        .boxed_unsync()
+    Full::new(s.into()).map_err(|never| match never {}).boxed_unsync()
 }
 
 /// Starts an HTTP/1.1 origin serving `handler` on an ephemeral loopback port.
@@ -68,9 +66,7 @@ pub async fn echo_origin() -> SocketAddr {
     origin(|req| async move {
         let mut map: HashMap<String, Vec<String>> = HashMap::new();
         for (k, v) in req.headers() {
-            map.entry(k.as_str().to_string())
-                .or_default()
-                .push(v.to_str().unwrap_or("?").to_string());
+            map.entry(k.as_str().to_string()).or_default().push(v.to_str().unwrap_or("?").to_string());
         }
         map.insert(":path".into(), vec![req.uri().to_string()]);
         Response::new(text_body(serde_json::to_string(&map).unwrap()))
@@ -130,11 +126,7 @@ pub fn test_source(upstream: &str, extra: &[(&str, &str)]) -> ConfigSource {
         ("shutdown.delay".into(), "0s".into()),
     ];
     overrides.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    ConfigSource {
-        file: None,
-        overrides,
-        env: Some(HashMap::new()),
-    }
+    ConfigSource { file: None, overrides, env: Some(HashMap::new()) }
 }
 
 impl TestProxy {
@@ -150,12 +142,7 @@ impl TestProxy {
         let task = tokio::spawn(proxy.run(async move {
             let _ = rx.await;
         }));
-        TestProxy {
-            addr,
-            admin,
-            stop: Some(tx),
-            task: Some(task),
-        }
+        TestProxy { addr, admin, stop: Some(tx), task: Some(task) }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -194,12 +181,7 @@ pub async fn send(req: Request<Full<Bytes>>) -> (u16, http::HeaderMap, String) {
         .expect("response");
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
-    let body = resp
-        .into_body()
-        .collect()
-        .await
-        .expect("whole body")
-        .to_bytes();
+    let body = resp.into_body().collect().await.expect("whole body").to_bytes();
     (status, headers, String::from_utf8_lossy(&body).into_owned())
 }
 
@@ -215,10 +197,7 @@ pub async fn raw(addr: SocketAddr, request: &[u8]) -> String {
 /// The value of a metric line (`name{labels} value`), or 0.
 pub fn metric(text: &str, series: &str) -> f64 {
     text.lines()
-        .find_map(|l| {
-            l.strip_prefix(series)
-                .and_then(|rest| rest.strip_prefix(' '))
-        })
+        .find_map(|l| l.strip_prefix(series).and_then(|rest| rest.strip_prefix(' ')))
         .map_or(0.0, |v| v.trim().parse().unwrap())
 }
 
@@ -249,9 +228,7 @@ impl BinaryProxy {
             }
         });
         let line = loop {
-            let line = rx
-                .recv_timeout(Duration::from_secs(30))
-                .expect("binary logs that it listens");
+            let line = rx.recv_timeout(Duration::from_secs(30)).expect("binary logs that it listens");
             if line.contains("consent-proxy listening") {
                 break line;
             }
@@ -259,19 +236,11 @@ impl BinaryProxy {
         let v: serde_json::Value = serde_json::from_str(&line).unwrap();
         let addr = v["listen"].as_str().unwrap().parse().unwrap();
         let admin = v["admin"].as_str().unwrap().parse().unwrap();
-        BinaryProxy {
-            child,
-            addr,
-            admin,
-            log: rx,
-        }
+        BinaryProxy { child, addr, admin, log: rx }
     }
 
     pub fn signal(&self, sig: &str) {
-        let ok = Command::new("kill")
-            .args([&format!("-{sig}"), &self.child.id().to_string()])
-            .status()
-            .unwrap();
+        let ok = Command::new("kill").args([&format!("-{sig}"), &self.child.id().to_string()]).status().unwrap();
         assert!(ok.success());
     }
 

@@ -1,0 +1,446 @@
+//! `/__consent` (the prefix is configurable), answered by the proxy and never forwarded:
+//!
+//! - `GET  /__consent`        the visitor's state as JSON;
+//! - `POST /__consent`        a decision, as a form (`303` to `return_to`) or JSON (`200` + state);
+//! - `GET  /__consent/policy` the cookie-policy page generated from the catalog.
+//!
+//! A decision is refused when it comes from another site (`403`), too often (`429`), too big
+//! (`413`), malformed (`400`), or when its audit record cannot be written (`503`).
+
+use bytes::Bytes;
+use http::header::{self, HeaderMap, HeaderValue};
+use http::{Method, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
+use serde_json::json;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+
+use super::codec::{self, Decision};
+use super::{now_unix, read_state, CategorySet, ConsentSettings, ConsentState, Lang};
+use crate::body::{full, ProxyBody};
+use crate::cookies::{Class, CookiePolicy};
+use crate::forward::{self, ClientConn};
+use crate::state::{Runtime, Shared};
+
+/// Largest decision body accepted.
+const MAX_BODY: usize = 16 * 1024;
+
+pub async fn handle(rt: &Runtime, shared: &Shared, conn: &ClientConn, req: Request<Incoming>) -> Response<ProxyBody> {
+    let settings = &rt.config.consent;
+    let sub = req.uri().path()[settings.prefix.len()..].to_string();
+    let lang = Lang::negotiate(req.headers().get(header::ACCEPT_LANGUAGE));
+    let is_read = req.method() == Method::GET || req.method() == Method::HEAD;
+    match (sub.as_str(), is_read, req.method() == Method::POST) {
+        ("" | "/", true, _) => {
+            let state = read_state(settings, req.headers());
+            json_response(StatusCode::OK, &state_json(rt, &state, lang))
+        }
+        ("" | "/", _, true) => match decide(rt, shared, conn, req, lang).await {
+            Ok(resp) | Err(resp) => resp,
+        },
+        ("/policy", true, _) => {
+            let all = req.uri().query().is_some_and(|q| q.split('&').any(|p| p == "all=1"));
+            let page = super::policy::render(settings, &rt.config.cookies, lang, all);
+            let mut resp = text(StatusCode::OK, "text/html; charset=utf-8", page);
+            resp.headers_mut().insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
+            resp
+        }
+        ("" | "/" | "/policy", _, _) => {
+            let mut resp =
+                text(StatusCode::METHOD_NOT_ALLOWED, "text/plain; charset=utf-8", "405 Method Not Allowed\n".into());
+            resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD, POST"));
+            resp
+        }
+        _ => text(StatusCode::NOT_FOUND, "text/plain; charset=utf-8", "404 Not Found\n".into()),
+    }
+}
+
+/// What the visitor can post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    AcceptAll,
+    RejectAll,
+    Save,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AcceptAll => "accept_all",
+            Self::RejectAll => "reject_all",
+            Self::Save => "save",
+        }
+    }
+}
+
+struct Form {
+    action: Action,
+    categories: Vec<String>,
+    return_to: Option<String>,
+    is_json: bool,
+}
+
+async fn decide(
+    rt: &Runtime,
+    shared: &Shared,
+    conn: &ClientConn,
+    req: Request<Incoming>,
+    lang: Lang,
+) -> Result<Response<ProxyBody>, Response<ProxyBody>> {
+    let settings = &rt.config.consent;
+    if let Some(why) = cross_site(settings, req.headers()) {
+        return Err(plain(StatusCode::FORBIDDEN, &format!("403 Forbidden: {why}\n")));
+    }
+    let client = forward::client_ip(&rt.config, conn, req.headers());
+    if !rt.rate_limiter.allow(client) {
+        let mut resp = plain(StatusCode::TOO_MANY_REQUESTS, "429 Too Many Requests: try again in a minute\n");
+        resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        return Err(resp);
+    }
+    let https = forward::visitor_is_https(&rt.config, conn, req.headers());
+    let previous = read_state(settings, req.headers());
+    let (parts, body) = req.into_parts();
+    let form = read_form(&parts.headers, body).await?;
+    let granted = granted_by(settings, &form)?;
+
+    let decision = Decision {
+        granted,
+        decided_at: now_unix(),
+        consent_id: previous.consent_id.clone().unwrap_or_else(codec::new_consent_id),
+    };
+    let host = parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).or(parts.uri.host()).unwrap_or("");
+    let record = audit_line(rt, &decision, &previous, form.action, host, lang);
+    if rt.audit.record(record).await.is_err() {
+        return Err(plain(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "503 Service Unavailable: your choice could not be recorded, so it was not saved. Please try again.\n",
+        ));
+    }
+    shared.metrics.consent_decisions_total.with_label_values(&[form.action.as_str()]).inc();
+
+    let new_state = ConsentState {
+        decided: true,
+        granted,
+        gpc: previous.gpc,
+        consent_id: Some(decision.consent_id.clone()),
+        decided_at: Some(decision.decided_at),
+    };
+    let mut resp = if form.is_json {
+        json_response(StatusCode::OK, &state_json(rt, &new_state, lang))
+    } else {
+        let target = safe_return_to(form.return_to.as_deref().unwrap_or("/"));
+        let mut r = text(StatusCode::SEE_OTHER, "text/plain; charset=utf-8", format!("See {target}\n"));
+        r.headers_mut().insert(header::LOCATION, HeaderValue::from_str(target).expect("validated path"));
+        r
+    };
+    let headers = resp.headers_mut();
+    let value = codec::encode(settings, &decision);
+    let max_age = settings.lifetime(granted).as_secs();
+    headers.append(
+        header::SET_COOKIE,
+        cookie_header(
+            &format!("{}={value}; Max-Age={max_age}", settings.cookie_name),
+            settings.domain.as_deref(),
+            https,
+        ),
+    );
+    for deletion in withdrawals(settings, &rt.config.cookies, &parts.headers, granted, https) {
+        headers.append(header::SET_COOKIE, deletion);
+    }
+    Ok(resp)
+}
+
+/// Why a post looks cross-site, if it does. Browsers send `Sec-Fetch-Site` and `Origin` on
+/// posts; clients that send neither (curl, very old browsers) are not a CSRF vector.
+fn cross_site(settings: &ConsentSettings, headers: &HeaderMap) -> Option<&'static str> {
+    if let Some(site) = headers.get("sec-fetch-site") {
+        if !matches!(site.as_bytes(), b"same-origin" | b"same-site" | b"none") {
+            return Some("cross-site request");
+        }
+    }
+    let origin = headers.get(header::ORIGIN)?;
+    let origin_host = origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.parse::<http::Uri>().ok())
+        .and_then(|u| u.authority().map(|a| a.as_str().to_ascii_lowercase()));
+    let Some(origin_host) = origin_host else { return Some("opaque origin") };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_ascii_lowercase);
+    if host.as_deref() == Some(origin_host.as_str()) {
+        return None;
+    }
+    // With a shared cookie domain, sibling sites under it may post too.
+    let origin_name = origin_host.split(':').next().unwrap_or("");
+    if let Some(domain) = &settings.domain {
+        let d = domain.trim_start_matches('.');
+        if origin_name == d || origin_name.ends_with(&format!(".{d}")) {
+            return None;
+        }
+    }
+    Some("cross-origin request")
+}
+
+async fn read_form(headers: &HeaderMap, body: Incoming) -> Result<Form, Response<ProxyBody>> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let is_json = mime == "application/json";
+    if !is_json && !mime.is_empty() && mime != "application/x-www-form-urlencoded" {
+        return Err(plain(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "415: send a form (application/x-www-form-urlencoded) or JSON\n",
+        ));
+    }
+    let bytes: Bytes = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+            return Err(plain(StatusCode::PAYLOAD_TOO_LARGE, "413 Payload Too Large: a decision is at most 16 KiB\n"))
+        }
+        Err(_) => return Err(plain(StatusCode::BAD_REQUEST, "400 Bad Request: the body could not be read\n")),
+    };
+    let (action, categories, return_to) = if is_json {
+        #[derive(serde::Deserialize)]
+        struct JsonForm {
+            action: String,
+            #[serde(default)]
+            categories: Vec<String>,
+        }
+        let f: JsonForm = serde_json::from_slice(&bytes)
+            .map_err(|e| plain(StatusCode::BAD_REQUEST, &format!("400 Bad Request: invalid JSON: {e}\n")))?;
+        (f.action, f.categories, None)
+    } else {
+        let (mut action, mut categories, mut return_to) = (String::new(), Vec::new(), None);
+        for (k, v) in form_urlencoded::parse(&bytes) {
+            match k.as_ref() {
+                "action" => action = v.into_owned(),
+                "categories" | "categories[]" | "category" => {
+                    categories.extend(v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()))
+                }
+                "return_to" => return_to = Some(v.into_owned()),
+                _ => {}
+            }
+        }
+        (action, categories, return_to)
+    };
+    let action = match action.as_str() {
+        "accept_all" => Action::AcceptAll,
+        "reject_all" => Action::RejectAll,
+        "save" => Action::Save,
+        other => {
+            let shown: String = other.chars().take(40).filter(|c| !c.is_control()).collect();
+            return Err(plain(
+                StatusCode::BAD_REQUEST,
+                &format!("400 Bad Request: unknown action `{shown}`; use accept_all, reject_all or save\n"),
+            ));
+        }
+    };
+    Ok(Form { action, categories, return_to, is_json })
+}
+
+fn granted_by(settings: &ConsentSettings, form: &Form) -> Result<CategorySet, Response<ProxyBody>> {
+    Ok(match form.action {
+        Action::AcceptAll => settings.all(),
+        Action::RejectAll => settings.necessary_only(),
+        Action::Save => {
+            let mut set = settings.necessary_only();
+            for id in &form.categories {
+                match settings.category_index(id) {
+                    Some(i) => set = set.with(i),
+                    None => {
+                        let shown: String = id.chars().take(40).filter(|c| c.is_ascii_graphic()).collect();
+                        return Err(plain(
+                            StatusCode::BAD_REQUEST,
+                            &format!("400 Bad Request: unknown category `{shown}`\n"),
+                        ));
+                    }
+                }
+            }
+            set
+        }
+    })
+}
+
+/// `return_to` if it is a same-site relative path, else `/`.
+pub fn safe_return_to(s: &str) -> &str {
+    let ok = s.starts_with('/')
+        && !s.starts_with("//")
+        && s.len() <= 2048
+        && !s.bytes().any(|b| b == b'\\' || b.is_ascii_control() || b == b' ' || !b.is_ascii())
+        && s.parse::<http::uri::PathAndQuery>().is_ok();
+    if ok {
+        s
+    } else {
+        "/"
+    }
+}
+
+/// Deletions for the cookies the request carried whose category is now refused: host-only and on
+/// each configured domain. Third-party cookies live on other sites and cannot be deleted here.
+fn withdrawals(
+    settings: &ConsentSettings,
+    cookies: &CookiePolicy,
+    headers: &HeaderMap,
+    granted: CategorySet,
+    https: bool,
+) -> Vec<HeaderValue> {
+    let mut names: Vec<&str> = Vec::new();
+    for (name, _) in super::cookie_pairs(headers) {
+        let refused = matches!(cookies.classify(name), Class::Known { category: Some(c), .. } if !granted.contains(c))
+            || matches!(cookies.classify(name), Class::Known { category: None, .. });
+        if refused && name != settings.cookie_name && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    let mut out = Vec::new();
+    for name in names {
+        let base = format!("{name}=; Max-Age=0");
+        out.push(cookie_header(&base, None, https || name.starts_with("__Secure-") || name.starts_with("__Host-")));
+        if !name.starts_with("__Host-") {
+            for domain in &settings.delete_domains {
+                out.push(cookie_header(&base, Some(domain), https || name.starts_with("__Secure-")));
+            }
+        }
+    }
+    out
+}
+
+fn cookie_header(name_value_age: &str, domain: Option<&str>, secure: bool) -> HeaderValue {
+    let mut s = format!("{name_value_age}; Path=/; SameSite=Lax");
+    if let Some(d) = domain {
+        s.push_str("; Domain=");
+        s.push_str(d);
+    }
+    if secure {
+        s.push_str("; Secure");
+    }
+    HeaderValue::from_str(&s).expect("cookie names, values and domains were validated")
+}
+
+fn category_ids(settings: &ConsentSettings, set: CategorySet) -> Vec<&str> {
+    set.iter().filter_map(|i| settings.categories.get(i)).map(|c| c.id.as_str()).collect()
+}
+
+pub fn state_json(rt: &Runtime, state: &ConsentState, lang: Lang) -> serde_json::Value {
+    let s = &rt.config.consent;
+    let refused = s.all().minus(state.granted);
+    json!({
+        "decided": state.decided,
+        "granted": category_ids(s, state.granted),
+        "refused": category_ids(s, refused),
+        "gpc": state.gpc,
+        "revision": s.revision,
+        "consent_id": state.consent_id,
+        "decided_at": state.decided_at,
+        "expires_at": state.decided_at.map(|t| t + s.lifetime(state.granted).as_secs()),
+        "mode": if rt.config.mode == crate::config::raw::Mode::Report { "report" } else { "enforce" },
+        "cookie_domain": s.domain,
+        "language": lang.code(),
+        "categories": s.categories.iter().map(|c| json!({
+            "id": c.id,
+            "label": c.label(lang),
+            "description": c.description(lang),
+            "necessary": c.necessary,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn audit_line(rt: &Runtime, d: &Decision, previous: &ConsentState, action: Action, host: &str, lang: Lang) -> String {
+    let s = &rt.config.consent;
+    json!({
+        "time": d.decided_at,
+        "consent_id": d.consent_id,
+        "host": host,
+        "revision": s.revision,
+        "action": action.as_str(),
+        "granted": category_ids(s, d.granted),
+        "refused": category_ids(s, s.all().minus(d.granted)),
+        "previous": if previous.decided { json!(category_ids(s, previous.granted)) } else { json!(null) },
+        "gpc": previous.gpc,
+        "language": lang.code(),
+        "texts_hash": s.texts_hash(lang),
+        "catalog_version": rt.config.catalog_version,
+    })
+    .to_string()
+}
+
+fn json_response(status: StatusCode, v: &serde_json::Value) -> Response<ProxyBody> {
+    text(status, "application/json", v.to_string())
+}
+
+fn plain(status: StatusCode, body: &str) -> Response<ProxyBody> {
+    text(status, "text/plain; charset=utf-8", body.to_string())
+}
+
+fn text(status: StatusCode, content_type: &'static str, body: String) -> Response<ProxyBody> {
+    let mut resp = Response::new(full(body));
+    *resp.status_mut() = status;
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::VARY, HeaderValue::from_static("Cookie, Accept-Language"));
+    resp
+}
+
+/// Decisions per client per minute; bounded memory (the table is cleared when it grows large).
+pub struct RateLimiter {
+    per_minute: u32,
+    windows: Mutex<HashMap<IpAddr, (u64, u32)>>,
+}
+
+impl RateLimiter {
+    pub fn new(per_minute: u32) -> Self {
+        Self { per_minute, windows: Mutex::new(HashMap::new()) }
+    }
+
+    pub fn allow(&self, ip: IpAddr) -> bool {
+        if self.per_minute == 0 {
+            return true;
+        }
+        let minute = now_unix() / 60;
+        let mut w = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        if w.len() > 100_000 {
+            w.clear();
+        }
+        let entry = w.entry(ip).or_insert((minute, 0));
+        if entry.0 != minute {
+            *entry = (minute, 0);
+        }
+        entry.1 += 1;
+        entry.1 <= self.per_minute
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn return_to_is_limited_to_same_site_paths() {
+        for ok in ["/", "/shop?x=1", "/a/b#section", "/%2F%2Fevil.example"] {
+            assert_eq!(safe_return_to(ok), ok, "{ok}");
+        }
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "",
+            "shop",
+            "/ä",
+            "/a b",
+        ] {
+            assert_eq!(safe_return_to(bad), "/", "{bad}");
+        }
+    }
+
+    #[test]
+    fn rate_limit_per_client() {
+        let r = RateLimiter::new(3);
+        let a: IpAddr = "192.0.2.1".parse().unwrap();
+        let b: IpAddr = "192.0.2.2".parse().unwrap();
+        assert!((0..3).all(|_| r.allow(a)));
+        assert!(!r.allow(a));
+        assert!(r.allow(b));
+    }
+}

@@ -1,0 +1,109 @@
+//! Consent: the categories a visitor can grant, the visitor's state as read from the consent
+//! cookie (plus Global Privacy Control), and the compiled consent settings.
+//!
+//! - [`codec`]: the consent cookie value (versioned, HMAC-signed with a key ring).
+//! - [`endpoint`]: `/__consent` (decisions, state JSON, policy page).
+//! - [`audit`]: proof of consent, one JSON line per decision.
+//! - [`policy`]: the cookie-policy page generated from the catalog.
+
+pub mod audit;
+pub mod codec;
+pub mod endpoint;
+pub mod policy;
+mod settings;
+
+pub use settings::{Category, ConsentSettings, Lang, TrackingEndpoint};
+
+use http::HeaderMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// A set of category indexes (bit i = category i of [`ConsentSettings::categories`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CategorySet(u64);
+
+impl CategorySet {
+    pub const EMPTY: Self = Self(0);
+
+    pub fn with(self, index: usize) -> Self {
+        Self(self.0 | (1 << index))
+    }
+
+    pub fn contains(self, index: usize) -> bool {
+        index < 64 && self.0 & (1 << index) != 0
+    }
+
+    /// Indexes in `self` and not in `other`.
+    pub fn minus(self, other: Self) -> Self {
+        Self(self.0 & !other.0)
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = usize> {
+        (0..64).filter(move |i| self.contains(*i))
+    }
+}
+
+/// What the visitor agreed to, for one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentState {
+    /// A valid decision cookie of the current revision was present.
+    pub decided: bool,
+    pub granted: CategorySet,
+    /// The browser sent `Sec-GPC: 1`.
+    pub gpc: bool,
+    pub consent_id: Option<String>,
+    /// Unix seconds.
+    pub decided_at: Option<u64>,
+}
+
+impl ConsentState {
+    pub fn allows(&self, category: usize) -> bool {
+        self.granted.contains(category)
+    }
+}
+
+pub fn now_unix() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// Reads the visitor's consent from every `Cookie` header (HTTP/2 sends several). A missing,
+/// malformed, tampered, expired or older-revision cookie means undecided: only necessary.
+pub fn read_state(settings: &ConsentSettings, headers: &HeaderMap) -> ConsentState {
+    let gpc = headers.get("sec-gpc").is_some_and(|v| v.as_bytes().trim_ascii() == b"1");
+    let now = now_unix();
+    let best = cookie_values(headers, &settings.cookie_name)
+        .filter_map(|value| codec::decode(settings, value, now))
+        .max_by_key(|d| d.decided_at);
+    match best {
+        Some(d) => ConsentState {
+            decided: true,
+            granted: d.granted,
+            gpc,
+            consent_id: Some(d.consent_id),
+            decided_at: Some(d.decided_at),
+        },
+        None => {
+            ConsentState { decided: false, granted: settings.necessary_only(), gpc, consent_id: None, decided_at: None }
+        }
+    }
+}
+
+/// Values of every cookie called `name` across all `Cookie` headers.
+fn cookie_values<'a>(headers: &'a HeaderMap, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    cookie_pairs(headers).filter(move |(n, _)| *n == name).map(|(_, v)| v)
+}
+
+/// `(name, value)` of every cookie across all `Cookie` headers; names and values trimmed.
+pub fn cookie_pairs(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
+    headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).filter_map(
+        |pair| {
+            let pair = pair.trim();
+            if pair.is_empty() {
+                return None;
+            }
+            Some(match pair.split_once('=') {
+                Some((n, v)) => (n.trim(), v.trim()),
+                None => ("", pair),
+            })
+        },
+    )
+}

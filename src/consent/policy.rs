@@ -1,0 +1,122 @@
+//! The cookie-policy page (`/__consent/policy`): per category, a table of name, provider,
+//! purpose, duration and party — the seed site's cookie table, generated from the catalog. It lists
+//! the cookies configured for this site and those seen in its traffic (`?all=1`: the whole
+//! catalog). Every text is HTML-escaped.
+
+use std::fmt::Write;
+
+use super::{ConsentSettings, Lang};
+use crate::catalog::cookies::Party;
+use crate::cookies::CookiePolicy;
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+struct Words {
+    title: &'static str,
+    intro: &'static str,
+    headers: [&'static str; 5],
+    first: &'static str,
+    third: &'static str,
+    none: &'static str,
+    change: &'static str,
+}
+
+const EN: Words = Words {
+    title: "Cookie policy",
+    intro: "This website asks for your consent before it places any cookie that is not strictly necessary. Below are the cookies it uses, by category. Your choice is kept for one year, then you are asked again; you can change or withdraw it at any time with the shield button on every page.",
+    headers: ["Name", "Provider", "Purpose", "Duration", "Party"],
+    first: "First party",
+    third: "Third party",
+    none: "No cookies of this category have been seen on this website.",
+    change: "Third-party cookies live on other websites: they cannot be deleted from here when you withdraw consent; your browser's settings can.",
+};
+
+const SV: Words = Words {
+    title: "Cookiepolicy",
+    intro: "Den här webbplatsen ber om ditt samtycke innan den placerar cookies som inte är absolut nödvändiga. Nedan finns de cookies den använder, per kategori. Ditt val sparas i ett år, sedan frågar vi igen; du kan ändra eller återkalla det när som helst med sköldknappen på varje sida.",
+    headers: ["Namn", "Leverantör", "Syfte", "Lagringstid", "Part"],
+    first: "Förstapart",
+    third: "Tredjepart",
+    none: "Inga cookies i den här kategorin har setts på webbplatsen.",
+    change: "Tredjepartscookies finns på andra webbplatser: de kan inte raderas härifrån när du återkallar ditt samtycke, men via webbläsarens inställningar.",
+};
+
+pub fn render(settings: &ConsentSettings, cookies: &CookiePolicy, lang: Lang, all: bool) -> String {
+    let w = if lang == Lang::Sv { &SV } else { &EN };
+    let mut page = String::new();
+    let _ = write!(
+        page,
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title>\
+<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;line-height:1.5;color:#1a1a1a}}\
+table{{border-collapse:collapse;width:100%;margin-bottom:2rem}}th,td{{border:1px solid #ccc;padding:.4rem;text-align:left;vertical-align:top}}th{{background:#f0f0f0}}</style></head><body>\n<h1>{}</h1>\n<p>{}</p>\n",
+        lang.code(),
+        w.title,
+        w.title,
+        w.intro
+    );
+    for (index, category) in settings.categories.iter().enumerate() {
+        let _ = write!(
+            page,
+            "<section id=\"{}\"><h2>{}</h2>\n<p>{}</p>\n",
+            escape(&category.id),
+            escape(category.label(lang)),
+            escape(category.description(lang))
+        );
+        let rows: Vec<String> = cookies
+            .policy_rules(all)
+            .filter(|(_, c)| *c == Some(index))
+            .map(|(r, _)| {
+                let party = if r.party == Party::Third { w.third } else { w.first };
+                format!(
+                    "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                    escape(&r.pattern.as_string()),
+                    escape(&r.provider),
+                    escape(&r.purpose),
+                    escape(&r.duration),
+                    party
+                )
+            })
+            .collect();
+        if rows.is_empty() {
+            let _ = writeln!(page, "<p>{}</p></section>", w.none);
+            continue;
+        }
+        let h = w.headers;
+        let _ = write!(
+            page,
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n{}</tbody></table></section>\n",
+            h[0],
+            h[1],
+            h[2],
+            h[3],
+            h[4],
+            rows.concat()
+        );
+    }
+    let _ = write!(page, "<p>{}</p>\n</body></html>\n", w.change);
+    page
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            super::escape("<script>\"a\" & 'b'</script>"),
+            "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;"
+        );
+    }
+}

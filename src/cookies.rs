@@ -1,0 +1,229 @@
+//! Cookie enforcement: every request `Cookie` and response `Set-Cookie` is classified by the
+//! compiled catalog and kept only when its category is granted.
+//!
+//! - request: refused cookies are stripped before the origin sees them; several `Cookie` headers
+//!   (HTTP/2) are merged into one for the HTTP/1.1 origin;
+//! - response: refused `Set-Cookie`s are removed, on every status (3xx, 304, HEAD, errors);
+//!   the origin can never set the proxy's own consent cookie; malformed ones are dropped unless
+//!   their name is clearly necessary.
+//! Unknown names follow `cookies.unknown_cookies`. Nothing here allocates when nothing changes.
+
+use http::header::{COOKIE, SET_COOKIE};
+use http::{HeaderMap, HeaderValue};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::catalog::cookies::{CookieCatalog, CookiePattern, CookieRule, Party, RuleSource};
+use crate::config::raw::{RawCookies, UnknownCookies};
+use crate::config::ConfigError;
+use crate::consent::{ConsentSettings, ConsentState};
+
+/// How a cookie name classifies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// A catalog rule; `category` is `None` when the rule's category is not declared (then it is
+    /// never granted: nobody could consent to it).
+    Known {
+        rule: usize,
+        category: Option<usize>,
+    },
+    Unknown,
+}
+
+/// Why a cookie was (or would be) removed; bounded label values for metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    Category(usize),
+    Undeclared,
+    Unknown,
+    /// The origin tried to set the proxy's consent cookie.
+    Forged,
+    Malformed,
+}
+
+pub struct CookiePolicy {
+    catalog: CookieCatalog,
+    rule_category: Vec<Option<usize>>,
+    /// Rules seen in traffic since start: the policy page lists these.
+    seen: Vec<AtomicBool>,
+    pub unknown: UnknownCookies,
+    pub strip_request: bool,
+    consent_cookie: String,
+}
+
+impl std::fmt::Debug for CookiePolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CookiePolicy {{ rules: {}, unknown: {:?} }}", self.catalog.len(), self.unknown)
+    }
+}
+
+impl CookiePolicy {
+    /// Built-in rules, then the consent cookie (necessary), then `cookies.rules` (which override).
+    pub fn compile(raw: RawCookies, consent: &ConsentSettings) -> Result<Self, ConfigError> {
+        let mut rules = CookieCatalog::builtin_rules();
+        rules.push(CookieRule {
+            pattern: CookiePattern::Exact(consent.cookie_name.clone()),
+            category: "necessary".into(),
+            provider: "This website (consent-proxy)".into(),
+            purpose: "Remembers your cookie choices and when you made them".into(),
+            duration: humantime::format_duration(consent.max_age).to_string(),
+            party: Party::First,
+            source: RuleSource::Builtin,
+        });
+        for r in raw.rules {
+            let err = |m: String| ConfigError { key: "cookies.rules".into(), message: m };
+            let pattern = CookiePattern::parse(&r.name).map_err(|e| err(format!("`{}`: {e}", r.name)))?;
+            if consent.category_index(&r.category).is_none() {
+                return Err(err(format!(
+                    "`{}`: category `{}` is not declared in consent.categories",
+                    r.name, r.category
+                )));
+            }
+            rules.push(CookieRule {
+                pattern,
+                category: r.category,
+                provider: r.provider,
+                purpose: r.purpose,
+                duration: r.duration,
+                party: r.party,
+                source: RuleSource::Config,
+            });
+        }
+        let catalog = CookieCatalog::new(rules);
+        let rule_category = catalog.rules().map(|r| consent.category_index(&r.category)).collect();
+        let seen = catalog.rules().map(|_| AtomicBool::new(false)).collect();
+        Ok(Self {
+            catalog,
+            rule_category,
+            seen,
+            unknown: raw.unknown_cookies,
+            strip_request: raw.strip_request,
+            consent_cookie: consent.cookie_name.clone(),
+        })
+    }
+
+    pub fn classify(&self, name: &str) -> Class {
+        match self.catalog.classify_index(name) {
+            Some(rule) => {
+                self.seen[rule].store(true, Ordering::Relaxed);
+                Class::Known { rule, category: self.rule_category[rule] }
+            }
+            None => Class::Unknown,
+        }
+    }
+
+    pub fn rule_count(&self) -> usize {
+        self.catalog.len()
+    }
+
+    pub fn rule(&self, index: usize) -> &CookieRule {
+        self.catalog.rule(index)
+    }
+
+    /// Rules for the policy page: those seen in traffic and those from config, or all of them.
+    pub fn policy_rules(&self, all: bool) -> impl Iterator<Item = (&CookieRule, Option<usize>)> {
+        self.catalog
+            .rules()
+            .enumerate()
+            .filter(move |(i, r)| all || r.source == RuleSource::Config || self.seen[*i].load(Ordering::Relaxed))
+            .map(|(i, r)| (r, self.rule_category[i]))
+    }
+
+    /// `None` when the cookie may pass, else why not.
+    pub fn verdict(&self, name: &str, state: &ConsentState) -> Option<Refusal> {
+        match self.classify(name) {
+            Class::Known { category: Some(c), .. } if state.allows(c) => None,
+            Class::Known { category: Some(c), .. } => Some(Refusal::Category(c)),
+            Class::Known { category: None, .. } => Some(Refusal::Undeclared),
+            Class::Unknown if self.unknown == UnknownCookies::Allow => None,
+            Class::Unknown => Some(Refusal::Unknown),
+        }
+    }
+
+    /// Strips refused cookies from the request (when `apply`), calling `on_refused` for each.
+    /// Several `Cookie` headers (HTTP/2) are merged into one for the HTTP/1.1 origin.
+    pub fn filter_request(
+        &self,
+        headers: &mut HeaderMap,
+        state: &ConsentState,
+        apply: bool,
+        mut on_refused: impl FnMut(&str, Refusal),
+    ) {
+        let count = headers.get_all(COOKIE).iter().count();
+        if count == 0 {
+            return;
+        }
+        let mut out = String::new();
+        let mut changed = count > 1;
+        for (name, value) in crate::consent::cookie_pairs(headers) {
+            if let Some(why) = self.verdict(name, state) {
+                on_refused(name, why);
+                if apply {
+                    changed = true;
+                    continue;
+                }
+            }
+            if !out.is_empty() {
+                out.push_str("; ");
+            }
+            if !name.is_empty() {
+                out.push_str(name);
+                out.push('=');
+            }
+            out.push_str(value);
+        }
+        if !changed {
+            return;
+        }
+        headers.remove(COOKIE);
+        if !out.is_empty() {
+            let merged = HeaderValue::from_str(&out).expect("built from visible-ASCII header values");
+            headers.insert(COOKIE, merged);
+        }
+    }
+
+    /// Removes refused `Set-Cookie` headers (when `apply`), calling `on_refused` for each.
+    pub fn filter_response(
+        &self,
+        headers: &mut HeaderMap,
+        state: &ConsentState,
+        apply: bool,
+        mut on_refused: impl FnMut(&str, Refusal),
+    ) {
+        let http::header::Entry::Occupied(entry) = headers.entry(SET_COOKIE) else { return };
+        let values: Vec<HeaderValue> = entry.remove_entry_mult().1.collect();
+        for value in values {
+            let (name, refusal) = self.set_cookie_verdict(&value, state);
+            if let Some(why) = refusal {
+                on_refused(name, why);
+                if apply {
+                    continue;
+                }
+            }
+            headers.append(SET_COOKIE, value);
+        }
+    }
+
+    fn set_cookie_verdict<'v>(&self, value: &'v HeaderValue, state: &ConsentState) -> (&'v str, Option<Refusal>) {
+        let Ok(text) = value.to_str() else { return ("", Some(Refusal::Malformed)) };
+        let first = text.split(';').next().unwrap_or("");
+        let Some((name, _)) = first.split_once('=') else { return ("", Some(Refusal::Malformed)) };
+        let name = name.trim();
+        if name == self.consent_cookie {
+            return (name, Some(Refusal::Forged));
+        }
+        if name.is_empty() || !is_token(name) {
+            // Only a name the catalog calls necessary survives a malformed header.
+            let necessary = matches!(self.classify(name), Class::Known { category: Some(0), .. });
+            return (name, (!necessary).then_some(Refusal::Malformed));
+        }
+        (name, self.verdict(name, state))
+    }
+}
+
+/// RFC 6265 cookie-name (an RFC 9110 token).
+fn is_token(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b))
+}
+
+#[cfg(test)]
+mod tests;
