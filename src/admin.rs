@@ -1,5 +1,7 @@
 //! The admin listener: `/healthz` (the process is up), `/readyz` (not stopping, and the origin
-//! accepts TCP connections), `/metrics` (Prometheus text). Plain HTTP/1.1, a `match` on the path.
+//! accepts TCP connections), `/metrics` (Prometheus text), `/discovery` (unknown cookies seen, as
+//! JSON) and `/discovery/snippet` (the same as config to paste). Plain HTTP/1.1, a `match` on the
+//! path.
 
 use bytes::Bytes;
 use http::{header, Method, Request, Response, StatusCode};
@@ -48,7 +50,21 @@ async fn answer(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
             );
             resp
         }
-        _ => text(StatusCode::NOT_FOUND, "not found: try /healthz, /readyz, /metrics\n".into()),
+        "/discovery" => {
+            let mut resp = text(StatusCode::OK, shared.inventory.json().to_string());
+            resp.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json"));
+            resp
+        }
+        "/discovery/snippet" => {
+            let mut resp = text(StatusCode::OK, shared.inventory.snippet());
+            resp.headers_mut()
+                .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/toml; charset=utf-8"));
+            resp
+        }
+        _ => text(
+            StatusCode::NOT_FOUND,
+            "not found: try /healthz, /readyz, /metrics, /discovery, /discovery/snippet\n".into(),
+        ),
     })
 }
 

@@ -6,6 +6,7 @@
 //! - response: refused `Set-Cookie`s are removed, on every status (3xx, 304, HEAD, errors);
 //!   the origin can never set the proxy's own consent cookie; malformed ones are dropped unless
 //!   their name is clearly necessary.
+//!
 //! Unknown names follow `cookies.unknown_cookies`. Nothing here allocates when nothing changes.
 
 use http::header::{COOKIE, SET_COOKIE};
@@ -48,6 +49,8 @@ pub struct CookiePolicy {
     pub unknown: UnknownCookies,
     pub strip_request: bool,
     consent_cookie: String,
+    /// The consent cookie's own rule: always on the policy page.
+    own_rule: Option<usize>,
 }
 
 impl std::fmt::Debug for CookiePolicy {
@@ -91,7 +94,9 @@ impl CookiePolicy {
         let catalog = CookieCatalog::new(rules);
         let rule_category = catalog.rules().map(|r| consent.category_index(&r.category)).collect();
         let seen = catalog.rules().map(|_| AtomicBool::new(false)).collect();
+        let own_rule = catalog.classify_index(&consent.cookie_name);
         Ok(Self {
+            own_rule,
             catalog,
             rule_category,
             seen,
@@ -124,7 +129,11 @@ impl CookiePolicy {
         self.catalog
             .rules()
             .enumerate()
-            .filter(move |(i, r)| all || r.source == RuleSource::Config || self.seen[*i].load(Ordering::Relaxed))
+            .filter(move |(i, r)| {
+                all || r.source == RuleSource::Config
+                    || self.own_rule == Some(*i)
+                    || self.seen[*i].load(Ordering::Relaxed)
+            })
             .map(|(i, r)| (r, self.rule_category[i]))
     }
 
@@ -154,7 +163,12 @@ impl CookiePolicy {
         }
         let mut out = String::new();
         let mut changed = count > 1;
-        for (name, value) in crate::consent::cookie_pairs(headers) {
+        for piece in crate::consent::cookie_pieces(headers) {
+            let Ok((name, value)) = piece else {
+                on_refused("", Refusal::Malformed);
+                changed |= apply;
+                continue;
+            };
             if let Some(why) = self.verdict(name, state) {
                 on_refused(name, why);
                 if apply {
@@ -176,7 +190,7 @@ impl CookiePolicy {
         }
         headers.remove(COOKIE);
         if !out.is_empty() {
-            let merged = HeaderValue::from_str(&out).expect("built from visible-ASCII header values");
+            let merged = HeaderValue::from_bytes(out.as_bytes()).expect("built from valid header values");
             headers.insert(COOKIE, merged);
         }
     }

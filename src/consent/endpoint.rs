@@ -37,9 +37,7 @@ pub async fn handle(rt: &Runtime, shared: &Shared, conn: &ClientConn, req: Reque
             let state = read_state(settings, req.headers());
             json_response(StatusCode::OK, &state_json(rt, &state, lang))
         }
-        ("" | "/", _, true) => match decide(rt, shared, conn, req, lang).await {
-            Ok(resp) | Err(resp) => resp,
-        },
+        ("" | "/", _, true) => decide(rt, shared, conn, req, lang).await.unwrap_or_else(Reject::into_response),
         ("/policy", true, _) => {
             let all = req.uri().query().is_some_and(|q| q.split('&').any(|p| p == "all=1"));
             let page = super::policy::render(settings, &rt.config.cookies, lang, all);
@@ -75,6 +73,27 @@ impl Action {
     }
 }
 
+/// A refused decision: status and a short explanation for the visitor or the developer.
+struct Reject {
+    status: StatusCode,
+    message: String,
+    retry_after: bool,
+}
+
+impl Reject {
+    fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self { status, message: message.into(), retry_after: false }
+    }
+
+    fn into_response(self) -> Response<ProxyBody> {
+        let mut resp = plain(self.status, &self.message);
+        if self.retry_after {
+            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        }
+        resp
+    }
+}
+
 struct Form {
     action: Action,
     categories: Vec<String>,
@@ -88,16 +107,16 @@ async fn decide(
     conn: &ClientConn,
     req: Request<Incoming>,
     lang: Lang,
-) -> Result<Response<ProxyBody>, Response<ProxyBody>> {
+) -> Result<Response<ProxyBody>, Reject> {
     let settings = &rt.config.consent;
     if let Some(why) = cross_site(settings, req.headers()) {
-        return Err(plain(StatusCode::FORBIDDEN, &format!("403 Forbidden: {why}\n")));
+        return Err(Reject::new(StatusCode::FORBIDDEN, format!("403 Forbidden: {why}\n")));
     }
     let client = forward::client_ip(&rt.config, conn, req.headers());
     if !rt.rate_limiter.allow(client) {
-        let mut resp = plain(StatusCode::TOO_MANY_REQUESTS, "429 Too Many Requests: try again in a minute\n");
-        resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
-        return Err(resp);
+        let mut reject = Reject::new(StatusCode::TOO_MANY_REQUESTS, "429 Too Many Requests: try again in a minute\n");
+        reject.retry_after = true;
+        return Err(reject);
     }
     let https = forward::visitor_is_https(&rt.config, conn, req.headers());
     let previous = read_state(settings, req.headers());
@@ -113,7 +132,7 @@ async fn decide(
     let host = parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).or(parts.uri.host()).unwrap_or("");
     let record = audit_line(rt, &decision, &previous, form.action, host, lang);
     if rt.audit.record(record).await.is_err() {
-        return Err(plain(
+        return Err(Reject::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "503 Service Unavailable: your choice could not be recorded, so it was not saved. Please try again.\n",
         ));
@@ -161,6 +180,9 @@ fn cross_site(settings: &ConsentSettings, headers: &HeaderMap) -> Option<&'stati
         }
     }
     let origin = headers.get(header::ORIGIN)?;
+    if origin.as_bytes() == b"null" {
+        return Some("opaque origin");
+    }
     let origin_host = origin
         .to_str()
         .ok()
@@ -182,12 +204,12 @@ fn cross_site(settings: &ConsentSettings, headers: &HeaderMap) -> Option<&'stati
     Some("cross-origin request")
 }
 
-async fn read_form(headers: &HeaderMap, body: Incoming) -> Result<Form, Response<ProxyBody>> {
+async fn read_form(headers: &HeaderMap, body: Incoming) -> Result<Form, Reject> {
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     let is_json = mime == "application/json";
     if !is_json && !mime.is_empty() && mime != "application/x-www-form-urlencoded" {
-        return Err(plain(
+        return Err(Reject::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "415: send a form (application/x-www-form-urlencoded) or JSON\n",
         ));
@@ -195,9 +217,12 @@ async fn read_form(headers: &HeaderMap, body: Incoming) -> Result<Form, Response
     let bytes: Bytes = match Limited::new(body, MAX_BODY).collect().await {
         Ok(b) => b.to_bytes(),
         Err(e) if e.is::<http_body_util::LengthLimitError>() => {
-            return Err(plain(StatusCode::PAYLOAD_TOO_LARGE, "413 Payload Too Large: a decision is at most 16 KiB\n"))
+            return Err(Reject::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "413 Payload Too Large: a decision is at most 16 KiB\n",
+            ))
         }
-        Err(_) => return Err(plain(StatusCode::BAD_REQUEST, "400 Bad Request: the body could not be read\n")),
+        Err(_) => return Err(Reject::new(StatusCode::BAD_REQUEST, "400 Bad Request: the body could not be read\n")),
     };
     let (action, categories, return_to) = if is_json {
         #[derive(serde::Deserialize)]
@@ -207,7 +232,7 @@ async fn read_form(headers: &HeaderMap, body: Incoming) -> Result<Form, Response
             categories: Vec<String>,
         }
         let f: JsonForm = serde_json::from_slice(&bytes)
-            .map_err(|e| plain(StatusCode::BAD_REQUEST, &format!("400 Bad Request: invalid JSON: {e}\n")))?;
+            .map_err(|e| Reject::new(StatusCode::BAD_REQUEST, format!("400 Bad Request: invalid JSON: {e}\n")))?;
         (f.action, f.categories, None)
     } else {
         let (mut action, mut categories, mut return_to) = (String::new(), Vec::new(), None);
@@ -229,16 +254,16 @@ async fn read_form(headers: &HeaderMap, body: Incoming) -> Result<Form, Response
         "save" => Action::Save,
         other => {
             let shown: String = other.chars().take(40).filter(|c| !c.is_control()).collect();
-            return Err(plain(
+            return Err(Reject::new(
                 StatusCode::BAD_REQUEST,
-                &format!("400 Bad Request: unknown action `{shown}`; use accept_all, reject_all or save\n"),
+                format!("400 Bad Request: unknown action `{shown}`; use accept_all, reject_all or save\n"),
             ));
         }
     };
     Ok(Form { action, categories, return_to, is_json })
 }
 
-fn granted_by(settings: &ConsentSettings, form: &Form) -> Result<CategorySet, Response<ProxyBody>> {
+fn granted_by(settings: &ConsentSettings, form: &Form) -> Result<CategorySet, Reject> {
     Ok(match form.action {
         Action::AcceptAll => settings.all(),
         Action::RejectAll => settings.necessary_only(),
@@ -249,9 +274,9 @@ fn granted_by(settings: &ConsentSettings, form: &Form) -> Result<CategorySet, Re
                     Some(i) => set = set.with(i),
                     None => {
                         let shown: String = id.chars().take(40).filter(|c| c.is_ascii_graphic()).collect();
-                        return Err(plain(
+                        return Err(Reject::new(
                             StatusCode::BAD_REQUEST,
-                            &format!("400 Bad Request: unknown category `{shown}`\n"),
+                            format!("400 Bad Request: unknown category `{shown}`\n"),
                         ));
                     }
                 }

@@ -92,18 +92,24 @@ fn cookie_values<'a>(headers: &'a HeaderMap, name: &'a str) -> impl Iterator<Ite
     cookie_pairs(headers).filter(move |(n, _)| *n == name).map(|(_, v)| v)
 }
 
-/// `(name, value)` of every cookie across all `Cookie` headers; names and values trimmed.
+/// `(name, value)` of every well-formed cookie across all `Cookie` headers; names and values
+/// trimmed. A piece that is not UTF-8 is skipped here (see [`cookie_pieces`]).
 pub fn cookie_pairs(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
-    headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).filter_map(
-        |pair| {
-            let pair = pair.trim();
-            if pair.is_empty() {
-                return None;
-            }
-            Some(match pair.split_once('=') {
-                Some((n, v)) => (n.trim(), v.trim()),
-                None => ("", pair),
-            })
-        },
-    )
+    cookie_pieces(headers).filter_map(Result::ok)
+}
+
+/// Every `;`-separated piece of every `Cookie` header: `Ok((name, value))`, or `Err(())` for a
+/// piece that is not UTF-8 (which enforcement drops rather than passes through unread).
+pub fn cookie_pieces(headers: &HeaderMap) -> impl Iterator<Item = Result<(&str, &str), ()>> {
+    headers.get_all(http::header::COOKIE).iter().flat_map(|v| v.as_bytes().split(|b| *b == b';')).filter_map(|piece| {
+        let Ok(pair) = std::str::from_utf8(piece) else { return Some(Err(())) };
+        let pair = pair.trim();
+        if pair.is_empty() {
+            return None;
+        }
+        Some(Ok(match pair.split_once('=') {
+            Some((n, v)) => (n.trim(), v.trim()),
+            None => ("", pair),
+        }))
+    })
 }
