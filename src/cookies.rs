@@ -68,7 +68,7 @@ impl CookiePolicy {
             category: "necessary".into(),
             provider: "This website (consent-proxy)".into(),
             purpose: "Remembers your cookie choices and when you made them".into(),
-            duration: humantime::format_duration(consent.max_age).to_string(),
+            duration: human_duration(consent.max_age),
             party: Party::First,
             source: RuleSource::Builtin,
         });
@@ -232,6 +232,18 @@ impl CookiePolicy {
         }
         (name, self.verdict(name, state))
     }
+}
+
+/// "1 year", "180 days", "12 hours": how cookie tables state durations.
+fn human_duration(d: std::time::Duration) -> String {
+    let secs = d.as_secs();
+    let (n, unit) = match secs {
+        s if s >= 365 * 86400 && s % (365 * 86400) == 0 => (s / (365 * 86400), "year"),
+        s if s >= 86400 => (s.div_ceil(86400), "day"),
+        s if s >= 3600 => (s.div_ceil(3600), "hour"),
+        s => (s.div_ceil(60).max(1), "minute"),
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
 }
 
 /// RFC 6265 cookie-name (an RFC 9110 token).

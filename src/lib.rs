@@ -53,6 +53,9 @@ pub struct Proxy {
     listener: TcpListener,
     admin: TcpListener,
     shared: Arc<Shared>,
+    /// Installed at bind time: `SIGHUP`'s default action would kill the process.
+    #[cfg(unix)]
+    hangup: Option<tokio::signal::unix::Signal>,
 }
 
 impl Proxy {
@@ -67,7 +70,15 @@ impl Proxy {
         let admin = TcpListener::bind(admin)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {admin} (server.admin): {e}"))?;
-        Ok(Self { listener, admin, shared: Shared::new(runtime, source) })
+        #[cfg(unix)]
+        let hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
+        Ok(Self {
+            listener,
+            admin,
+            shared: Shared::new(runtime, source),
+            #[cfg(unix)]
+            hangup,
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -87,12 +98,18 @@ impl Proxy {
     /// open ones are asked to close (HTTP/2 GOAWAY, no more keep-alive) and in-flight requests get
     /// `shutdown.drain_timeout` to finish.
     pub async fn run(self, stop: impl Future<Output = ()>) {
-        let Proxy { listener, admin, shared } = self;
+        let Proxy {
+            listener,
+            admin,
+            shared,
+            #[cfg(unix)]
+            hangup,
+        } = self;
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let admin_task = tokio::spawn(admin::serve(admin, shared.clone()));
         let watch_task = tokio::spawn(reload::watch_files(shared.clone()));
         #[cfg(unix)]
-        let hup_task = tokio::spawn(reload::on_sighup(shared.clone()));
+        let hup_task = tokio::spawn(reload::on_sighup(shared.clone(), hangup));
         let serving = tokio::spawn(server::serve(listener, shared.clone(), stop_rx));
 
         stop.await;
@@ -110,13 +127,15 @@ impl Proxy {
     }
 }
 
-/// Resolves on the first `SIGTERM` or `SIGINT`; a second one exits at once.
-pub async fn stop_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
-        let mut int = signal(SignalKind::interrupt()).expect("SIGINT handler");
+/// Installs the `SIGTERM`/`SIGINT` handlers now (so a signal that arrives before the future is
+/// polled is not fatal) and returns a future that resolves on the first one; a second one exits
+/// at once.
+#[cfg(unix)]
+pub fn stop_signal() -> impl Future<Output = ()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+    let mut int = signal(SignalKind::interrupt()).expect("SIGINT handler");
+    async move {
         tokio::select! {
             _ = term.recv() => {}
             _ = int.recv() => {}
@@ -130,6 +149,4 @@ pub async fn stop_signal() {
             std::process::exit(1);
         });
     }
-    #[cfg(not(unix))]
-    let _ = tokio::signal::ctrl_c().await;
 }

@@ -108,12 +108,13 @@ fn run(mut source: ConfigSource, demo: bool) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
+        let stop = stop_signal();
         tracing::info!(listen = %proxy.addr(), admin = %proxy.admin_addr(), upstream = %config.upstream.url, "consent-proxy listening");
         if demo {
             println!("\nDemo shop behind consent-proxy: open http://{}/", proxy.addr());
             println!("Metrics: http://{}/metrics — stop with Ctrl-C\n", proxy.admin_addr());
         }
-        proxy.run(stop_signal()).await;
+        proxy.run(stop).await;
         ExitCode::SUCCESS
     })
 }

@@ -33,9 +33,8 @@ pub async fn watch_files(shared: Arc<Shared>) {
 
 /// Reloads on every `SIGHUP`.
 #[cfg(unix)]
-pub async fn on_sighup(shared: Arc<Shared>) {
-    use tokio::signal::unix::{signal, SignalKind};
-    let Ok(mut hup) = signal(SignalKind::hangup()) else {
+pub async fn on_sighup(shared: Arc<Shared>, hangup: Option<tokio::signal::unix::Signal>) {
+    let Some(mut hup) = hangup else {
         tracing::warn!("cannot listen for SIGHUP; reload by file change only");
         return;
     };

@@ -36,7 +36,7 @@ struct Words {
 
 const EN: Words = Words {
     title: "Cookie policy",
-    intro: "This website asks for your consent before it places any cookie that is not strictly necessary. Below are the cookies it uses, by category. Your choice is kept for one year, then you are asked again; you can change or withdraw it at any time with the shield button on every page.",
+    intro: "This website asks for your consent before it places any cookie that is not strictly necessary. Below are the cookies it uses, by category. Your choice is kept for {KEEP}, then you are asked again; you can change or withdraw it at any time with the shield button on every page.",
     headers: ["Name", "Provider", "Purpose", "Duration", "Party"],
     first: "First party",
     third: "Third party",
@@ -46,13 +46,25 @@ const EN: Words = Words {
 
 const SV: Words = Words {
     title: "Cookiepolicy",
-    intro: "Den här webbplatsen ber om ditt samtycke innan den placerar cookies som inte är absolut nödvändiga. Nedan finns de cookies den använder, per kategori. Ditt val sparas i ett år, sedan frågar vi igen; du kan ändra eller återkalla det när som helst med sköldknappen på varje sida.",
+    intro: "Den här webbplatsen ber om ditt samtycke innan den placerar cookies som inte är absolut nödvändiga. Nedan finns de cookies den använder, per kategori. Ditt val sparas i {KEEP}, sedan frågar vi igen; du kan ändra eller återkalla det när som helst med sköldknappen på varje sida.",
     headers: ["Namn", "Leverantör", "Syfte", "Lagringstid", "Part"],
     first: "Förstapart",
     third: "Tredjepart",
     none: "Inga cookies i den här kategorin har setts på webbplatsen.",
     change: "Tredjepartscookies finns på andra webbplatser: de kan inte raderas härifrån när du återkallar ditt samtycke, men via webbläsarens inställningar.",
 };
+
+/// "1 year" / "1 år", "180 days" / "180 dagar".
+fn keep_for(d: std::time::Duration, lang: Lang) -> String {
+    let days = d.as_secs().div_ceil(86400).max(1);
+    let (n, one, many) = match (days % 365 == 0, lang) {
+        (true, Lang::Sv) => (days / 365, "år", "år"),
+        (true, Lang::En) => (days / 365, "year", "years"),
+        (false, Lang::Sv) => (days, "dag", "dagar"),
+        (false, Lang::En) => (days, "day", "days"),
+    };
+    format!("{n} {}", if n == 1 { one } else { many })
+}
 
 pub fn render(settings: &ConsentSettings, cookies: &CookiePolicy, lang: Lang, all: bool) -> String {
     let w = if lang == Lang::Sv { &SV } else { &EN };
@@ -65,7 +77,7 @@ table{{border-collapse:collapse;width:100%;margin-bottom:2rem}}th,td{{border:1px
         lang.code(),
         w.title,
         w.title,
-        w.intro
+        w.intro.replace("{KEEP}", &keep_for(settings.max_age, lang))
     );
     for (index, category) in settings.categories.iter().enumerate() {
         let _ = write!(
