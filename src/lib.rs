@@ -12,6 +12,7 @@
 //! - [`catalog`]: the built-in cookie catalog; [`cookies`]: compiled rules that filter `Cookie`
 //!   and `Set-Cookie`; [`enforce`]: the enforcement phases with their metrics and logs.
 //! - [`discovery`]: unknown cookies seen, for rollout.
+//! - [`rewrite`]: streaming HTML rewriting (lol_html): neutralise, activate, inject.
 //! - [`forward`]: hop-by-hop headers, `X-Forwarded-*`, `Host`, request id.
 //! - [`upstream`]: the pooled origin client and its error mapping.
 //! - [`body`], [`access`]: streaming bodies and the end-of-request record (metrics, access log).
@@ -35,6 +36,7 @@ pub mod forward;
 pub mod metrics;
 pub mod proxy;
 pub mod reload;
+pub mod rewrite;
 pub mod server;
 pub mod state;
 pub mod tls;

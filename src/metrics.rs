@@ -34,6 +34,15 @@ pub struct Metrics {
     pub unknown_cookies_total: IntCounterVec,
     /// Consent decisions by action (`accept_all`, `reject_all`, `save`).
     pub consent_decisions_total: IntCounterVec,
+    /// Tracker elements made inert, by `kind` (script, inline_script, img, iframe, link, ping,
+    /// media) and category.
+    pub elements_neutralized_total: IntCounterVec,
+    /// Site-marked elements activated server-side, by tag.
+    pub elements_activated_total: IntCounterVec,
+    /// Banners (`banner`) and shields (`shield`) injected.
+    pub banners_injected_total: IntCounterVec,
+    /// Rewrites aborted (fail closed), by reason.
+    pub html_rewrite_errors_total: IntCounterVec,
 }
 
 const CODE_CLASSES: [&str; 5] = ["1xx", "2xx", "3xx", "4xx", "5xx"];
@@ -95,7 +104,33 @@ impl Metrics {
             set_cookies_removed_total.with_label_values(&[category]);
             request_cookies_stripped_total.with_label_values(&[category]);
         }
+        let elements_neutralized_total = IntCounterVec::new(
+            Opts::new("elements_neutralized_total", "Tracker elements made inert"),
+            &["kind", "category"],
+        )
+        .unwrap();
+        let elements_activated_total =
+            IntCounterVec::new(Opts::new("elements_activated_total", "Site-marked elements activated"), &["kind"])
+                .unwrap();
+        let banners_injected_total =
+            IntCounterVec::new(Opts::new("banners_injected_total", "Banners and shields injected"), &["kind"]).unwrap();
+        let html_rewrite_errors_total =
+            IntCounterVec::new(Opts::new("html_rewrite_errors_total", "HTML rewrites aborted"), &["reason"]).unwrap();
+        for kind in ["banner", "shield"] {
+            banners_injected_total.with_label_values(&[kind]);
+        }
+        for reason in ["decode", "encode", "memory_limit", "rewrite", "unknown_coding"] {
+            html_rewrite_errors_total.with_label_values(&[reason]);
+        }
+        for category in ["analytics", "marketing"] {
+            elements_neutralized_total.with_label_values(&["script", category]);
+        }
+        elements_activated_total.with_label_values(&["script"]);
         let m = Metrics {
+            elements_neutralized_total,
+            elements_activated_total,
+            banners_injected_total,
+            html_rewrite_errors_total,
             set_cookies_removed_total,
             request_cookies_stripped_total,
             report_only_total,
@@ -123,6 +158,10 @@ impl Metrics {
         m.register(Box::new(m.tracking_requests_blocked_total.clone()));
         m.register(Box::new(m.unknown_cookies_total.clone()));
         m.register(Box::new(m.consent_decisions_total.clone()));
+        m.register(Box::new(m.elements_neutralized_total.clone()));
+        m.register(Box::new(m.elements_activated_total.clone()));
+        m.register(Box::new(m.banners_injected_total.clone()));
+        m.register(Box::new(m.html_rewrite_errors_total.clone()));
         m
     }
 

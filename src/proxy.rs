@@ -9,8 +9,10 @@
 //! 5. strip refused cookies from the request, tell the origin the consent state;
 //! 6. forward upstream (hop-by-hop removed, `X-Forwarded-*`, `Host`); failures become 502/504;
 //! 7. hand a `101 Switching Protocols` over to a byte tunnel (WebSocket);
-//! 8. filter the response's `Set-Cookie`s, stream it back;
-//! 9. when the body ends: metrics and the access log line ([`crate::access`]).
+//! 8. filter the response's `Set-Cookie`s;
+//! 9. rewrite HTML (neutralise refused trackers, activate granted ones, inject the banner),
+//!    streaming; everything else streams back untouched;
+//! 10. when the body ends: metrics and the access log line ([`crate::access`]).
 
 use http::{header, HeaderValue, Request, Response, StatusCode};
 use http_body_util::BodyExt;
@@ -25,7 +27,7 @@ use crate::error::{Fault, ProxyError};
 use crate::forward::{self, ClientConn};
 use crate::server::ConnActivity;
 use crate::state::{Runtime, Shared};
-use crate::{consent, enforce};
+use crate::{consent, enforce, rewrite};
 
 /// Serves one request; never fails (errors are answered).
 pub async fn handle(
@@ -46,7 +48,7 @@ pub async fn handle(
         conn.peer.ip(),
         request_id.clone(),
     );
-    let resp = match pipeline(&rt, &shared, &conn, &request_id, req).await {
+    let resp = match pipeline(rt.clone(), shared.clone(), &conn, &request_id, req).await {
         Ok(resp) => resp,
         Err(e) => {
             if let Some(kind) = e.upstream_kind() {
@@ -70,23 +72,25 @@ pub async fn handle(
 }
 
 async fn pipeline(
-    rt: &Runtime,
-    shared: &Shared,
+    rt: Arc<Runtime>,
+    shared: Arc<Shared>,
     conn: &ClientConn,
     request_id: &HeaderValue,
     mut req: Request<Incoming>,
 ) -> Result<Response<ProxyBody>, ProxyError> {
     let settings = &rt.config.consent;
     if settings.is_reserved(req.uri().path()) {
-        return Ok(consent::endpoint::handle(rt, shared, conn, req).await);
+        return Ok(consent::endpoint::handle(&rt, &shared, conn, req).await);
     }
     let state = consent::read_state(settings, req.headers());
-    if enforce::blocks_tracking_endpoint(rt, shared, &state, req.uri().path()) {
+    if enforce::blocks_tracking_endpoint(&rt, &shared, &state, req.uri().path()) {
         let mut resp = Response::new(body::empty());
         *resp.status_mut() = StatusCode::NO_CONTENT;
         return Ok(resp);
     }
-    enforce::request(rt, shared, &state, req.headers_mut());
+    enforce::request(&rt, &shared, &state, req.headers_mut());
+    let page = rewrite::PageRequest::capture(forward::visitor_is_https(&rt.config, conn, req.headers()), &req);
+    rewrite::limit_accept_encoding(req.headers_mut());
 
     let client_upgrade = wants_upgrade(&req).then(|| hyper::upgrade::on(&mut req));
     forward::prepare_upstream_request(&rt.config, conn, request_id, &mut req);
@@ -106,8 +110,9 @@ async fn pipeline(
     } else {
         forward::strip_hop_by_hop(resp.headers_mut());
     }
-    enforce::response(rt, shared, &state, resp.headers_mut());
-    Ok(resp.map(|body| body.map_err(Into::into).boxed_unsync()))
+    enforce::response(&rt, &shared, &state, resp.headers_mut());
+    let resp = resp.map(|body| body.map_err(Into::into).boxed_unsync());
+    rewrite::rewrite_response(&rt, &shared, state, &page, resp)
 }
 
 fn wants_upgrade<B>(req: &Request<B>) -> bool {

@@ -3,3 +3,4 @@
 
 pub mod cookies;
 mod ocd;
+pub mod trackers;

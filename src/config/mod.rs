@@ -5,6 +5,7 @@
 //! key that is wrong, so `consent-proxy check` and a failed start tell the operator what to fix.
 
 pub(crate) mod raw;
+mod trackers;
 
 pub use raw::{ClientIpLog, LogFormat, Mode, QueryLog, UnknownCookies};
 
@@ -115,12 +116,23 @@ pub struct Config {
     pub audit: AuditConfig,
     /// Crate version and rule count, recorded with each decision.
     pub catalog_version: String,
+    /// The compiled tracker catalog (built-in + `[trackers]`).
+    pub trackers: Arc<crate::catalog::trackers::TrackerCatalog>,
+    pub html: HtmlConfig,
     pub server: ServerConfig,
     pub upstream: UpstreamConfig,
     pub forwarding: ForwardingConfig,
     pub log: LogConfig,
     pub shutdown: ShutdownConfig,
     pub reload: ReloadConfig,
+}
+
+#[derive(Debug, Clone)]
+pub struct HtmlConfig {
+    /// Rewrite HTML responses at all.
+    pub rewrite: bool,
+    /// Inject Google Consent Mode v2 defaults.
+    pub consent_mode: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -254,7 +266,8 @@ impl TryFrom<RawConfig> for Config {
             ReloadConfig { watch: raw.reload.watch, interval: positive("reload.interval", raw.reload.interval)? };
         let consent = ConsentSettings::compile(raw.consent)?;
         let cookies = CookiePolicy::compile(raw.cookies, &consent)?;
-        let catalog_version = format!("{}+{}", env!("CARGO_PKG_VERSION"), cookies.rule_count());
+        let trackers = trackers::compile(raw.trackers, &consent)?;
+        let catalog_version = format!("{}+{}+{}", env!("CARGO_PKG_VERSION"), cookies.rule_count(), trackers.len());
         if raw.audit.sink.trim().is_empty() {
             return Err(ConfigError::new("audit.sink", "must be `stdout` or a file path"));
         }
@@ -265,6 +278,8 @@ impl TryFrom<RawConfig> for Config {
             cookies: Arc::new(cookies),
             audit,
             catalog_version,
+            trackers: Arc::new(trackers),
+            html: HtmlConfig { rewrite: raw.html.rewrite, consent_mode: raw.html.consent_mode },
             server,
             upstream,
             forwarding,

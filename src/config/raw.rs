@@ -15,6 +15,8 @@ pub struct RawConfig {
     pub consent: RawConsent,
     pub cookies: RawCookies,
     pub audit: RawAudit,
+    pub html: RawHtml,
+    pub trackers: RawTrackers,
     pub server: RawServer,
     pub upstream: RawUpstream,
     pub forwarding: RawForwarding,
@@ -315,4 +317,43 @@ impl Default for RawAudit {
     fn default() -> Self {
         Self { sink: "stdout".into(), queue: 1024 }
     }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawHtml {
+    /// Rewrite HTML responses (neutralise, activate, inject).
+    pub rewrite: bool,
+    /// Inject Google Consent Mode v2 defaults first in `<head>`.
+    pub consent_mode: bool,
+}
+
+impl Default for RawHtml {
+    fn default() -> Self {
+        Self { rewrite: true, consent_mode: true }
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawTrackers {
+    pub rules: Vec<RawTrackerRule>,
+    /// An EasyPrivacy-style list (`||host^` lines) read at start.
+    pub list_file: Option<PathBuf>,
+    /// Category given to the hosts of `list_file`.
+    pub list_category: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTrackerRule {
+    /// `www.example.com` (exactly that host), `.example.com` / `*.example.com` (and subdomains),
+    /// `example.com/path/` (URL prefix), or, with `inline = true`, a substring of inline scripts.
+    pub pattern: String,
+    #[serde(default)]
+    pub inline: bool,
+    /// A declared category, or `none`: not a tracker (overrides a built-in rule).
+    pub category: String,
+    #[serde(default)]
+    pub provider: String,
 }

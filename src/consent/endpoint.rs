@@ -45,6 +45,14 @@ pub async fn handle(rt: &Runtime, shared: &Shared, conn: &ClientConn, req: Reque
             resp.headers_mut().insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
             resp
         }
+        ("/banner.css", true, _) => {
+            let mut resp = text(StatusCode::OK, "text/css; charset=utf-8", crate::rewrite::inject::BANNER_CSS.into());
+            // Cache-busted by the content hash in the URL the banner uses.
+            resp.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+            resp.headers_mut().remove(header::VARY);
+            resp
+        }
         ("" | "/" | "/policy", _, _) => {
             let mut resp =
                 text(StatusCode::METHOD_NOT_ALLOWED, "text/plain; charset=utf-8", "405 Method Not Allowed\n".into());

@@ -2,6 +2,8 @@
 //! as the real binary), and small clients. No fixed ports, no sleeps to wait for readiness.
 #![allow(dead_code)]
 
+pub mod html;
+
 use bytes::Bytes;
 use consent_proxy::config::{Config, ConfigSource};
 use consent_proxy::Proxy;

@@ -1,0 +1,230 @@
+//! Content codings for rewritten bodies: the origin's gzip, deflate, br or zstd is decoded, and the
+//! rewritten page re-encoded for the client at a fast level, flushed on every upstream chunk so
+//! early-flushed HTML is not held back. Both sides write into a `Vec<u8>` the caller drains.
+
+use std::io::{self, Write};
+
+/// A content coding the proxy can decode and encode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coding {
+    Identity,
+    Gzip,
+    Deflate,
+    Brotli,
+    Zstd,
+}
+
+impl Coding {
+    /// `None` for a coding we cannot decode (then the page cannot be rewritten: fail closed).
+    pub fn from_header(value: Option<&str>) -> Option<Self> {
+        let v = value.map(|v| v.trim().to_ascii_lowercase());
+        Some(match v.as_deref() {
+            None | Some("") | Some("identity") => Self::Identity,
+            Some("gzip") | Some("x-gzip") => Self::Gzip,
+            Some("deflate") => Self::Deflate,
+            Some("br") => Self::Brotli,
+            Some("zstd") => Self::Zstd,
+            Some(_) => return None,
+        })
+    }
+
+    pub fn header_value(self) -> Option<&'static str> {
+        match self {
+            Self::Identity => None,
+            Self::Gzip => Some("gzip"),
+            Self::Deflate => Some("deflate"),
+            Self::Brotli => Some("br"),
+            Self::Zstd => Some("zstd"),
+        }
+    }
+
+    /// The client's preferred coding among the ones we produce: zstd, then br, then gzip
+    /// (q-values of zero exclude a coding).
+    pub fn negotiate(accept_encoding: Option<&str>) -> Self {
+        let Some(accept) = accept_encoding else { return Self::Identity };
+        let accepted = |name: &str| {
+            accept.split(',').any(|item| {
+                let mut parts = item.split(';');
+                let coding = parts.next().unwrap_or("").trim();
+                let q = parts.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.trim().parse::<f32>().ok());
+                coding.eq_ignore_ascii_case(name) && q.is_none_or(|q| q > 0.0)
+            })
+        };
+        [(Self::Zstd, "zstd"), (Self::Brotli, "br"), (Self::Gzip, "gzip")]
+            .into_iter()
+            .find(|(_, n)| accepted(n))
+            .map_or(Self::Identity, |(c, _)| c)
+    }
+}
+
+/// The codings the proxy asks the origin for: those the client accepts that we can decode.
+pub fn upstream_accept_encoding(client: Option<&str>) -> Option<String> {
+    let client = client?;
+    let ours: Vec<&str> = client
+        .split(',')
+        .filter_map(|item| {
+            let coding = item.split(';').next().unwrap_or("").trim();
+            ["gzip", "deflate", "br", "zstd"].iter().find(|c| c.eq_ignore_ascii_case(coding)).map(|_| item.trim())
+        })
+        .collect();
+    (!ours.is_empty()).then(|| ours.join(", "))
+}
+
+/// Streaming decoder into an owned buffer.
+pub enum Decoder {
+    Identity(Vec<u8>),
+    Gzip(flate2::write::MultiGzDecoder<Vec<u8>>),
+    Deflate(flate2::write::ZlibDecoder<Vec<u8>>),
+    Brotli(Box<brotli::DecompressorWriter<Vec<u8>>>),
+    Zstd(zstd::stream::write::Decoder<'static, Vec<u8>>),
+}
+
+impl Decoder {
+    pub fn new(coding: Coding) -> io::Result<Self> {
+        Ok(match coding {
+            Coding::Identity => Self::Identity(Vec::new()),
+            Coding::Gzip => Self::Gzip(flate2::write::MultiGzDecoder::new(Vec::new())),
+            Coding::Deflate => Self::Deflate(flate2::write::ZlibDecoder::new(Vec::new())),
+            Coding::Brotli => Self::Brotli(Box::new(brotli::DecompressorWriter::new(Vec::new(), 16 * 1024))),
+            Coding::Zstd => Self::Zstd(zstd::stream::write::Decoder::new(Vec::new())?),
+        })
+    }
+
+    /// Feeds compressed bytes; decoded bytes accumulate in [`Self::output`].
+    pub fn write(&mut self, input: &[u8]) -> io::Result<()> {
+        match self {
+            Self::Identity(v) => v.write_all(input),
+            Self::Gzip(d) => d.write_all(input),
+            Self::Deflate(d) => d.write_all(input),
+            Self::Brotli(d) => d.write_all(input),
+            Self::Zstd(d) => d.write_all(input).and_then(|_| d.flush()),
+        }
+    }
+
+    /// Takes what has been decoded so far.
+    pub fn output(&mut self) -> Vec<u8> {
+        std::mem::take(match self {
+            Self::Identity(v) => v,
+            Self::Gzip(d) => d.get_mut(),
+            Self::Deflate(d) => d.get_mut(),
+            Self::Brotli(d) => d.get_mut(),
+            Self::Zstd(d) => d.get_mut(),
+        })
+    }
+
+    /// Checks the stream ended properly (a truncated compressed body is an error) and returns the
+    /// last decoded bytes.
+    pub fn finish(self) -> io::Result<Vec<u8>> {
+        match self {
+            Self::Identity(v) => Ok(v),
+            Self::Gzip(d) => d.finish(),
+            Self::Deflate(d) => d.finish(),
+            Self::Brotli(d) => {
+                d.into_inner().map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "truncated brotli body"))
+            }
+            Self::Zstd(mut d) => {
+                d.flush()?;
+                Ok(d.into_inner())
+            }
+        }
+    }
+}
+
+/// Streaming encoder into an owned buffer, flushed per chunk.
+pub enum Encoder {
+    Identity(Vec<u8>),
+    Gzip(flate2::write::GzEncoder<Vec<u8>>),
+    Deflate(flate2::write::ZlibEncoder<Vec<u8>>),
+    Brotli(Box<brotli::CompressorWriter<Vec<u8>>>),
+    Zstd(zstd::stream::write::Encoder<'static, Vec<u8>>),
+}
+
+impl Encoder {
+    /// Fast levels: re-compression must not cost more than the rewrite (gzip 1, brotli 4, zstd 1).
+    pub fn new(coding: Coding) -> io::Result<Self> {
+        Ok(match coding {
+            Coding::Identity => Self::Identity(Vec::new()),
+            Coding::Gzip => Self::Gzip(flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(1))),
+            Coding::Deflate => Self::Deflate(flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(1))),
+            Coding::Brotli => Self::Brotli(Box::new(brotli::CompressorWriter::new(Vec::new(), 16 * 1024, 4, 22))),
+            Coding::Zstd => Self::Zstd(zstd::stream::write::Encoder::new(Vec::new(), 1)?),
+        })
+    }
+
+    /// Compresses `input` and flushes, so the client can render what it has.
+    pub fn write_and_flush(&mut self, input: &[u8]) -> io::Result<Vec<u8>> {
+        match self {
+            Self::Identity(v) => v.extend_from_slice(input),
+            Self::Gzip(e) => e.write_all(input).and_then(|_| e.flush())?,
+            Self::Deflate(e) => e.write_all(input).and_then(|_| e.flush())?,
+            Self::Brotli(e) => e.write_all(input).and_then(|_| e.flush())?,
+            Self::Zstd(e) => e.write_all(input).and_then(|_| e.flush())?,
+        }
+        Ok(std::mem::take(match self {
+            Self::Identity(v) => v,
+            Self::Gzip(e) => e.get_mut(),
+            Self::Deflate(e) => e.get_mut(),
+            Self::Brotli(e) => e.get_mut(),
+            Self::Zstd(e) => e.get_mut(),
+        }))
+    }
+
+    pub fn finish(self) -> io::Result<Vec<u8>> {
+        match self {
+            Self::Identity(v) => Ok(v),
+            Self::Gzip(e) => e.finish(),
+            Self::Deflate(e) => e.finish(),
+            Self::Brotli(e) => Ok(e.into_inner()),
+            Self::Zstd(e) => e.finish(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_coding_round_trips_in_chunks() {
+        let page: Vec<u8> = (0..50_000u32).flat_map(|i| format!("<p>{i}</p>").into_bytes()).collect();
+        for coding in [Coding::Identity, Coding::Gzip, Coding::Deflate, Coding::Brotli, Coding::Zstd] {
+            let mut enc = Encoder::new(coding).unwrap();
+            let mut compressed = Vec::new();
+            for chunk in page.chunks(7_777) {
+                compressed.extend(enc.write_and_flush(chunk).unwrap());
+            }
+            compressed.extend(enc.finish().unwrap());
+            let mut dec = Decoder::new(coding).unwrap();
+            let mut out = Vec::new();
+            for chunk in compressed.chunks(1_000) {
+                dec.write(chunk).unwrap();
+                out.extend(dec.output());
+            }
+            out.extend(dec.finish().unwrap());
+            assert_eq!(out, page, "{coding:?}");
+        }
+    }
+
+    #[test]
+    fn truncated_bodies_are_errors() {
+        for coding in [Coding::Gzip, Coding::Brotli, Coding::Zstd] {
+            let mut enc = Encoder::new(coding).unwrap();
+            let mut compressed = enc.write_and_flush(&[b'a'; 10_000]).unwrap();
+            compressed.extend(enc.finish().unwrap());
+            let mut dec = Decoder::new(coding).unwrap();
+            let half = &compressed[..compressed.len() / 2];
+            let ok = dec.write(half).is_ok() && dec.finish().is_ok();
+            assert!(!ok, "{coding:?}: a truncated body must not decode cleanly");
+        }
+    }
+
+    #[test]
+    fn negotiation() {
+        assert_eq!(Coding::negotiate(Some("gzip, deflate, br, zstd")), Coding::Zstd);
+        assert_eq!(Coding::negotiate(Some("gzip, br")), Coding::Brotli);
+        assert_eq!(Coding::negotiate(Some("br;q=0, gzip")), Coding::Gzip);
+        assert_eq!(Coding::negotiate(None), Coding::Identity);
+        assert_eq!(upstream_accept_encoding(Some("gzip, sdch, br;q=0.8, xz")).unwrap(), "gzip, br;q=0.8");
+        assert_eq!(upstream_accept_encoding(Some("sdch")), None);
+    }
+}

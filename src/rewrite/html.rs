@@ -1,0 +1,140 @@
+//! lol_html settings for one page: which selectors get which rules of [`super::page`], the
+//! charset, and the memory limit (exceeding it is an error, never a raw pass-through).
+
+use lol_html::html_content::{DocumentEnd, Element, TextChunk};
+use lol_html::send::{ElementContentHandlers, HtmlRewriter, Settings};
+use lol_html::{AsciiCompatibleEncoding, MemorySettings, OutputSink, Selector};
+use std::borrow::Cow;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use super::page::{self, PageRef};
+
+/// Most memory lol_html may hold for one page (buffered tags and text); beyond, the page fails.
+pub const MEMORY_LIMIT: usize = 8 * 1024 * 1024;
+
+/// Rewritten bytes, drained by the body after each input chunk.
+#[derive(Clone, Default)]
+pub struct Sink(pub Arc<Mutex<Vec<u8>>>);
+
+impl OutputSink for Sink {
+    fn handle_chunk(&mut self, chunk: &[u8]) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(chunk);
+    }
+}
+
+impl Sink {
+    pub fn take(&self) -> Vec<u8> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+struct Selectors {
+    script: Selector,
+    resource: Selector,
+    head: Selector,
+    body: Selector,
+    noscript: Selector,
+}
+
+/// Parsed once per process: no selector parsing per response.
+fn selectors() -> &'static Selectors {
+    static S: OnceLock<Selectors> = OnceLock::new();
+    S.get_or_init(|| Selectors {
+        script: "script".parse().expect("static selector"),
+        resource:
+            "img, iframe, frame, link, a[ping], area[ping], source, embed, object, video, audio, input[src], base[href]"
+                .parse()
+                .expect("static selector"),
+        head: "head".parse().expect("static selector"),
+        body: "body".parse().expect("static selector"),
+        noscript: "noscript".parse().expect("static selector"),
+    })
+}
+
+/// A streaming rewriter for one page in `encoding`.
+pub fn page_rewriter(page: PageRef, encoding: AsciiCompatibleEncoding, sink: Sink) -> HtmlRewriter<'static, Sink> {
+    let s = selectors();
+    let (p1, p2, p3, p4, p5, p6, p7) =
+        (page.clone(), page.clone(), page.clone(), page.clone(), page.clone(), page.clone(), page.clone());
+    let mut noscript_buffer = String::new();
+    let settings = Settings::new_send()
+        .append_element_content_handler((
+            Cow::Owned(s.script.clone()),
+            ElementContentHandlers::default()
+                .element(move |el: &mut Element<'_, '_, _>| {
+                    page::script(el, &p1);
+                    Ok(())
+                })
+                .text(move |t: &mut TextChunk<'_>| {
+                    page::script_text(t, &p2);
+                    Ok(())
+                }),
+        ))
+        .append_element_content_handler((
+            Cow::Owned(s.resource.clone()),
+            ElementContentHandlers::default().element(move |el: &mut Element<'_, '_, _>| {
+                page::resource(el, &p3);
+                Ok(())
+            }),
+        ))
+        .append_element_content_handler((
+            Cow::Owned(s.head.clone()),
+            ElementContentHandlers::default().element(move |el: &mut Element<'_, '_, _>| {
+                page::head(el, &p4);
+                Ok(())
+            }),
+        ))
+        .append_element_content_handler((
+            Cow::Owned(s.body.clone()),
+            ElementContentHandlers::default().element(move |el: &mut Element<'_, '_, _>| {
+                page::body(el, &p5);
+                Ok(())
+            }),
+        ))
+        .append_element_content_handler((
+            Cow::Owned(s.noscript.clone()),
+            ElementContentHandlers::default().text(move |t: &mut TextChunk<'_>| {
+                page::noscript_text(t, &p6, &mut noscript_buffer);
+                Ok(())
+            }),
+        ))
+        .append_document_content_handler(lol_html::send::DocumentContentHandlers::default().end(
+            move |end: &mut DocumentEnd<'_>| {
+                // No </body>: the banner goes at the very end.
+                let mut p = p7.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(snippet) = p.head_snippet.take().filter(|_| !p.report) {
+                    end.append(&snippet, lol_html::html_content::ContentType::Html);
+                }
+                if let Some(html) = page::banner_html(&mut p) {
+                    end.append(&html, lol_html::html_content::ContentType::Html);
+                }
+                Ok(())
+            },
+        ))
+        .with_encoding(encoding)
+        .with_adjust_charset_on_meta_tag(true)
+        .with_memory_settings(MemorySettings::new().with_max_allowed_memory_usage(MEMORY_LIMIT));
+    HtmlRewriter::new(settings, sink)
+}
+
+/// Rewrites a fragment (the content of a `<noscript>`) with the resource rules.
+pub fn rewrite_fragment(html: &str, page: &PageRef) -> Result<String, lol_html::errors::RewritingError> {
+    let (p1, p2) = (page.clone(), page.clone());
+    let s = selectors();
+    let settings = lol_html::RewriteStrSettings::new()
+        .append_element_content_handler((
+            Cow::Owned(s.resource.clone()),
+            lol_html::ElementContentHandlers::default().element(move |el: &mut Element<'_, '_>| {
+                page::resource(el, &p1);
+                Ok(())
+            }),
+        ))
+        .append_element_content_handler((
+            Cow::Owned(s.script.clone()),
+            lol_html::ElementContentHandlers::default().element(move |el: &mut Element<'_, '_>| {
+                page::noscript_script(el, &p2);
+                Ok(())
+            }),
+        ));
+    lol_html::rewrite_str(html, settings)
+}

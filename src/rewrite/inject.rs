@@ -1,0 +1,219 @@
+//! What the proxy adds to pages: Google Consent Mode v2 defaults (first in `<head>`), and the
+//! consent banner (undecided) or shield (decided) before `</body>`. The markup is a real form
+//! posting to `/__consent`, so it works without JavaScript. Everything injected is ASCII (other
+//! characters become numeric references), so it is correct in any ASCII-compatible page charset.
+
+use crate::consent::policy::escape;
+use crate::consent::{ConsentSettings, ConsentState, Lang};
+
+/// The banner stylesheet, served at `/__consent/banner.css?v=<hash>`.
+pub const BANNER_CSS: &str = include_str!("banner.css");
+
+/// Content hash of [`BANNER_CSS`] for cache busting.
+pub fn css_version() -> &'static str {
+    static V: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    V.get_or_init(|| {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(BANNER_CSS.as_bytes()).iter().take(6).map(|b| format!("{b:02x}")).collect()
+    })
+}
+
+/// HTML-escapes and turns every non-ASCII character into a numeric character reference.
+pub fn ascii_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in escape(s).chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            out.push_str(&format!("&#{};", c as u32));
+        }
+    }
+    out
+}
+
+/// The Consent Mode v2 `default` command reflecting the visitor's state. Returns the script body
+/// (for a CSP hash) — wrap it with [`script_tag`].
+pub fn consent_mode_script(settings: &ConsentSettings, state: &ConsentState) -> String {
+    let granted = |id: &str| {
+        let yes = settings.category_index(id).is_some_and(|i| state.allows(i));
+        if yes {
+            "granted"
+        } else {
+            "denied"
+        }
+    };
+    let (analytics, marketing) = (granted("analytics"), granted("marketing"));
+    let preferences = if settings.category_index("preferences").is_some() { granted("preferences") } else { marketing };
+    format!(
+        "window.dataLayer=window.dataLayer||[];function gtag(){{dataLayer.push(arguments);}}\
+gtag('consent','default',{{ad_storage:'{marketing}',ad_user_data:'{marketing}',ad_personalization:'{marketing}',\
+analytics_storage:'{analytics}',functionality_storage:'granted',personalization_storage:'{preferences}',\
+security_storage:'granted',wait_for_update:500}});gtag('set','ads_data_redaction',true);"
+    )
+}
+
+pub fn script_tag(body: &str, nonce: Option<&str>) -> String {
+    match nonce {
+        Some(n) => format!("<script nonce=\"{}\">{body}</script>", escape(n)),
+        None => format!("<script>{body}</script>"),
+    }
+}
+
+struct Words {
+    title: &'static str,
+    intro: &'static str,
+    third_parties: &'static str,
+    gpc: &'static str,
+    accept: &'static str,
+    reject: &'static str,
+    settings: &'static str,
+    save: &'static str,
+    policy: &'static str,
+    shield: &'static str,
+    scope: &'static str,
+    always_on: &'static str,
+}
+
+const EN: Words = Words {
+    title: "Cookies on this website",
+    intro: "We use cookies and similar technologies for analytics and marketing. They are only used if you agree. You can change or withdraw your choice at any time with the cookie settings button.",
+    third_parties: "Third parties on this page",
+    gpc: "Your browser sent a Global Privacy Control signal: marketing is refused unless you choose otherwise.",
+    accept: "Accept all",
+    reject: "Reject all",
+    settings: "Settings",
+    save: "Save choices",
+    policy: "Cookie policy",
+    shield: "Cookie settings",
+    scope: "Your choice applies to",
+    always_on: "always on",
+};
+
+const SV: Words = Words {
+    title: "Cookies på webbplatsen",
+    intro: "Vi använder cookies och liknande tekniker för analys och marknadsföring. De används bara om du godkänner det. Du kan ändra eller återkalla ditt val när som helst med knappen för cookieinställningar.",
+    third_parties: "Tredje parter på den här sidan",
+    gpc: "Din webbläsare skickade en Global Privacy Control-signal: marknadsföring nekas om du inte väljer annat.",
+    accept: "Godkänn alla",
+    reject: "Neka alla",
+    settings: "Inställningar",
+    save: "Spara val",
+    policy: "Cookiepolicy",
+    shield: "Cookieinställningar",
+    scope: "Ditt val gäller för",
+    always_on: "alltid på",
+};
+
+/// Everything the banner needs to know about this page.
+pub struct BannerInput<'a> {
+    pub settings: &'a ConsentSettings,
+    pub state: &'a ConsentState,
+    pub lang: Lang,
+    /// Same-site path of the page, for `return_to`.
+    pub return_to: &'a str,
+    /// Providers of the trackers found on the page.
+    pub providers: &'a [String],
+}
+
+/// The first layer with the settings layer inside a `<details>` (undecided), or the shield
+/// (decided): a small fixed button that opens the same settings with the current choices.
+pub fn banner(input: &BannerInput) -> String {
+    let w = if input.lang == Lang::Sv { &SV } else { &EN };
+    let s = input.settings;
+    let prefix = &s.prefix;
+    let mut switches = String::new();
+    for (i, c) in s.categories.iter().enumerate() {
+        let id = ascii_html(&c.id);
+        let checked = if c.necessary || (input.state.decided && input.state.allows(i)) { " checked" } else { "" };
+        let locked = if c.necessary { " disabled" } else { "" };
+        let note = if c.necessary { format!(" <small>({})</small>", w.always_on) } else { String::new() };
+        switches.push_str(&format!(
+            "<li><label><input type=\"checkbox\" name=\"categories\" value=\"{id}\"{checked}{locked}> <strong>{}</strong>{note}</label><p>{}</p></li>",
+            ascii_html(c.label(input.lang)),
+            ascii_html(c.description(input.lang)),
+        ));
+    }
+    let scope = s.domain.as_deref().map_or(String::new(), |d| {
+        format!("<p class=\"cp-scope\">{} {} {}</p>", w.scope, ascii_html(d.trim_start_matches('.')), "(*)")
+    });
+    let parties = if input.providers.is_empty() {
+        String::new()
+    } else {
+        format!("<p class=\"cp-parties\">{}: {}.</p>", w.third_parties, ascii_html(&input.providers.join(", ")))
+    };
+    let gpc = if input.state.gpc && !input.state.decided {
+        format!("<p class=\"cp-gpc\">{}</p>", w.gpc)
+    } else {
+        String::new()
+    };
+    let buttons = format!(
+        "<div class=\"cp-buttons\"><button type=\"submit\" name=\"action\" value=\"accept_all\">{}</button>\
+<button type=\"submit\" name=\"action\" value=\"reject_all\">{}</button></div>",
+        w.accept, w.reject
+    );
+    let settings_layer = format!(
+        "<details class=\"cp-settings\"><summary>{}</summary><ul>{switches}</ul>\
+<button type=\"submit\" name=\"action\" value=\"save\">{}</button> <a href=\"{prefix}/policy\">{}</a></details>",
+        w.settings, w.save, w.policy
+    );
+    let form_open = format!(
+        "<form method=\"post\" action=\"{prefix}\"><input type=\"hidden\" name=\"return_to\" value=\"{}\">",
+        ascii_html(input.return_to)
+    );
+    let css = format!("<link rel=\"stylesheet\" href=\"{prefix}/banner.css?v={}\">", css_version());
+    if input.state.decided {
+        format!(
+            "<div id=\"consent-proxy\" class=\"cp-shield\" lang=\"{lang}\">{css}<details><summary title=\"{shield}\" aria-label=\"{shield}\"><span aria-hidden=\"true\">&#128737;</span> {shield}</summary>\
+<div class=\"cp-panel\" role=\"dialog\" aria-label=\"{shield}\">{form_open}{switches_block}{buttons}{scope}</form></div></details></div>",
+            lang = input.lang.code(),
+            shield = w.shield,
+            switches_block = format!("<ul>{switches}</ul><button type=\"submit\" name=\"action\" value=\"save\">{}</button> <a href=\"{prefix}/policy\">{}</a>", w.save, w.policy),
+        )
+    } else {
+        format!(
+            "<div id=\"consent-proxy\" class=\"cp-banner\" role=\"dialog\" aria-modal=\"false\" aria-labelledby=\"cp-title\" lang=\"{lang}\">{css}{form_open}\
+<h2 id=\"cp-title\">{title}</h2><p>{intro}</p>{parties}{gpc}{scope}{buttons}{settings_layer}</form></div>",
+            lang = input.lang.code(),
+            title = w.title,
+            intro = ascii_html(w.intro),
+        )
+    }
+}
+
+/// A click-to-load placeholder shown inside a refused tracker iframe (as its `srcdoc`): names the
+/// provider and offers to allow the category (a form posting to `/__consent` in the top window).
+pub fn iframe_placeholder(
+    settings: &ConsentSettings,
+    state: &ConsentState,
+    category: usize,
+    provider: &str,
+    lang: Lang,
+    return_to: &str,
+) -> String {
+    let (text, uses, button) = match lang {
+        Lang::Sv => {
+            ("Det h&#228;r inneh&#229;llet kommer fr&#229;n", "som anv&#228;nder cookies f&#246;r", "Till&#229;t")
+        }
+        Lang::En => ("This content is provided by", "which uses cookies for", "Allow"),
+    };
+    let cat = &settings.categories[category];
+    let mut hidden = String::new();
+    for i in state.granted.iter().filter(|i| *i != category) {
+        hidden.push_str(&format!(
+            "<input type=\"hidden\" name=\"categories\" value=\"{}\">",
+            ascii_html(&settings.categories[i].id)
+        ));
+    }
+    format!(
+        "<!DOCTYPE html><html><body style=\"font-family:sans-serif;display:flex;align-items:center;justify-content:center;height:100vh;margin:0;background:#eee;color:#111;text-align:center\">\
+<form method=\"post\" action=\"{prefix}\" target=\"_top\"><p>{text} {provider}, {uses} {label_note}.</p>{hidden}\
+<input type=\"hidden\" name=\"categories\" value=\"{id}\"><input type=\"hidden\" name=\"action\" value=\"save\">\
+<input type=\"hidden\" name=\"return_to\" value=\"{ret}\"><button type=\"submit\">{button} {label}</button></form></body></html>",
+        prefix = settings.prefix,
+        provider = ascii_html(provider),
+        label_note = ascii_html(&cat.label(lang).to_lowercase()),
+        id = ascii_html(&cat.id),
+        ret = ascii_html(return_to),
+        label = ascii_html(cat.label(lang)),
+    )
+}

@@ -1,0 +1,205 @@
+//! HTML rewriting: decides which responses are rewritten, adjusts their headers, and wraps their
+//! body in the streaming rewriter.
+//!
+//! - [`compression`]: decode the origin's coding, re-encode for the client.
+//! - [`html`]: lol_html settings; [`page`]: the neutralise/activate/inject rules.
+//! - [`inject`]: Consent Mode defaults, the banner and shield markup, the iframe placeholder.
+//! - [`body`]: the streaming pipeline, failing closed.
+
+pub mod body;
+pub mod compression;
+pub mod html;
+pub mod inject;
+pub mod page;
+
+use http::header::{self, HeaderMap, HeaderValue};
+use http::{Method, Response, StatusCode};
+use http_body_util::BodyExt;
+use std::sync::{Arc, Mutex};
+
+use crate::body::ProxyBody;
+use crate::consent::{ConsentState, Lang};
+use crate::error::ProxyError;
+use crate::state::{Runtime, Shared};
+use compression::{Coding, Decoder, Encoder};
+
+/// What the rewriter needs to know about the request, captured before it is forwarded.
+pub struct PageRequest {
+    method: Method,
+    accept_encoding: Option<HeaderValue>,
+    lang: Lang,
+    /// Path and query, for `return_to`.
+    path: String,
+    /// The page's own URL, to resolve relative URLs.
+    url: Option<url::Url>,
+}
+
+impl PageRequest {
+    pub fn capture(https: bool, req: &http::Request<hyper::body::Incoming>) -> Self {
+        let headers = req.headers();
+        let path = req.uri().path_and_query().map_or("/", |p| p.as_str()).to_string();
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).or(req.uri().host());
+        let url =
+            host.and_then(|h| url::Url::parse(&format!("{}://{h}{path}", if https { "https" } else { "http" })).ok());
+        Self {
+            method: req.method().clone(),
+            accept_encoding: headers.get(header::ACCEPT_ENCODING).cloned(),
+            lang: Lang::negotiate(headers.get(header::ACCEPT_LANGUAGE)),
+            path,
+            url,
+        }
+    }
+}
+
+/// Asks the origin only for codings the proxy can decode, so every HTML page can be rewritten.
+pub fn limit_accept_encoding(headers: &mut HeaderMap) {
+    let ours =
+        compression::upstream_accept_encoding(headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()));
+    match ours.and_then(|v| HeaderValue::from_str(&v).ok()) {
+        Some(v) => headers.insert(header::ACCEPT_ENCODING, v),
+        None => headers.remove(header::ACCEPT_ENCODING),
+    };
+}
+
+/// `text/html` or `application/xhtml+xml`, with its declared charset.
+fn html_charset(headers: &HeaderMap) -> Option<Option<&'static encoding_rs::Encoding>> {
+    let ct = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let mut parts = ct.split(';');
+    let mime = parts.next()?.trim();
+    if !(mime.eq_ignore_ascii_case("text/html") || mime.eq_ignore_ascii_case("application/xhtml+xml")) {
+        return None;
+    }
+    let charset = parts
+        .filter_map(|p| p.trim().split_once('='))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("charset"))
+        .and_then(|(_, v)| encoding_rs::Encoding::for_label(v.trim().trim_matches('"').as_bytes()));
+    Some(charset)
+}
+
+/// Wraps an HTML response in the rewriter; anything else is returned as it is.
+pub fn rewrite_response(
+    rt: &Arc<Runtime>,
+    shared: &Arc<Shared>,
+    state: ConsentState,
+    req: &PageRequest,
+    resp: Response<ProxyBody>,
+) -> Result<Response<ProxyBody>, ProxyError> {
+    let status = resp.status();
+    if req.method == Method::HEAD
+        || status.is_informational()
+        || status == StatusCode::NO_CONTENT
+        || status == StatusCode::NOT_MODIFIED
+        || !rt.config.html.rewrite
+    {
+        return Ok(resp);
+    }
+    let Some(declared) = html_charset(resp.headers()) else { return Ok(resp) };
+    let content_encoding = resp.headers().get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok());
+    let Some(coding) = Coding::from_header(content_encoding) else {
+        shared.metrics.html_rewrite_errors_total.with_label_values(&["unknown_coding"]).inc();
+        return Err(ProxyError::UpstreamProtocol(format!(
+            "HTML in an unknown content coding {content_encoding:?}: refusing to pass it unrewritten"
+        )));
+    };
+    let out_coding = Coding::negotiate(req.accept_encoding.as_ref().and_then(|v| v.to_str().ok()));
+    let settings = &rt.config.consent;
+    let report = rt.config.mode == crate::config::Mode::Report;
+
+    let (mut parts, body) = resp.into_parts();
+    let csp_nonce = csp::prepare(
+        &mut parts.headers,
+        rt.config.html.consent_mode.then(|| inject::consent_mode_script(settings, &state)).as_deref(),
+        report,
+    );
+    let head_snippet = (rt.config.html.consent_mode && !report)
+        .then(|| inject::script_tag(&inject::consent_mode_script(settings, &state), csp_nonce.as_deref()));
+    let transcode = declared.is_some_and(body::Pipeline::needs_transcoding);
+    adjust_headers(&mut parts.headers, out_coding, transcode, report);
+
+    let page =
+        page::Page::new(rt.clone(), shared.clone(), state, req.lang, req.url.clone(), req.path.clone(), head_snippet);
+    let decoder = Decoder::new(coding).map_err(|e| ProxyError::Internal(e.to_string()))?;
+    let encoder = Encoder::new(out_coding).map_err(|e| ProxyError::Internal(e.to_string()))?;
+    let pipeline = body::Pipeline::new(decoder, encoder, declared, Arc::new(Mutex::new(page)));
+    Ok(Response::from_parts(parts, body::RewriteBody::new(body, pipeline).boxed_unsync()))
+}
+
+/// A rewritten response is personal to the visitor's consent state: no length (it changes), no
+/// strong validator, no ranges, private caching, `Vary` on what it depends on.
+fn adjust_headers(h: &mut HeaderMap, coding: Coding, transcoded: bool, report: bool) {
+    h.remove(header::CONTENT_LENGTH);
+    h.remove(header::ACCEPT_RANGES);
+    if h.get(header::ETAG).is_some_and(|e| !e.as_bytes().starts_with(b"W/")) {
+        h.remove(header::ETAG);
+    }
+    match coding.header_value() {
+        Some(c) => h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(c)),
+        None => h.remove(header::CONTENT_ENCODING),
+    };
+    if transcoded {
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    }
+    let vary = h.get_all(header::VARY).iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(", ");
+    let mut vary_items: Vec<String> = vary.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+    for add in ["Cookie", "Accept-Encoding", "Accept-Language"] {
+        if !vary_items.iter().any(|v| v.eq_ignore_ascii_case(add) || v == "*") {
+            vary_items.push(add.into());
+        }
+    }
+    h.insert(header::VARY, HeaderValue::from_str(&vary_items.join(", ")).expect("header tokens"));
+    if !report {
+        let cc = h.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+        if !cc.contains("no-store") && !cc.contains("private") {
+            let kept: Vec<&str> = cc
+                .split(',')
+                .map(str::trim)
+                .filter(|d| !d.is_empty() && *d != "public" && !d.starts_with("s-maxage"))
+                .collect();
+            let value = std::iter::once("private").chain(kept).collect::<Vec<_>>().join(", ");
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("private")),
+            );
+        }
+    }
+}
+
+/// Content-Security-Policy: the injected Consent Mode script must be allowed without weakening
+/// the page's policy — by the page's own nonce, or by adding the script's hash.
+mod csp {
+    use base64::Engine;
+    use http::header::{HeaderMap, HeaderValue, CONTENT_SECURITY_POLICY};
+    use sha2::{Digest, Sha256};
+
+    /// Returns the nonce to put on the injected script, after adding its hash to the policy when
+    /// the policy has no nonce.
+    pub fn prepare(headers: &mut HeaderMap, script: Option<&str>, report: bool) -> Option<String> {
+        let script = script.filter(|_| !report)?;
+        let policy = headers.get(CONTENT_SECURITY_POLICY)?.to_str().ok()?.to_string();
+        let directives: Vec<&str> = policy.split(';').map(str::trim).filter(|d| !d.is_empty()).collect();
+        let find = |name: &str| {
+            directives.iter().position(|d| d.split_whitespace().next().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+        };
+        let index = find("script-src-elem").or_else(|| find("script-src")).or_else(|| find("default-src"))?;
+        let sources: Vec<&str> = directives[index].split_whitespace().skip(1).collect();
+        if let Some(nonce) = sources.iter().find_map(|s| s.strip_prefix("'nonce-").and_then(|n| n.strip_suffix('\''))) {
+            return Some(nonce.to_string());
+        }
+        let has_hashes = sources.iter().any(|s| s.starts_with("'sha"));
+        if sources.contains(&"'unsafe-inline'") && !has_hashes {
+            return None; // inline scripts are allowed; a hash would switch that off
+        }
+        let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()));
+        let mut new: Vec<String> = directives.iter().map(|d| d.to_string()).collect();
+        let name = directives[index].split_whitespace().next().unwrap_or("");
+        if name.eq_ignore_ascii_case("default-src") {
+            new.push(format!("script-src {} 'sha256-{hash}'", sources.join(" ")));
+        } else {
+            new[index] = format!("{} 'sha256-{hash}'", directives[index]);
+        }
+        if let Ok(v) = HeaderValue::from_str(&new.join("; ")) {
+            headers.insert(CONTENT_SECURITY_POLICY, v);
+        }
+        None
+    }
+}

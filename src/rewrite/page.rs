@@ -1,0 +1,538 @@
+//! The per-page rewriting rules, as lol_html handlers sharing one [`Page`]:
+//!
+//! - **neutralise** trackers of refused categories: external and inline scripts become
+//!   `type="text/plain"` with `data-consent-category` (original `src`/`type` kept in
+//!   `data-consent-*`), pixels and media lose their URLs, tracker iframes get a click-to-load
+//!   placeholder, resource hints and `<a ping>` to trackers are disarmed, `<noscript>` content is
+//!   rewritten as HTML too (a browser without JavaScript parses it);
+//! - **activate** site-marked scripts and iframes whose category is granted (ours, Cookiebot,
+//!   vanilla-cookieconsent, Klaro, OneTrust markup);
+//! - **inject** Consent Mode defaults first in `<head>` and the banner or shield before `</body>`.
+//!
+//! In report-only mode the handlers count what they would do and change nothing.
+
+use lol_html::html_content::{ContentType, Element, EndTag, TextChunk};
+use lol_html::send::Element as SendElement;
+use lol_html::HandlerTypes;
+use std::sync::{Arc, Mutex, MutexGuard};
+use url::Url;
+
+use super::inject;
+use crate::catalog::trackers::TrackerRule;
+use crate::consent::{ConsentState, Lang};
+use crate::state::{Runtime, Shared};
+
+/// Inline scripts are classified on at most this prefix; larger ones pass after it.
+const INLINE_PREFIX: usize = 64 * 1024;
+/// An inert copy of an inline tracker keeps at most this much text.
+const INLINE_MAX: usize = 512 * 1024;
+/// `<noscript>` content rewritten as HTML, at most; beyond, it is dropped (fail closed).
+const NOSCRIPT_MAX: usize = 64 * 1024;
+
+/// Everything the handlers of one response share.
+pub struct Page {
+    pub rt: Arc<Runtime>,
+    pub shared: Arc<Shared>,
+    pub state: ConsentState,
+    pub lang: Lang,
+    pub report: bool,
+    pub base: Option<Url>,
+    pub return_to: String,
+    /// The Consent Mode snippet with its `<script>` tag, until injected.
+    pub head_snippet: Option<String>,
+    /// Whether the banner/shield has been injected.
+    pub banner_done: bool,
+    /// Tracker providers seen on the page, for the banner.
+    pub providers: Vec<String>,
+    inline: Option<Inline>,
+}
+
+/// An inline script being examined.
+struct Inline {
+    attrs: Vec<(String, String)>,
+    text: String,
+    /// `None` until decided; then the refused tracker's (category, provider), if any.
+    verdict: Option<Option<(usize, String)>>,
+    truncated: bool,
+}
+
+pub type PageRef = Arc<Mutex<Page>>;
+
+impl Page {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        rt: Arc<Runtime>,
+        shared: Arc<Shared>,
+        state: ConsentState,
+        lang: Lang,
+        base: Option<Url>,
+        return_to: String,
+        head_snippet: Option<String>,
+    ) -> Self {
+        let report = rt.config.mode == crate::config::Mode::Report;
+        Self {
+            rt,
+            shared,
+            state,
+            lang,
+            report,
+            base,
+            return_to,
+            head_snippet,
+            banner_done: false,
+            providers: Vec::new(),
+            inline: None,
+        }
+    }
+
+    /// The refused tracker behind `url`, as (category index, provider); records the provider.
+    fn refused_url(&mut self, url: &str) -> Option<(usize, String)> {
+        let trackers = self.rt.config.trackers.clone();
+        let rule = trackers.classify_url(url, self.base.as_ref())?;
+        self.refused_rule(rule)
+    }
+
+    fn refused_rule(&mut self, rule: &TrackerRule) -> Option<(usize, String)> {
+        let category = self.rt.config.consent.category_index(&rule.category);
+        if !self.providers.contains(&rule.provider) {
+            self.providers.push(rule.provider.clone());
+        }
+        match category {
+            Some(c) if self.state.allows(c) => None,
+            // An undeclared category cannot be granted: treat as the strictest refusal.
+            Some(c) => Some((c, rule.provider.clone())),
+            None => self.rt.config.consent.category_index("marketing").map(|c| (c, rule.provider.clone())),
+        }
+    }
+
+    fn count(&self, kind: &str, category: usize) {
+        let id = &self.rt.config.consent.categories[category].id;
+        let m = &self.shared.metrics;
+        if self.report {
+            m.report_only_total.with_label_values(&[&format!("element_{kind}"), id]).inc();
+        } else {
+            m.elements_neutralized_total.with_label_values(&[kind, id]).inc();
+        }
+    }
+
+    fn take_head_snippet(&mut self) -> Option<String> {
+        if self.report {
+            return None;
+        }
+        self.head_snippet.take()
+    }
+}
+
+fn lock(page: &PageRef) -> MutexGuard<'_, Page> {
+    page.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Types a script may have and still run as JavaScript.
+fn is_js_type(ty: Option<&str>) -> bool {
+    match ty.map(|t| t.trim().to_ascii_lowercase()) {
+        None => true,
+        Some(t) => matches!(
+            t.as_str(),
+            "" | "module"
+                | "text/javascript"
+                | "application/javascript"
+                | "application/x-javascript"
+                | "text/ecmascript"
+                | "application/ecmascript"
+                | "text/jscript"
+                | "text/livescript"
+                | "text/x-javascript"
+        ),
+    }
+}
+
+/// Moves `attr` to `data-consent-<attr>`.
+fn stash<H: HandlerTypes>(el: &mut Element<'_, '_, H>, attr: &str) {
+    if let Some(v) = el.get_attribute(attr) {
+        let _ = el.set_attribute(&format!("data-consent-{attr}"), &v);
+        el.remove_attribute(attr);
+    }
+}
+
+fn mark<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &Page, category: usize, provider: &str) {
+    let _ = el.set_attribute("data-consent-category", &page.rt.config.consent.categories[category].id);
+    let _ = el.set_attribute("data-consent-provider", provider);
+}
+
+/// The category a site-marked (consent-manager) element asks for, if it is marked.
+fn marked_category<H: HandlerTypes>(el: &Element<'_, '_, H>, page: &Page) -> Option<Option<usize>> {
+    let settings = &page.rt.config.consent;
+    let plain = el.get_attribute("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("text/plain"));
+    let ids: Vec<String> = if let Some(c) = el.get_attribute("data-consent-category") {
+        vec![c]
+    } else if let Some(c) = el.get_attribute("data-cookieconsent") {
+        c.split(',').map(|s| cookiebot_category(s.trim()).to_string()).collect()
+    } else if let (true, Some(c)) = (plain, el.get_attribute("data-category")) {
+        c.split(',').map(|s| s.trim().to_string()).collect()
+    } else if let Some(class) = el.get_attribute("class").filter(|c| c.contains("optanon-category-")) {
+        onetrust_categories(&class)
+    } else if let (Some(name), true) =
+        (el.get_attribute("data-name"), el.has_attribute("data-type") || el.has_attribute("data-src"))
+    {
+        // Klaro: services are named by the site; classify by URL, else by name.
+        let url = el.get_attribute("data-src").or_else(|| el.get_attribute("src"));
+        let by_url =
+            url.and_then(|u| page.rt.config.trackers.classify_url(&u, page.base.as_ref()).map(|r| r.category.clone()));
+        vec![by_url.unwrap_or_else(|| {
+            if name.to_ascii_lowercase().contains("analytic") {
+                "analytics".into()
+            } else {
+                "marketing".into()
+            }
+        })]
+    } else {
+        return None;
+    };
+    let mut found = None;
+    for id in ids {
+        match settings.category_index(&id) {
+            // Every category named must be granted: keep the first refused one.
+            Some(i) if !page.state.allows(i) => return Some(Some(i)),
+            Some(i) => found = Some(i),
+            None => return Some(None),
+        }
+    }
+    Some(found)
+}
+
+fn cookiebot_category(c: &str) -> &str {
+    match c {
+        "statistics" => "analytics",
+        "necessary" => "necessary",
+        "preferences" => "preferences",
+        _ => "marketing",
+    }
+}
+
+fn onetrust_categories(class: &str) -> Vec<String> {
+    class
+        .split_whitespace()
+        .filter_map(|c| c.strip_prefix("optanon-category-"))
+        .flat_map(|c| c.split('-'))
+        .map(|code| match code {
+            "C0001" => "necessary",
+            "C0002" => "analytics",
+            "C0003" => "preferences",
+            _ => "marketing",
+        })
+        .map(String::from)
+        .collect()
+}
+
+/// Site-marked element: activate when granted, else make sure it carries our category marker
+/// so the banner can activate it later. Returns whether it was marked at all.
+fn handle_marked<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &mut Page, tag: &str) -> bool {
+    let Some(category) = marked_category(el, page) else { return false };
+    let granted = category.is_some_and(|c| page.state.allows(c));
+    if !granted {
+        if let Some(c) = category {
+            let _ = el.set_attribute("data-consent-category", &page.rt.config.consent.categories[c].id);
+        }
+        return true;
+    }
+    if page.report {
+        return true;
+    }
+    if tag == "script" {
+        match el.get_attribute("data-consent-type").or_else(|| el.get_attribute("data-type")) {
+            Some(t) if is_js_type(Some(&t)) => {
+                let _ = el.set_attribute("type", &t);
+            }
+            _ => el.remove_attribute("type"),
+        }
+    }
+    for (data, attr) in
+        [("data-consent-src", "src"), ("data-src", "src"), ("data-consent-srcset", "srcset"), ("data-srcset", "srcset")]
+    {
+        if let Some(v) = el.get_attribute(data) {
+            let _ = el.set_attribute(attr, &v);
+            el.remove_attribute(data);
+        }
+    }
+    page.shared.metrics.elements_activated_total.with_label_values(&[tag]).inc();
+    true
+}
+
+/// `<script>` start tag.
+pub fn script(el: &mut SendElement<'_, '_>, page: &PageRef) {
+    let mut p = lock(page);
+    if let Some(snippet) = p.take_head_snippet() {
+        el.before(&snippet, ContentType::Html);
+    }
+    if handle_marked(el, &mut p, "script") {
+        return;
+    }
+    let ty = el.get_attribute("type");
+    if !is_js_type(ty.as_deref()) {
+        return;
+    }
+    if let Some(src) = el.get_attribute("src") {
+        if let Some((category, provider)) = p.refused_url(&src) {
+            p.count("script", category);
+            if !p.report {
+                stash(el, "type");
+                stash(el, "src");
+                let _ = el.set_attribute("type", "text/plain");
+                mark(el, &p, category, &provider);
+            }
+        }
+        return;
+    }
+    let attrs = el.attributes().iter().map(|a| (a.name(), a.value())).collect();
+    p.inline = Some(Inline { attrs, text: String::new(), verdict: None, truncated: false });
+    drop(p);
+    let page = page.clone();
+    let _ = el.on_end_tag(Box::new(move |end: &mut EndTag<'_>| {
+        inline_script_end(end, &page);
+        Ok(())
+    }));
+}
+
+/// Inline script text: held back until decided (bounded), then passed on or made inert.
+pub fn script_text(chunk: &mut TextChunk<'_>, page: &PageRef) {
+    let mut p = lock(page);
+    let report = p.report;
+    let Some(inline) = p.inline.as_mut() else { return };
+    match &inline.verdict {
+        Some(None) => return,
+        Some(Some(_)) => {
+            if inline.text.len() + chunk.as_str().len() <= INLINE_MAX {
+                inline.text.push_str(chunk.as_str());
+            } else {
+                inline.truncated = true;
+            }
+            chunk.remove();
+            return;
+        }
+        None => {}
+    }
+    inline.text.push_str(chunk.as_str());
+    if !report {
+        chunk.remove();
+    }
+    if inline.text.len() < INLINE_PREFIX && !chunk.last_in_text_node() {
+        return;
+    }
+    let text = std::mem::take(&mut inline.text);
+    let rule = p.rt.config.trackers.classify_inline(&text).cloned();
+    let refused = rule.and_then(|r| p.refused_rule(&r));
+    let inline = p.inline.as_mut().expect("checked above");
+    match refused {
+        Some(found) if !report => {
+            inline.text = text;
+            inline.verdict = Some(Some(found));
+        }
+        Some((category, _)) => {
+            inline.verdict = Some(None);
+            p.count("inline_script", category);
+        }
+        None => {
+            inline.verdict = Some(None);
+            if !report {
+                chunk.replace(&text, ContentType::Html);
+            }
+        }
+    }
+}
+
+fn inline_script_end(end: &mut EndTag<'_>, page: &PageRef) {
+    let mut p = lock(page);
+    let Some(inline) = p.inline.take() else { return };
+    let Some(Some((category, provider))) = inline.verdict else { return };
+    p.count("inline_script", category);
+    let settings = &p.rt.config.consent;
+    let mut tag = String::from("<script type=\"text/plain\"");
+    for (name, value) in &inline.attrs {
+        let name = if name == "type" { "data-consent-type" } else { name.as_str() };
+        tag.push_str(&format!(" {}=\"{}\"", name, crate::consent::policy::escape(value)));
+    }
+    tag.push_str(&format!(
+        " data-consent-category=\"{}\" data-consent-provider=\"{}\"{}>",
+        settings.categories[category].id,
+        crate::consent::policy::escape(&provider),
+        if inline.truncated { " data-consent-truncated=\"true\"" } else { "" }
+    ));
+    end.after(&format!("{tag}{}</script>", inline.text), ContentType::Html);
+}
+
+/// Every other element that can load a URL.
+pub fn resource<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef) {
+    let tag = el.tag_name();
+    let mut p = lock(page);
+    match tag.as_str() {
+        "base" => {
+            if let Some(href) = el.get_attribute("href") {
+                let joined = match &p.base {
+                    Some(b) => b.join(&href).ok(),
+                    None => Url::parse(&href).ok(),
+                };
+                if joined.is_some() {
+                    p.base = joined;
+                }
+            }
+            return;
+        }
+        "iframe" | "frame" | "img" if handle_marked(el, &mut p, &tag) => return,
+        _ => {}
+    }
+    let attrs: &[&str] = match tag.as_str() {
+        "img" | "source" => &["src", "srcset"],
+        "iframe" | "frame" | "embed" => &["src"],
+        "object" => &["data"],
+        "video" => &["src", "poster"],
+        "audio" => &["src"],
+        "input" => &["src"],
+        "link" => &["href", "imagesrcset"],
+        "a" | "area" => &["ping"],
+        _ => return,
+    };
+    if tag == "link" && !is_loading_link(el.get_attribute("rel").as_deref()) {
+        return;
+    }
+    let mut refused = None;
+    for attr in attrs {
+        let Some(value) = el.get_attribute(attr) else { continue };
+        for url in urls_in(attr, &value) {
+            if let Some(found) = p.refused_url(url) {
+                refused = Some(found);
+                break;
+            }
+        }
+        if refused.is_some() {
+            break;
+        }
+    }
+    let Some((category, provider)) = refused else { return };
+    let kind = match tag.as_str() {
+        "img" | "input" => "img",
+        "iframe" | "frame" => "iframe",
+        "link" => "link",
+        "a" | "area" => "ping",
+        _ => "media",
+    };
+    p.count(kind, category);
+    if p.report {
+        return;
+    }
+    for attr in attrs {
+        stash(el, attr);
+    }
+    if tag == "link" {
+        stash(el, "rel");
+    }
+    mark(el, &p, category, &provider);
+    if kind == "iframe" {
+        let placeholder =
+            inject::iframe_placeholder(&p.rt.config.consent, &p.state, category, &provider, p.lang, &p.return_to);
+        let _ = el.set_attribute("srcdoc", &placeholder);
+    }
+}
+
+/// `<link rel>` values that make the browser connect or fetch.
+fn is_loading_link(rel: Option<&str>) -> bool {
+    rel.is_some_and(|rel| {
+        rel.split_ascii_whitespace().any(|r| {
+            matches!(
+                r.to_ascii_lowercase().as_str(),
+                "preconnect"
+                    | "dns-prefetch"
+                    | "preload"
+                    | "prefetch"
+                    | "modulepreload"
+                    | "prerender"
+                    | "stylesheet"
+                    | "icon"
+            )
+        })
+    })
+}
+
+/// URLs in an attribute value: `srcset`-style lists, space-separated `ping`, or one URL.
+fn urls_in<'a>(attr: &str, value: &'a str) -> Vec<&'a str> {
+    match attr {
+        "srcset" | "imagesrcset" => value.split(',').filter_map(|c| c.split_ascii_whitespace().next()).collect(),
+        "ping" => value.split_ascii_whitespace().collect(),
+        _ => vec![value],
+    }
+}
+
+/// `<head>`: Consent Mode defaults go first.
+pub fn head<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef) {
+    if let Some(snippet) = lock(page).take_head_snippet() {
+        el.prepend(&snippet, ContentType::Html);
+    }
+}
+
+/// `<body>`: no `<head>` script slot was found before it, so the snippet goes here; the banner
+/// goes before `</body>`.
+pub fn body(el: &mut SendElement<'_, '_>, page: &PageRef) {
+    if let Some(snippet) = lock(page).take_head_snippet() {
+        el.prepend(&snippet, ContentType::Html);
+    }
+    let page = page.clone();
+    let _ = el.on_end_tag(Box::new(move |end: &mut EndTag<'_>| {
+        if let Some(html) = banner_html(&mut lock(&page)) {
+            end.before(&html, ContentType::Html);
+        }
+        Ok(())
+    }));
+}
+
+/// The banner or shield, once per page (never in report-only mode).
+pub fn banner_html(p: &mut Page) -> Option<String> {
+    if p.banner_done || p.report {
+        return None;
+    }
+    p.banner_done = true;
+    let kind = if p.state.decided { "shield" } else { "banner" };
+    p.shared.metrics.banners_injected_total.with_label_values(&[kind]).inc();
+    Some(inject::banner(&inject::BannerInput {
+        settings: &p.rt.config.consent,
+        state: &p.state,
+        lang: p.lang,
+        return_to: &p.return_to,
+        providers: &p.providers,
+    }))
+}
+
+/// `<noscript>` content is raw text to lol_html but markup to a browser without JavaScript: it is
+/// collected (bounded) and rewritten as HTML with the same rules.
+pub fn noscript_text(chunk: &mut TextChunk<'_>, page: &PageRef, buffer: &mut String) {
+    if lock(page).report {
+        return;
+    }
+    if buffer.len() <= NOSCRIPT_MAX {
+        buffer.push_str(chunk.as_str());
+    }
+    chunk.remove();
+    if !chunk.last_in_text_node() {
+        return;
+    }
+    let html = std::mem::take(buffer);
+    if html.len() > NOSCRIPT_MAX {
+        lock(page).shared.metrics.html_rewrite_errors_total.with_label_values(&["noscript_too_large"]).inc();
+        return;
+    }
+    match super::html::rewrite_fragment(&html, page) {
+        Ok(out) => chunk.replace(&out, ContentType::Html),
+        Err(_) => lock(page).shared.metrics.html_rewrite_errors_total.with_label_values(&["noscript"]).inc(),
+    }
+}
+
+/// A `<script src>` inside `<noscript>` (odd, but markup there is parsed without JavaScript
+/// only, so it never runs): disarmed like any tracker script.
+pub fn noscript_script<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef) {
+    let mut p = lock(page);
+    let Some(src) = el.get_attribute("src") else { return };
+    if let Some((category, provider)) = p.refused_url(&src) {
+        p.count("script", category);
+        stash(el, "src");
+        let _ = el.set_attribute("type", "text/plain");
+        mark(el, &p, category, &provider);
+    }
+}

@@ -1,0 +1,410 @@
+//! HTML rewriting through the proxy: nothing refused can load, what is granted is left as the
+//! origin sent it, fixtures whole and in random chunks, compressed and legacy-charset bodies,
+//! headers, site-marked scripts, and failing closed.
+
+mod support;
+
+use bytes::Bytes;
+use http::{HeaderMap, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full, StreamBody};
+use std::io::Write;
+use support::html::{is_tracker_url, leaks, without_banner};
+use support::*;
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+/// Splits `data` into random chunks from `seed` (xorshift), so failures can be replayed.
+fn random_chunks(data: &[u8], seed: u64) -> Vec<Bytes> {
+    let mut x = seed | 1;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < data.len() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let n = 1 + (x % 97) as usize;
+        let end = (i + n).min(data.len());
+        out.push(Bytes::copy_from_slice(&data[i..end]));
+        i = end;
+    }
+    out
+}
+
+/// An origin serving `body` as HTML, in `chunks` when given, with extra headers.
+async fn html_origin(body: Vec<u8>, seed: Option<u64>, headers: Vec<(&'static str, String)>) -> std::net::SocketAddr {
+    origin(move |_| {
+        let chunks = match seed {
+            Some(s) => random_chunks(&body, s),
+            None => vec![Bytes::from(body.clone())],
+        };
+        let headers = headers.clone();
+        async move {
+            let stream =
+                futures_util::stream::iter(chunks.into_iter().map(|c| Ok::<_, BoxError>(http_body::Frame::data(c))));
+            let mut resp = Response::new(StreamBody::new(stream).boxed_unsync());
+            resp.headers_mut().insert("content-type", "text/html; charset=utf-8".parse().unwrap());
+            for (k, v) in headers {
+                resp.headers_mut().insert(k, v.parse().unwrap());
+            }
+            resp
+        }
+    })
+    .await
+}
+
+async fn consent(proxy: &TestProxy, form: &str) -> String {
+    let req = Request::post(proxy.url("/__consent"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Full::new(Bytes::from(form.to_string())))
+        .unwrap();
+    let (_, headers, _) = send(req).await;
+    headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string()
+}
+
+async fn fetch(proxy: &TestProxy, cookie: Option<&str>, accept_encoding: Option<&str>) -> (u16, HeaderMap, Vec<u8>) {
+    let mut b = Request::get(proxy.url("/page"));
+    if let Some(c) = cookie {
+        b = b.header("cookie", c);
+    }
+    if let Some(e) = accept_encoding {
+        b = b.header("accept-encoding", e);
+    }
+    let resp = client().request(b.body(Full::new(Bytes::new())).unwrap()).await.unwrap();
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let body = resp.into_body().collect().await.expect("complete body").to_bytes().to_vec();
+    (status, headers, body)
+}
+
+fn proxy_opts(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+    let mut v = vec![("audit.sink", "/dev/null")];
+    v.extend_from_slice(extra);
+    v
+}
+
+#[tokio::test]
+async fn before_consent_nothing_can_reach_a_tracker_whole_and_chunked() {
+    let seed: u64 = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
+    for name in ["trackers.html", "malformed.html"] {
+        let page = fixture(name);
+        let original = String::from_utf8_lossy(&page).into_owned();
+        assert!(!leaks(&original).is_empty(), "the fixture {name} must contain trackers");
+        for s in [None, Some(seed), Some(seed.wrapping_mul(31) + 7), Some(1)] {
+            let origin = html_origin(page.clone(), s, vec![]).await;
+            let proxy = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[])).await;
+            let (status, _, body) = fetch(&proxy, None, None).await;
+            assert_eq!(status, 200);
+            let out = String::from_utf8(body).unwrap();
+            let found = leaks(&out);
+            assert!(found.is_empty(), "{name}, chunk seed {s:?}: still reachable: {found:#?}\n{out}");
+            assert!(out.contains("<div id=\"consent-proxy\" class=\"cp-banner\""), "the banner is injected");
+            proxy.stop().await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn inert_elements_keep_what_activation_needs() {
+    let origin = html_origin(fixture("trackers.html"), None, vec![]).await;
+    let proxy = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[])).await;
+    let out = String::from_utf8(fetch(&proxy, None, None).await.2).unwrap();
+    for needle in [
+        "data-consent-src=\"https://www.googletagmanager.com/gtag/js?id=G-XYZ\" type=\"text/plain\" data-consent-category=\"analytics\"",
+        "data-consent-src=\"//js.hs-scripts.com/9999999.js\"",
+        "data-consent-src=\"https://www.youtube.com/embed/abc123\"",
+        "width=\"560\" height=\"315\"",
+        "<script type=\"text/plain\" data-consent-category=\"marketing\"",
+        "fbq('init', '111122223333');",
+        "data-consent-rel=\"preconnect\"",
+        "data-consent-ping=\"https://www.google-analytics.com/collect?v=1\"",
+    ] {
+        assert!(out.contains(needle), "missing {needle}\n{out}");
+    }
+    assert!(out.contains("srcdoc="), "a tracker iframe gets a click-to-load placeholder");
+    assert!(out.contains("<script type=\"application/ld+json\">"), "JSON-LD is not a script to judge");
+    assert!(out.contains("<script src=\"/js/app.js\"></script>"), "first-party scripts stay");
+    assert!(out.contains("var siteConfig"), "harmless inline scripts stay");
+    assert!(out.contains("<iframe src=\"/widgets/poll.html\""), "first-party iframes stay");
+    let m = proxy.metrics().await;
+    assert!(
+        metric(&m, "consent_proxy_elements_neutralized_total{category=\"marketing\",kind=\"iframe\"}") >= 1.0,
+        "{m}"
+    );
+    assert!(
+        metric(&m, "consent_proxy_elements_neutralized_total{category=\"analytics\",kind=\"inline_script\"}") >= 1.0,
+        "{m}"
+    );
+    assert_eq!(metric(&m, "consent_proxy_banners_injected_total{kind=\"banner\"}"), 1.0);
+    proxy.stop().await;
+}
+
+#[tokio::test]
+async fn after_accept_all_the_page_is_the_origins_plus_the_injection() {
+    for name in ["trackers.html", "clean.html", "malformed.html"] {
+        let page = fixture(name);
+        let origin = html_origin(page.clone(), Some(42), vec![]).await;
+        let proxy = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[("html.consent_mode", "false")])).await;
+        let cookie = consent(&proxy, "action=accept_all").await;
+        let out = String::from_utf8(fetch(&proxy, Some(&cookie), None).await.2).unwrap();
+        assert!(out.contains("class=\"cp-shield\""), "decided visitors get the shield");
+        assert_eq!(without_banner(&out), String::from_utf8(page).unwrap(), "{name}");
+        proxy.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_page_without_trackers_is_unchanged_but_for_the_injection() {
+    let page = fixture("clean.html");
+    let origin = html_origin(page.clone(), Some(7), vec![]).await;
+    let proxy = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[])).await;
+    let out = String::from_utf8(fetch(&proxy, None, None).await.2).unwrap();
+    let snippet_end = out.find("</script>").unwrap() + "</script>".len();
+    assert!(out[..snippet_end].contains("gtag('consent','default'"), "Consent Mode defaults come first in <head>");
+    let head = out.find("<head>").unwrap() + "<head>".len();
+    let without_snippet = format!("{}{}", &out[..head], &out[snippet_end..]);
+    assert_eq!(without_banner(&without_snippet), String::from_utf8(page).unwrap());
+    proxy.stop().await;
+}
+
+#[tokio::test]
+async fn analytics_only_leaves_only_marketing_inert() {
+    let origin = html_origin(fixture("trackers.html"), Some(3), vec![]).await;
+    let proxy = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[])).await;
+    let cookie = consent(&proxy, "action=save&categories=analytics").await;
+    let out = String::from_utf8(fetch(&proxy, Some(&cookie), None).await.2).unwrap();
+    assert!(out.contains("<script async src=\"https://www.googletagmanager.com/gtag/js?id=G-XYZ\"></script>"));
+    assert!(out.contains("<link rel=\"preconnect\" href=\"https://www.google-analytics.com\">"));
+    for leak in leaks(&out) {
+        let analytics = ["google-analytics", "googletagmanager", "gtag(", "gtm.js", "hotjar", "clarity"]
+            .iter()
+            .any(|a| leak.contains(a));
+        assert!(analytics, "a marketing tracker can still load after analytics-only: {leak}");
+    }
+    assert!(out.contains("data-consent-src=\"//js.hs-scripts.com/9999999.js\""), "HubSpot (marketing) stays inert");
+    assert!(out.contains("data-consent-category=\"marketing\" data-consent-provider"), "{out}");
+    proxy.stop().await;
+}
+
+#[tokio::test]
+async fn compressed_pages_are_decoded_and_re_encoded() {
+    let page = fixture("trackers.html");
+    let encoded: Vec<(&str, Vec<u8>)> = vec![
+        ("gzip", {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            e.write_all(&page).unwrap();
+            e.finish().unwrap()
+        }),
+        ("deflate", {
+            let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+            e.write_all(&page).unwrap();
+            e.finish().unwrap()
+        }),
+        ("br", {
+            let mut out = Vec::new();
+            brotli::BrotliCompress(&mut &page[..], &mut out, &Default::default()).unwrap();
+            out
+        }),
+        ("zstd", zstd::encode_all(&page[..], 3).unwrap()),
+    ];
+    for (coding, body) in encoded {
+        let origin = html_origin(body, Some(11), vec![("content-encoding", coding.to_string())]).await;
+        let proxy = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[])).await;
+        for (accept, expect) in
+            [(Some("gzip"), Some("gzip")), (Some("br, gzip"), Some("br")), (Some("zstd"), Some("zstd")), (None, None)]
+        {
+            let (_, headers, body) = fetch(&proxy, None, accept).await;
+            assert_eq!(headers.get("content-encoding").map(|v| v.to_str().unwrap()), expect, "{coding} → {accept:?}");
+            let plain = match expect {
+                Some("gzip") => {
+                    let mut d = flate2::write::GzDecoder::new(Vec::new());
+                    d.write_all(&body).unwrap();
+                    d.finish().unwrap()
+                }
+                Some("br") => {
+                    let mut out = Vec::new();
+                    brotli::BrotliDecompress(&mut &body[..], &mut out).unwrap();
+                    out
+                }
+                Some("zstd") => zstd::decode_all(&body[..]).unwrap(),
+                _ => body,
+            };
+            let out = String::from_utf8(plain).unwrap();
+            assert!(leaks(&out).is_empty(), "{coding} → {accept:?}: {:?}", leaks(&out));
+            assert!(out.contains("cp-banner"));
+        }
+        proxy.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn legacy_charset_pages_stay_byte_identical_except_the_rewrites() {
+    let page = fixture("legacy-1252.html");
+    for content_type in ["text/html; charset=windows-1252", "text/html"] {
+        let origin = html_origin(page.clone(), Some(5), vec![("content-type", content_type.to_string())]).await;
+        let proxy = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[("html.consent_mode", "false")])).await;
+        let cookie = consent(&proxy, "action=accept_all").await;
+        let (_, headers, out) = fetch(&proxy, Some(&cookie), None).await;
+        assert_eq!(headers["content-type"], content_type);
+        let start = out.windows(23).position(|w| w == b"<div id=\"consent-proxy\"").expect("the shield");
+        let end = out.windows(7).position(|w| w == b"</body>").unwrap();
+        let mut stripped = out[..start].to_vec();
+        stripped.extend_from_slice(&out[end..]);
+        assert_eq!(stripped, page, "{content_type}: bytes changed");
+
+        let (_, _, out) = fetch(&proxy, None, None).await;
+        let has = |needle: &[u8]| out.windows(needle.len()).any(|w| w == needle);
+        assert!(has(b"var \xe5 = 1;</script>"), "an inert legacy script keeps its bytes");
+        assert!(has(b"Caf\xe9 \x80 \x93 \x94 \xff"), "text bytes are untouched");
+        proxy.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn headers_of_rewritten_and_untouched_responses() {
+    let page = fixture("trackers.html");
+    let origin = origin(move |req| {
+        let page = page.clone();
+        async move {
+            let (status, ct, body) = match req.uri().path() {
+                "/page" => (StatusCode::OK, "text/html; charset=utf-8", page),
+                "/not-modified" => (StatusCode::NOT_MODIFIED, "text/html", Vec::new()),
+                _ => (StatusCode::OK, "application/javascript", b"fbq('init', '1');".to_vec()),
+            };
+            let mut r = Response::new(text_body(body));
+            *r.status_mut() = status;
+            let h = r.headers_mut();
+            h.insert("content-type", ct.parse().unwrap());
+            h.insert("etag", "\"v1\"".parse().unwrap());
+            h.insert("cache-control", "public, max-age=60, s-maxage=600".parse().unwrap());
+            h.insert("vary", "Accept-Language".parse().unwrap());
+            h.insert("accept-ranges", "bytes".parse().unwrap());
+            r
+        }
+    })
+    .await;
+    let proxy = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[])).await;
+    let (_, h, _) = fetch(&proxy, None, None).await;
+    assert!(h.get("content-length").is_none());
+    assert!(h.get("etag").is_none(), "no strong ETag on a rewritten page");
+    assert!(h.get("accept-ranges").is_none());
+    assert_eq!(h["cache-control"], "private, max-age=60");
+    assert_eq!(h["vary"], "Accept-Language, Cookie, Accept-Encoding");
+
+    let (_, h, body) = get(&proxy.url("/app.js")).await;
+    assert_eq!(body, "fbq('init', '1');", "non-HTML passes untouched");
+    assert_eq!(h["etag"], "\"v1\"");
+    assert_eq!(h["content-length"], "17");
+    let (status, h, _) = get(&proxy.url("/not-modified")).await;
+    assert_eq!((status, h["etag"].to_str().unwrap()), (304, "\"v1\""));
+    let (status, h, body) = send(Request::head(proxy.url("/page")).body(Full::new(Bytes::new())).unwrap()).await;
+    assert_eq!((status, body.as_str()), (200, ""));
+    assert_eq!(h["etag"], "\"v1\"", "HEAD is not rewritten");
+    proxy.stop().await;
+}
+
+#[tokio::test]
+async fn content_security_policy_keeps_working() {
+    let page = b"<html><head><script nonce=\"abc123\">var x=1;</script></head><body></body></html>".to_vec();
+    let origin =
+        html_origin(page.clone(), None, vec![("content-security-policy", "script-src 'self' 'nonce-abc123'".into())])
+            .await;
+    let proxy = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[])).await;
+    let (_, h, out) = fetch(&proxy, None, None).await;
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("<head><script nonce=\"abc123\">window.dataLayer"), "the page's nonce is reused: {out}");
+    assert_eq!(h["content-security-policy"], "script-src 'self' 'nonce-abc123'");
+    proxy.stop().await;
+
+    let origin =
+        html_origin(page, None, vec![("content-security-policy", "default-src 'self'; img-src *".into())]).await;
+    let proxy = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[])).await;
+    let (_, h, out) = fetch(&proxy, None, None).await;
+    let out = String::from_utf8(out).unwrap();
+    let start = out.find("<script>").unwrap() + 8;
+    let script = &out[start..start + out[start..].find("</script>").unwrap()];
+    use base64::Engine;
+    use sha2::Digest;
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script.as_bytes()));
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert_eq!(csp, format!("default-src 'self'; img-src *; script-src 'self' 'sha256-{hash}'"));
+    proxy.stop().await;
+}
+
+#[tokio::test]
+async fn site_marked_scripts_are_activated_when_granted() {
+    let origin = html_origin(fixture("marked.html"), Some(9), vec![]).await;
+    let proxy = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[])).await;
+    let out = String::from_utf8(fetch(&proxy, None, None).await.2).unwrap();
+    assert_eq!(out.matches("type=\"text/plain\"").count(), 7, "nothing runs before consent: {out}");
+    assert!(out.contains("data-src=\"https://www.youtube.com/embed/xyz\""));
+    assert!(!out.contains(" src=\"https://www.youtube.com"));
+
+    let cookie = consent(&proxy, "action=save&categories=analytics").await;
+    let out = String::from_utf8(fetch(&proxy, Some(&cookie), None).await.2).unwrap();
+    for active in [
+        "<script data-consent-category=\"analytics\" src=\"/js/stats.js\"></script>",
+        "<script data-cookieconsent=\"statistics\">window.cookiebotStats = 1;</script>",
+        "<script data-category=\"analytics\" data-service=\"stats\">window.vanillaStats = 1;</script>",
+        "<script type=\"text/javascript\" data-type=\"text/javascript\" data-name=\"googleAnalytics\" src=\"https://www.google-analytics.com/analytics.js\"></script>",
+        "<script class=\"optanon-category-C0002\">window.oneTrustStats = 1;</script>",
+    ] {
+        assert!(out.contains(active), "not activated: {active}\n{out}");
+    }
+    for inert in ["data-cookieconsent=\"marketing\" src=\"/js/ads.js\"", "class=\"optanon-category-C0004\""] {
+        let at = out.find(inert).unwrap_or_else(|| panic!("{inert} missing"));
+        assert!(
+            out[..at].rfind("<script").map(|s| out[s..at].contains("text/plain")).unwrap(),
+            "{inert} must stay inert"
+        );
+    }
+    assert!(out.contains("<div data-category=\"analytics\">"), "ordinary data-category attributes are left alone");
+    proxy.stop().await;
+}
+
+#[tokio::test]
+async fn a_rewrite_that_fails_aborts_the_response() {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&fixture("trackers.html")).unwrap();
+    let mut body = gz.finish().unwrap();
+    let mid = body.len() / 2;
+    body[mid..].iter_mut().for_each(|b| *b = b.wrapping_add(77));
+    let origin = html_origin(body, None, vec![("content-encoding", "gzip".into())]).await;
+    let proxy = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[])).await;
+    let resp = client().request(Request::get(proxy.url("/p")).body(Full::new(Bytes::new())).unwrap()).await.unwrap();
+    assert!(resp.into_body().collect().await.is_err(), "a corrupt body must not end like a complete page");
+    let m = proxy.metrics().await;
+    assert_eq!(metric(&m, "consent_proxy_html_rewrite_errors_total{reason=\"decode\"}"), 1.0, "{m}");
+
+    let origin = html_origin(b"<p>x</p>".to_vec(), None, vec![("content-encoding", "compress".into())]).await;
+    let proxy2 = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[])).await;
+    assert_eq!(get(&proxy2.url("/")).await.0, 502, "HTML the proxy cannot decode is not passed through");
+    proxy.stop().await;
+    proxy2.stop().await;
+}
+
+#[tokio::test]
+async fn report_only_mode_changes_no_html() {
+    let page = fixture("trackers.html");
+    let origin = html_origin(page.clone(), Some(13), vec![]).await;
+    let proxy = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[("mode", "report")])).await;
+    let (_, _, out) = fetch(&proxy, None, None).await;
+    assert_eq!(out, page);
+    let m = proxy.metrics().await;
+    assert!(
+        metric(&m, "consent_proxy_report_only_would_remove_total{category=\"marketing\",what=\"element_iframe\"}")
+            >= 1.0,
+        "{m}"
+    );
+    proxy.stop().await;
+}
+
+#[test]
+fn the_checker_itself_finds_leaks() {
+    assert!(is_tracker_url("//connect.facebook.net/x.js"));
+    assert!(is_tracker_url("HTTPS://WWW.GOOGLE-ANALYTICS.COM./a.js"));
+    assert!(!is_tracker_url("/js/app.js"));
+    assert_eq!(leaks("<noscript><img src=\"https://www.facebook.com/tr?id=1\"></noscript>").len(), 1);
+    assert_eq!(leaks("<script type=\"text/plain\">fbq('init')</script>").len(), 0);
+}

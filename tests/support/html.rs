@@ -1,0 +1,130 @@
+//! An independent leak checker: finds every element in a page that would make a browser contact
+//! one of the fixture trackers (executable script, pixel, iframe, hint, ping, `<noscript>` markup).
+
+use lol_html::html_content::{Element, TextChunk};
+use lol_html::{element, text, RewriteStrSettings};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Hosts (suffixes) of the trackers in the fixtures.
+pub const TRACKER_HOSTS: [&str; 14] = [
+    "google-analytics.com",
+    "googletagmanager.com",
+    "facebook.net",
+    "facebook.com",
+    "licdn.com",
+    "linkedin.com",
+    "hotjar.com",
+    "clarity.ms",
+    "youtube.com",
+    "www.google.com",
+    "hs-scripts.com",
+    "tiktok.com",
+    "bing.com",
+    "doubleclick.net",
+];
+
+/// Code that loads or calls a fixture tracker.
+pub const SIGNATURES: [&str; 9] =
+    ["fbq(", "gtag(", "_linkedin_partner_id", "hotjar", "clarity.ms", "gtm.js", "ttq.load", "licdn.com", "hs-scripts"];
+
+pub fn is_tracker_url(url: &str) -> bool {
+    let u = url.trim().to_ascii_lowercase().replace('\\', "/");
+    let rest = u.strip_prefix("https:").or_else(|| u.strip_prefix("http:")).unwrap_or(&u);
+    let Some(rest) = rest.strip_prefix("//") else { return false };
+    let host = rest.split(['/', '?', '#', ':']).next().unwrap_or("").trim_end_matches('.');
+    TRACKER_HOSTS.iter().any(|t| host == *t || host.ends_with(&format!(".{t}")))
+}
+
+fn js_type(el: &Element) -> bool {
+    match el.get_attribute("type") {
+        None => true,
+        Some(t) => matches!(
+            t.trim().to_ascii_lowercase().as_str(),
+            "" | "module" | "text/javascript" | "application/javascript"
+        ),
+    }
+}
+
+/// Every way the page could still reach a tracker, described.
+pub fn leaks(html: &str) -> Vec<String> {
+    let found = Rc::new(RefCell::new(Vec::new()));
+    let (f1, f2, f3, f4, f5) = (found.clone(), found.clone(), found.clone(), found.clone(), found.clone());
+    let script_is_js = Rc::new(RefCell::new(false));
+    let (j1, j2) = (script_is_js.clone(), script_is_js.clone());
+    let inline = Rc::new(RefCell::new(String::new()));
+    let noscript = Rc::new(RefCell::new(String::new()));
+    let settings = RewriteStrSettings::new()
+        .append_element_content_handler(element!("script", move |el| {
+            *j1.borrow_mut() = js_type(el);
+            if let (true, Some(src)) = (js_type(el), el.get_attribute("src")) {
+                if is_tracker_url(&src) {
+                    f1.borrow_mut().push(format!("script src={src}"));
+                }
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(text!("script", move |t: &mut TextChunk| {
+            inline.borrow_mut().push_str(t.as_str());
+            if t.last_in_text_node() {
+                let text = std::mem::take(&mut *inline.borrow_mut());
+                // The proxy's own Consent Mode defaults define gtag() but load nothing.
+                let consent_mode = text.starts_with("window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}gtag('consent','default'");
+                if *j2.borrow() && !consent_mode {
+                    if let Some(sig) = SIGNATURES.iter().find(|s| text.contains(*s)) {
+                        f2.borrow_mut().push(format!("inline script with {sig}"));
+                    }
+                }
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!("img, iframe, frame, source, embed, video, audio, input", move |el| {
+            for attr in ["src", "srcset", "poster"] {
+                if let Some(v) = el.get_attribute(attr) {
+                    for url in v.split(',').filter_map(|c| c.split_whitespace().next()) {
+                        if is_tracker_url(url) {
+                            f3.borrow_mut().push(format!("<{} {attr}={url}>", el.tag_name()));
+                        }
+                    }
+                }
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!("link[href], a[ping], area[ping]", move |el| {
+            let rel = el.get_attribute("rel").unwrap_or_default().to_ascii_lowercase();
+            let loads = ["preconnect", "dns-prefetch", "preload", "prefetch", "modulepreload", "prerender", "stylesheet"];
+            if el.tag_name() == "link" && rel.split_whitespace().any(|r| loads.contains(&r)) {
+                let href = el.get_attribute("href").unwrap_or_default();
+                if is_tracker_url(&href) {
+                    f4.borrow_mut().push(format!("link rel={rel} href={href}"));
+                }
+            }
+            if let Some(ping) = el.get_attribute("ping") {
+                if ping.split_whitespace().any(is_tracker_url) {
+                    f4.borrow_mut().push(format!("ping={ping}"));
+                }
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(text!("noscript", move |t: &mut TextChunk| {
+            noscript.borrow_mut().push_str(t.as_str());
+            if t.last_in_text_node() {
+                let inner = std::mem::take(&mut *noscript.borrow_mut());
+                for leak in leaks(&inner) {
+                    f5.borrow_mut().push(format!("in <noscript>: {leak}"));
+                }
+            }
+            Ok(())
+        }));
+    lol_html::rewrite_str(html, settings).expect("checker parses the page");
+    let out = found.borrow().clone();
+    out
+}
+
+/// The page without the proxy's banner/shield (everything from its `<div id="consent-proxy"` up
+/// to `</body>` or the end).
+pub fn without_banner(html: &str) -> String {
+    let Some(start) = html.find("<div id=\"consent-proxy\"") else { return html.to_string() };
+    let end = html[start..].find("</body>").map_or(html.len(), |i| start + i);
+    format!("{}{}", &html[..start], &html[end..])
+}
