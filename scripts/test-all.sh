@@ -18,4 +18,9 @@ echo "== cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets --quiet -- -D warnings
 echo "== cargo test"
 cargo test --all-targets --quiet
+echo "== contract smoke test"
+cargo build --quiet --bin consent-proxy
+smoke=../shared/contract/smoke.py   # the team's contract check, when this checkout sits beside it
+[ -f "$smoke" ] || smoke=tests/contract/smoke.py   # else the copy kept in the repo
+python3 "$smoke" target/debug/consent-proxy
 echo "== all tests passed"

@@ -4,3 +4,4 @@
 pub mod cookies;
 mod ocd;
 pub mod trackers;
+mod trackers_data;

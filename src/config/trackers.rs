@@ -50,7 +50,9 @@ pub fn compile(raw: RawTrackers, consent: &ConsentSettings) -> Result<TrackerCat
             }
         };
         let provider = if r.provider.is_empty() { pattern.clone() } else { r.provider };
-        rules.push(TrackerRule { kind, pattern, category: r.category, provider, from_config: true });
+        let rule = TrackerRule { kind, pattern, category: r.category, provider, from_config: true };
+        rule.validate().map_err(|m| err("rules", format!("`{}`: {m}", r.pattern)))?;
+        rules.push(rule);
     }
     Ok(TrackerCatalog::new(rules))
 }
@@ -60,7 +62,7 @@ pub fn compile(raw: RawTrackers, consent: &ConsentSettings) -> Result<TrackerCat
 fn list_hosts(text: &str) -> impl Iterator<Item = &str> {
     text.lines().filter_map(|line| {
         let rest = line.trim().strip_prefix("||")?;
-        let end = rest.find(|c: char| c == '^' || c == '$' || c == '/').unwrap_or(rest.len());
+        let end = rest.find(['^', '$', '/']).unwrap_or(rest.len());
         let host = &rest[..end];
         let tail = &rest[end..];
         let plain = tail.is_empty() || tail.starts_with('^') && !tail[1..].starts_with('/');

@@ -76,7 +76,42 @@ pub enum Decoder {
     Gzip(flate2::write::MultiGzDecoder<Vec<u8>>),
     Deflate(flate2::write::ZlibDecoder<Vec<u8>>),
     Brotli(Box<brotli::DecompressorWriter<Vec<u8>>>),
-    Zstd(zstd::stream::write::Decoder<'static, Vec<u8>>),
+    Zstd(Box<ZstdDecoder>),
+}
+
+/// zstd's raw decoder, so the end of the frame is known: a body cut short is an error.
+pub struct ZstdDecoder {
+    raw: zstd::stream::raw::Decoder<'static>,
+    out: Vec<u8>,
+    frame_complete: bool,
+}
+
+impl ZstdDecoder {
+    fn write(&mut self, input: &[u8]) -> io::Result<()> {
+        use zstd::stream::raw::{InBuffer, Operation, OutBuffer};
+        let mut inb = InBuffer::around(input);
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let mut outb = OutBuffer::around(&mut buf[..]);
+            let hint = self.raw.run(&mut inb, &mut outb)?;
+            let produced = outb.pos();
+            self.out.extend_from_slice(&buf[..produced]);
+            if hint == 0 {
+                self.frame_complete = true;
+                if inb.pos() < input.len() {
+                    // Another frame follows (concatenated frames are valid zstd).
+                    self.raw.reinit()?;
+                    self.frame_complete = false;
+                    continue;
+                }
+            } else if produced > 0 || inb.pos() < input.len() {
+                self.frame_complete = false;
+            }
+            if inb.pos() == input.len() && produced < buf.len() {
+                return Ok(());
+            }
+        }
+    }
 }
 
 impl Decoder {
@@ -86,7 +121,11 @@ impl Decoder {
             Coding::Gzip => Self::Gzip(flate2::write::MultiGzDecoder::new(Vec::new())),
             Coding::Deflate => Self::Deflate(flate2::write::ZlibDecoder::new(Vec::new())),
             Coding::Brotli => Self::Brotli(Box::new(brotli::DecompressorWriter::new(Vec::new(), 16 * 1024))),
-            Coding::Zstd => Self::Zstd(zstd::stream::write::Decoder::new(Vec::new())?),
+            Coding::Zstd => Self::Zstd(Box::new(ZstdDecoder {
+                raw: zstd::stream::raw::Decoder::new()?,
+                out: Vec::new(),
+                frame_complete: false,
+            })),
         })
     }
 
@@ -97,7 +136,7 @@ impl Decoder {
             Self::Gzip(d) => d.write_all(input),
             Self::Deflate(d) => d.write_all(input),
             Self::Brotli(d) => d.write_all(input),
-            Self::Zstd(d) => d.write_all(input).and_then(|_| d.flush()),
+            Self::Zstd(d) => d.write(input),
         }
     }
 
@@ -108,7 +147,7 @@ impl Decoder {
             Self::Gzip(d) => d.get_mut(),
             Self::Deflate(d) => d.get_mut(),
             Self::Brotli(d) => d.get_mut(),
-            Self::Zstd(d) => d.get_mut(),
+            Self::Zstd(d) => &mut d.out,
         })
     }
 
@@ -122,10 +161,8 @@ impl Decoder {
             Self::Brotli(d) => {
                 d.into_inner().map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "truncated brotli body"))
             }
-            Self::Zstd(mut d) => {
-                d.flush()?;
-                Ok(d.into_inner())
-            }
+            Self::Zstd(d) if d.frame_complete => Ok(d.out),
+            Self::Zstd(_) => Err(io::Error::new(io::ErrorKind::InvalidData, "truncated zstd body")),
         }
     }
 }

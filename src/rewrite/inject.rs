@@ -162,12 +162,15 @@ pub fn banner(input: &BannerInput) -> String {
     );
     let css = format!("<link rel=\"stylesheet\" href=\"{prefix}/banner.css?v={}\">", css_version());
     if input.state.decided {
+        let switches_block = format!(
+            "<ul>{switches}</ul><button type=\"submit\" name=\"action\" value=\"save\">{}</button> <a href=\"{prefix}/policy\">{}</a>",
+            w.save, w.policy
+        );
         format!(
             "<div id=\"consent-proxy\" class=\"cp-shield\" lang=\"{lang}\">{css}<details><summary title=\"{shield}\" aria-label=\"{shield}\"><span aria-hidden=\"true\">&#128737;</span> {shield}</summary>\
 <div class=\"cp-panel\" role=\"dialog\" aria-label=\"{shield}\">{form_open}{switches_block}{buttons}{scope}</form></div></details></div>",
             lang = input.lang.code(),
             shield = w.shield,
-            switches_block = format!("<ul>{switches}</ul><button type=\"submit\" name=\"action\" value=\"save\">{}</button> <a href=\"{prefix}/policy\">{}</a>", w.save, w.policy),
         )
     } else {
         format!(

@@ -1,0 +1,552 @@
+//! Built-in tracker data, curated by hand for consent-proxy from what each vendor documents about
+//! where its tags, pixels, embeds and beacons load from (host → provider → what it does). No
+//! third-party block list (Tracker Radar, Disconnect, TrackerDB, EasyPrivacy, …) is copied here.
+//!
+//! # Category policy
+//! * `analytics`: measurement of the site's own audience — web analytics, heatmaps and session
+//!   replay, A/B testing, product analytics, real-user monitoring (New Relic Browser, Datadog RUM,
+//!   Dynatrace, AppDynamics, mPulse), CDPs that feed them (Segment, mParticle, RudderStack).
+//! * `marketing`: ads, retargeting and conversion pixels, affiliate tracking, B2B visitor
+//!   identification, cross-publisher audience panels (comScore, Nielsen, Gemius, INFOnline),
+//!   marketing automation (HubSpot, Marketo, Pardot, Klaviyo…), social widgets and every
+//!   third-party *embed* that sets its own cookies (YouTube, Vimeo, Google Maps, Spotify, Disqus…),
+//!   chat widgets and push-notification SDKs.
+//!
+//! # Judgement calls
+//! * **Tag managers** (Google Tag Manager, Adobe Launch, Tealium, Ensighten, Commanders Act) are
+//!   `analytics`: they are loaders whose containers overwhelmingly deploy analytics first. With
+//!   analytics refused, everything the container would have loaded is refused too (the privacy-safe
+//!   side); a site whose GTM only carries necessary tags can allow it with a `none` config rule.
+//! * **YouTube** embeds, including `youtube-nocookie.com` (it still stores an identifier once the
+//!   video plays) are `marketing`. `i.ytimg.com`/`*.ytimg.com` are *not* listed: thumbnails are
+//!   cookieless static images and are what click-to-load placeholders show.
+//! * **Vimeo** player embeds (`player.vimeo.com`) are `marketing` like every cookie-setting embed
+//!   (Vimeo's own `vuid` identifier); `vimeocdn.com` thumbnails are not listed.
+//! * **Google Maps** (embeds, `maps.googleapis.com` JS API and static maps, `maps.google.*`) are
+//!   `marketing` (Google sets its `NID`-family cookies); `maps.gstatic.com` static assets are not
+//!   listed. Note this also gates Places autocomplete until consent.
+//! * **reCAPTCHA / hCaptcha / Turnstile**, Google Fonts, `ajax.googleapis.com`, `www.gstatic.com`,
+//!   public JS CDNs: not trackers (needed for forms/pages to work), never listed.
+//! * **Chat widgets** (Intercom, Drift, Zendesk, HubSpot chat, LiveChat, tawk.to, Crisp, …) are
+//!   `marketing`: not strictly necessary, and they identify visitors across visits for sales.
+//!   HubSpot *forms* (`js.hsforms.net`, `forms.hubspot.com`), Marketo `forms2` and Mailchimp
+//!   signup forms are not listed (they are how a visitor contacts the site); HubSpot's tracking
+//!   code and collected-forms script are.
+//! * **Error monitoring** (Sentry, Bugsnag, Rollbar) is not listed: it serves the site's
+//!   operation, not audience measurement. **RUM** agents that track page views and sessions
+//!   (New Relic Browser, Datadog RUM, …) are `analytics`.
+//! * **Cookieless analytics** (Plausible, Fathom, Simple Analytics, Umami Cloud, GoatCounter,
+//!   Pirsch, Cabin, Cloudflare Web Analytics) are `analytics`: a visitor who refused analytics
+//!   expects no audience measurement; sites that rely on an exemption can allow them with `none`.
+//! * **Social networks** whose every embedded resource carries the network's login cookies
+//!   (facebook.com, instagram.com, threads, twitter.com/x.com, tiktok.com, pinterest.com) are listed
+//!   by domain suffix; mixed-use domains (www.google.com, linkedin.com, t.co, yimg) by URL prefix.
+//! * Review widgets (Trustpilot TrustBox, Yotpo), Gravatar, CMP scripts and feature-flag services
+//!   are not listed; Trustpilot's invitation script (purchase data) is.
+
+pub(super) struct Provider {
+    pub name: &'static str,
+    pub category: &'static str,
+    pub hosts: &'static [&'static str],
+    pub suffixes: &'static [&'static str],
+    pub prefixes: &'static [&'static str],
+    pub inline: &'static [&'static str],
+}
+
+const A: &str = "analytics";
+const M: &str = "marketing";
+
+const fn p(name: &'static str, category: &'static str) -> Provider {
+    Provider { name, category, hosts: &[], suffixes: &[], prefixes: &[], inline: &[] }
+}
+
+impl Provider {
+    /// Exact hosts.
+    const fn h(mut self, v: &'static [&'static str]) -> Self {
+        self.hosts = v;
+        self
+    }
+    /// Domains matching themselves and every subdomain.
+    const fn s(mut self, v: &'static [&'static str]) -> Self {
+        self.suffixes = v;
+        self
+    }
+    /// Scheme-less URL prefixes ("host/path").
+    const fn u(mut self, v: &'static [&'static str]) -> Self {
+        self.prefixes = v;
+        self
+    }
+    /// Case-sensitive substrings of inline loader snippets.
+    const fn i(mut self, v: &'static [&'static str]) -> Self {
+        self.inline = v;
+        self
+    }
+}
+
+/// Google's country domains: `adservice.google.X`, `maps.google.X`, `[www.]google.X/pagead/`
+/// and `[www.]google.X/maps` are generated for each (see `TrackerCatalog::builtin_rules`).
+pub(super) const GOOGLE_DOMAINS: &[&str] = &[
+    "com", "ad", "ae", "at", "be", "bg", "ca", "ch", "cl", "co.id", "co.il", "co.in", "co.jp", "co.kr", "co.nz",
+    "co.th", "co.uk", "co.za", "com.ar", "com.au", "com.br", "com.co", "com.eg", "com.hk", "com.mx", "com.my",
+    "com.pe", "com.ph", "com.pk", "com.sa", "com.sg", "com.tr", "com.tw", "com.ua", "com.vn", "cz", "de", "dk", "ee",
+    "es", "fi", "fr", "gr", "hr", "hu", "ie", "it", "lt", "lu", "lv", "nl", "no", "pl", "pt", "ro", "rs", "ru", "se",
+    "si", "sk",
+];
+
+pub(super) static PROVIDERS: &[Provider] = &[
+    // ---------------------------------------------------------------- Google
+    p("Google Tag Manager", A).s(&["googletagmanager.com"]).i(&[
+        "googletagmanager.com/gtm.js",
+        "'gtm.start'",
+        "\"gtm.start\"",
+    ]),
+    p("Google Analytics", A)
+        .s(&["google-analytics.com", "analytics.google.com"])
+        .u(&["www.googletagmanager.com/gtag/"])
+        .i(&[
+            "googletagmanager.com/gtag/js",
+            "google-analytics.com/analytics.js",
+            "google-analytics.com/ga.js",
+            "google-analytics.com/urchin.js",
+            "google-analytics.com/g/collect",
+            "GoogleAnalyticsObject",
+            "ga('create'",
+            "ga(\"create\"",
+            "_gaq.push",
+            "gtag('js'",
+            "gtag(\"js\"",
+            "gtag('config'",
+            "gtag(\"config\"",
+        ]),
+    p("Google Optimize", A).s(&["googleoptimize.com"]).h(&["optimize.google.com"]),
+    p("Google Ads", M)
+        .s(&["googleadservices.com"])
+        .u(&[
+            "www.google.com/ads/",
+            "www.google.com/rmkt/",
+            "www.google.com/ccm/",
+            // gtag.js loaded for a Google Ads account only (the GA4 loader is the same path).
+            "www.googletagmanager.com/gtag/js?id=AW-",
+            "www.googletagmanager.com/gtag/destination?id=AW-",
+        ])
+        .i(&["googleadservices.com/pagead/conversion", "google_conversion_id", "'send_to': 'AW-", "'send_to':'AW-"]),
+    p("Google Marketing Platform (DoubleClick)", M)
+        .s(&["doubleclick.net", "2mdn.net"])
+        .u(&["www.googletagmanager.com/gtag/js?id=DC-"])
+        .i(&["fls.doubleclick.net"]),
+    p("Google AdSense", M).s(&["googlesyndication.com", "adtrafficquality.google"]).i(&[
+        "pagead2.googlesyndication.com",
+        "(adsbygoogle",
+        "adsbygoogle.js",
+    ]),
+    p("Google Ad Manager", M).s(&["googletagservices.com"]).h(&["imasdk.googleapis.com"]).i(&[
+        "securepubads.g.doubleclick.net",
+        "googletag.cmd",
+        "googletag.pubads()",
+    ]),
+    p("YouTube", M)
+        .s(&["youtube-nocookie.com"])
+        .u(&[
+            "www.youtube.com/embed/",
+            "youtube.com/embed/",
+            "m.youtube.com/embed/",
+            "www.youtube.com/iframe_api",
+            "youtube.com/iframe_api",
+            "www.youtube.com/player_api",
+            "www.youtube.com/s/player/",
+            "www.youtube.com/v/",
+        ])
+        .i(&["youtube.com/iframe_api", "youtube.com/player_api"]),
+    p("Google Maps", M).h(&["maps.googleapis.com"]).i(&["maps.googleapis.com/maps/api/js"]),
+    // ---------------------------------------------------------------- Meta
+    p("Meta Pixel", M)
+        .u(&["www.facebook.com/tr?", "www.facebook.com/tr/", "facebook.com/tr?", "facebook.com/tr/"])
+        .i(&["!function(f,b,e,v,n,t,s)", "fbq('init'", "fbq(\"init\"", "fbq('track'", "fbq(\"track\"", "/fbevents.js"]),
+    p("Facebook", M).s(&["facebook.com", "facebook.net"]).i(&["connect.facebook.net", "FB.init("]),
+    p("Instagram", M).s(&["instagram.com"]).i(&["instagram.com/embed.js"]),
+    p("Threads", M).s(&["threads.net", "threads.com"]),
+    // ---------------------------------------------------------------- Microsoft / LinkedIn
+    p("LinkedIn Insight Tag", M)
+        .h(&["snap.licdn.com"])
+        .s(&["ads.linkedin.com"])
+        .u(&["www.linkedin.com/px/", "www.linkedin.com/collect"])
+        .i(&["_linkedin_partner_id", "_linkedin_data_partner_ids", "snap.licdn.com", "window.lintrk"]),
+    p("LinkedIn", M).h(&["platform.linkedin.com"]).u(&["www.linkedin.com/embed/"]).i(&["platform.linkedin.com/in.js"]),
+    p("Microsoft Clarity", A).s(&["clarity.ms"]).i(&["clarity.ms/tag", "(c,l,a,r,i,t,y)"]),
+    p("Microsoft Advertising (Bing UET)", M).h(&["bat.bing.com", "c.bing.com"]).i(&[
+        "bat.bing.com",
+        "new UET(",
+        "window.uetq",
+    ]),
+    p("Azure Application Insights", A)
+        .h(&["js.monitor.azure.com", "az416426.vo.msecnd.net", "dc.services.visualstudio.com"])
+        .s(&["in.applicationinsights.azure.com"])
+        .i(&["js.monitor.azure.com/scripts/b/ai", "az416426.vo.msecnd.net"]),
+    // ---------------------------------------------------------------- social / ads platforms
+    p("TikTok Pixel", M).h(&["analytics.tiktok.com"]).i(&[
+        "analytics.tiktok.com",
+        "TiktokAnalyticsObject",
+        "ttq.load(",
+    ]),
+    p("TikTok", M).s(&["tiktok.com"]).i(&["tiktok.com/embed.js"]),
+    p("X (Twitter) Ads", M)
+        .s(&["ads-twitter.com"])
+        .h(&["analytics.twitter.com"])
+        .u(&["t.co/i/adsct", "t.co/1/i/adsct"])
+        .i(&["static.ads-twitter.com", "twq('", "twq(\""]),
+    p("X (Twitter)", M)
+        .s(&["twitter.com", "x.com"])
+        .h(&["cdn.syndication.twimg.com"])
+        .i(&["platform.twitter.com/widgets.js"]),
+    p("Pinterest Tag", M).h(&["ct.pinterest.com"]).u(&["s.pinimg.com/ct/"]).i(&["pintrk(", "s.pinimg.com/ct/"]),
+    p("Pinterest", M).s(&["pinterest.com"]).i(&["assets.pinterest.com/js/pinit"]),
+    p("Snap Pixel", M)
+        .s(&["sc-static.net"])
+        .h(&["tr.snapchat.com", "tr-shadow.snapchat.com"])
+        .i(&["snaptr(", "sc-static.net/scevent"]),
+    p("Reddit Pixel", M).h(&["alb.reddit.com", "pixel-config.reddit.com"]).u(&["www.redditstatic.com/ads/"]).i(&[
+        "rdt('init'",
+        "rdt(\"init\"",
+        "redditstatic.com/ads/",
+    ]),
+    p("Reddit", M).h(&["embed.reddit.com", "embed.redditmedia.com"]),
+    p("Quora Pixel", M).h(&["a.quora.com", "q.quora.com"]).i(&["a.quora.com/qevents.js", "qp('init'"]),
+    p("Nextdoor Pixel", M).h(&["ads.nextdoor.com"]),
+    p("Spotify Ad Analytics", M).h(&["pixels.spotify.com"]).s(&["pdst.fm"]),
+    p("VK", M).u(&["vk.com/rtrg", "vk.com/js/api/openapi.js"]).i(&["VK.Retargeting", "vk.com/js/api/openapi.js"]),
+    p("Top.Mail.Ru", A).h(&["top-fwz1.mail.ru"]).i(&["top-fwz1.mail.ru", "_tmr.push"]),
+    p("LINE Tag", M).h(&["tr.line.me"]).u(&["d.line-scdn.net/n/line_tag/"]).i(&["d.line-scdn.net/n/line_tag"]),
+    p("Naver Analytics", A).h(&["wcs.naver.net"]).i(&["wcs.naver.net/wcslog.js"]),
+    p("Yahoo! JAPAN Ads", M)
+        .h(&["b90.yahoo.co.jp", "yjtag.yahoo.co.jp"])
+        .u(&["s.yimg.jp/images/listing/tool/cv/"])
+        .i(&["s.yimg.jp/images/listing/tool/cv/", "yjtag.yahoo.co.jp", "yjDataLayer"]),
+    p("Yahoo! JAPAN Tag Manager", A).s(&["yjtag.jp"]).i(&["s.yjtag.jp/tag.js"]),
+    // ---------------------------------------------------------------- embeds
+    p("Vimeo", M).h(&["player.vimeo.com", "fresnel.vimeocdn.com"]).i(&["player.vimeo.com/api/player.js"]),
+    p("Dailymotion", M).h(&["geo.dailymotion.com"]).u(&["www.dailymotion.com/embed/"]),
+    p("Wistia", M).s(&["wistia.com", "wistia.net"]).i(&["fast.wistia.com", "fast.wistia.net"]),
+    p("Vidyard", M).s(&["vidyard.com"]),
+    p("Spotify", M).u(&["open.spotify.com/embed"]),
+    p("SoundCloud", M).h(&["w.soundcloud.com"]),
+    p("Twitch", M).h(&["player.twitch.tv", "embed.twitch.tv"]),
+    p("Brightcove Analytics", A).h(&["metrics.brightcove.com"]),
+    p("JW Player Analytics", A).s(&["jwpltx.com"]),
+    p("Disqus", M).s(&["disqus.com", "disquscdn.com"]).i(&[
+        ".disqus.com/embed.js",
+        ".disqus.com/count.js",
+        "disqus_config",
+        "disqus_shortname",
+    ]),
+    p("AddThis", M).s(&["addthis.com", "addthisedge.com"]).i(&["addthis_widget.js", "addthis_config"]),
+    p("ShareThis", M).s(&["sharethis.com"]).i(&["platform-api.sharethis.com", "buttons-config.sharethis.com"]),
+    p("AddToAny", M).s(&["addtoany.com"]).i(&["static.addtoany.com"]),
+    p("Trustpilot", M).h(&["invitejs.trustpilot.com"]).i(&["invitejs.trustpilot.com"]),
+    // ---------------------------------------------------------------- analytics
+    p("Hotjar", A).s(&["hotjar.com", "hotjar.io"]).i(&["static.hotjar.com", "_hjSettings", "(h,o,t,j,a,r)"]),
+    p("Contentsquare", A).s(&["contentsquare.net"]).i(&["t.contentsquare.net"]),
+    p("Segment", A).h(&["cdn.segment.com"]).s(&["segment.io", "segmentapis.com"]).i(&[
+        "cdn.segment.com",
+        "analytics._writeKey",
+        "analytics.SNIPPET_VERSION",
+    ]),
+    p("Mixpanel", A).s(&["mixpanel.com", "mxpnl.com"]).i(&[
+        "cdn.mxpnl.com",
+        "mixpanel.init(",
+        "MIXPANEL_CUSTOM_LIB_URL",
+    ]),
+    p("Amplitude", A).s(&["amplitude.com"]).i(&["cdn.amplitude.com", "amplitude.getInstance(", "amplitude.init("]),
+    p("Heap", A).s(&["heapanalytics.com", "heap-api.com"]).i(&["heap.load(", "heapanalytics.com", "heap-api.com"]),
+    p("FullStory", A).s(&["fullstory.com"]).i(&["fullstory.com/s/fs.js", "_fs_org", "edge.fullstory.com"]),
+    p("Adobe Analytics", A).s(&["omtrdc.net", "2o7.net", "adobedc.net"]).i(&[
+        "AppMeasurement",
+        "s_code.js",
+        "=s_gi(",
+        "= s_gi(",
+        "alloy(\"sendEvent\"",
+        "alloy('sendEvent'",
+        "__alloyNS",
+    ]),
+    p("Adobe Experience Platform Launch", A).s(&["adobedtm.com"]).i(&["assets.adobedtm.com", "_satellite.pageBottom("]),
+    p("Adobe Audience Manager", M).s(&["demdex.net"]).i(&["demdex.net"]),
+    p("Adobe Advertising", M).s(&["everesttech.net"]),
+    p("Adobe Marketo Measure (Bizible)", M).s(&["bizible.com", "bizibly.com"]).i(&["cdn.bizible.com"]),
+    p("Yandex Metrica", A)
+        .h(&[
+            "mc.yandex.ru",
+            "mc.yandex.com",
+            "mc.yandex.by",
+            "mc.yandex.kz",
+            "mc.yandex.ua",
+            "mc.yandex.com.tr",
+            "mc.webvisor.org",
+            "mc.webvisor.com",
+        ])
+        .i(&["mc.yandex.ru/metrika", "mc.yandex.com/metrika", "(m,e,t,r,i,k,a)", "new Ya.Metrika", "yaCounter"]),
+    p("Yandex Advertising", M).h(&["an.yandex.ru", "yabs.yandex.ru"]).s(&["adfox.ru"]).u(&["yastatic.net/share2/"]),
+    p("Matomo", A).s(&["matomo.cloud", "innocraft.cloud"]).i(&[
+        "_paq.push",
+        "matomo.js",
+        "piwik.js",
+        "_mtm.push",
+        "matomo.cloud",
+    ]),
+    p("Piwik PRO", A).s(&["piwik.pro"]).i(&["containers.piwik.pro"]),
+    p("Plausible Analytics", A).s(&["plausible.io"]).i(&["plausible.io/js/"]),
+    p("Fathom Analytics", A).s(&["usefathom.com"]).i(&["cdn.usefathom.com"]),
+    p("Simple Analytics", A).s(&["simpleanalyticscdn.com"]).i(&["scripts.simpleanalyticscdn.com"]),
+    p("Umami Cloud", A).s(&["umami.is"]),
+    p("GoatCounter", A).s(&["goatcounter.com"]).h(&["gc.zgo.at"]),
+    p("Pirsch", A).s(&["pirsch.io"]),
+    p("Cabin", A).s(&["withcabin.com"]),
+    p("Counter.dev", A).s(&["counter.dev"]),
+    p("Splitbee", A).s(&["splitbee.io"]),
+    p("Ahrefs Web Analytics", A).h(&["analytics.ahrefs.com"]).i(&["analytics.ahrefs.com"]),
+    p("Vercel Web Analytics", A).h(&["va.vercel-scripts.com"]),
+    p("Cloudflare Web Analytics", A).s(&["cloudflareinsights.com"]).i(&["static.cloudflareinsights.com"]),
+    p("StatCounter", A).s(&["statcounter.com"]).i(&["statcounter.com/counter", "var sc_invisible"]),
+    p("Clicky", A).s(&["getclicky.com"]).i(&["static.getclicky.com", "clicky_site_ids"]),
+    p("Chartbeat", A).s(&["chartbeat.com", "chartbeat.net"]).i(&["static.chartbeat.com", "_sf_async_config"]),
+    p("Parse.ly", A).s(&["parsely.com"]).i(&["cdn.parsely.com"]),
+    p("Piano Analytics (AT Internet)", A).s(&["xiti.com", "aticdn.net", "ati-host.net"]).i(&["tag.aticdn.net"]),
+    p("Woopra", A).s(&["woopra.com"]).i(&["static.woopra.com"]),
+    p("GoSquared", A).s(&["gosquared.com"]),
+    p("Kissmetrics", A).s(&["kissmetrics.io", "kissmetrics.com"]).i(&["_kmq.push"]),
+    p("Mouseflow", A).s(&["mouseflow.com"]).i(&["cdn.mouseflow.com", "window._mfq", "_mfq.push("]),
+    p("Lucky Orange", A).s(&["luckyorange.com", "luckyorange.net"]).i(&["luckyorange.com", "__lo_site_id"]),
+    p("Crazy Egg", A).s(&["crazyegg.com"]).i(&["script.crazyegg.com"]),
+    p("Smartlook", A).s(&["smartlook.com", "smartlook.cloud"]).i(&[
+        "web-sdk.smartlook.com",
+        "rec.smartlook.com",
+        "smartlook('init'",
+    ]),
+    p("Inspectlet", A).s(&["inspectlet.com"]).i(&["cdn.inspectlet.com", "__insp.push("]),
+    p("LogRocket", A)
+        .s(&["logr-in.com", "lgrckt-in.com", "lr-ingest.io", "lr-ingest.com", "lr-in-prod.com", "logrocket.io"])
+        .i(&["LogRocket.init(", "cdn.lr-ingest", "cdn.logr-in.com"]),
+    p("Quantum Metric", A).s(&["quantummetric.com"]).i(&["quantummetric.com"]),
+    p("PostHog", A).s(&["posthog.com"]).i(&["posthog.init(", "i.posthog.com"]),
+    p("Pendo", A).s(&["pendo.io"]).i(&["cdn.pendo.io", "pendo.initialize("]),
+    p("Appcues", A).s(&["appcues.com"]).i(&["fast.appcues.com"]),
+    p("Userpilot", A).s(&["userpilot.io"]),
+    p("WalkMe", A).s(&["walkme.com"]),
+    p("mParticle", A).s(&["mparticle.com"]).i(&["jssdkcdns.mparticle.com"]),
+    p("RudderStack", A).s(&["rudderlabs.com"]).i(&["cdn.rudderlabs.com"]),
+    p("Snowplow", A).i(&["GlobalSnowplowNamespace", "snowplow('newTracker'", "snowplow(\"newTracker\""]),
+    p("Qualtrics Site Intercept", A).h(&["siteintercept.qualtrics.com"]).i(&["siteintercept.qualtrics.com"]),
+    p("Medallia (Kampyle)", A).s(&["kampyle.com"]),
+    p("Usabilla", A).s(&["usabilla.com"]),
+    p("Zoho PageSense", A).s(&["pagesense.io"]),
+    p("Baidu Tongji", A).h(&["hm.baidu.com", "hmcdn.baidu.com"]).i(&["hm.baidu.com/hm.js", "_hmt.push"]),
+    p("Baidu Ads", M).h(&["pos.baidu.com", "cpro.baidu.com", "cpro.baidustatic.com"]),
+    p("CNZZ (Umeng)", A).s(&["cnzz.com"]).i(&["cnzz.com/z_stat.php", "cnzz.com/stat.php"]),
+    p("51.La", A).s(&["51.la"]),
+    p("WordPress.com Stats (Jetpack)", A).h(&["stats.wp.com", "pixel.wp.com"]).i(&["stats.wp.com", "_stq.push"]),
+    p("Shopify Analytics", A).h(&["monorail-edge.shopifysvc.com"]),
+    // ---------------------------------------------------------------- A/B testing, personalisation
+    p("VWO", A).s(&["visualwebsiteoptimizer.com", "vwo.com"]).i(&["_vwo_code", "visualwebsiteoptimizer.com"]),
+    p("Optimizely", A).s(&["optimizely.com"]).i(&["cdn.optimizely.com"]),
+    p("Kameleoon", A).s(&["kameleoon.com", "kameleoon.eu", "kameleoon.io"]).i(&["kameleoon.eu", "kameleoon.io"]),
+    p("AB Tasty", A).s(&["abtasty.com"]).i(&["try.abtasty.com"]),
+    p("Convert", A).s(&["convertexperiments.com"]),
+    p("Oracle Maxymiser", A).s(&["maxymiser.net"]),
+    p("Dynamic Yield", M).s(&["dynamicyield.com"]).i(&["cdn.dynamicyield.com"]),
+    p("Monetate", M).s(&["monetate.net"]),
+    p("Nosto", M).s(&["nosto.com"]).i(&["connect.nosto.com"]),
+    // ---------------------------------------------------------------- tag managers (loaders)
+    p("Tealium", A).s(&["tiqcdn.com", "tealiumiq.com"]).i(&["tags.tiqcdn.com", "utag.js"]),
+    p("Ensighten", A).s(&["ensighten.com"]).i(&["nexus.ensighten.com"]),
+    p("Commanders Act (TagCommander)", A).s(&["tagcommander.com", "commander1.com"]),
+    // ---------------------------------------------------------------- real-user monitoring
+    p("New Relic Browser", A).h(&["js-agent.newrelic.com"]).s(&["nr-data.net"]).i(&["NREUM", "js-agent.newrelic.com"]),
+    p("Datadog RUM", A)
+        .h(&["www.datadoghq-browser-agent.com"])
+        .s(&[
+            "browser-intake-datadoghq.com",
+            "browser-intake-datadoghq.eu",
+            "browser-intake-us3-datadoghq.com",
+            "browser-intake-us5-datadoghq.com",
+            "browser-intake-ap1-datadoghq.com",
+            "browser-intake-ddog-gov.com",
+        ])
+        .i(&["DD_RUM.init", "window.DD_RUM", "datadoghq-browser-agent.com"]),
+    p("Dynatrace RUM", A).s(&["dynatrace.com"]).i(&["js-cdn.dynatrace.com"]),
+    p("AppDynamics", A).h(&["cdn.appdynamics.com"]).s(&["eum-appdynamics.com"]).i(&["cdn.appdynamics.com/adrum"]),
+    p("Akamai mPulse", A).s(&["go-mpulse.net"]).i(&["go-mpulse.net"]),
+    p("SpeedCurve LUX", A).h(&["cdn.speedcurve.com", "lux.speedcurve.com"]),
+    // ---------------------------------------------------------------- marketing automation / CRM
+    p("HubSpot", M)
+        .s(&["hs-scripts.com", "hs-analytics.net", "hsadspixel.net", "hscollectedforms.net"])
+        .h(&["track.hubspot.com", "track-eu1.hubspot.com"])
+        .i(&["hs-scripts.com/", "hs-analytics.net/", "_hsq.push"]),
+    p("HubSpot Chat", M).s(&["usemessages.com"]).i(&["js.usemessages.com"]),
+    p("Marketo", M).s(&["marketo.net", "mktoresp.com"]).i(&["munchkin.marketo.net", "Munchkin.init("]),
+    p("Salesforce Pardot", M).s(&["pardot.com"]).i(&["pi.pardot.com", "piAId"]),
+    p("Salesforce Marketing Cloud", M).s(&["igodigital.com", "exacttarget.com"]).i(&["collect.igodigital.com"]),
+    p("Salesforce Interaction Studio (Evergage)", M).s(&["evgnet.com"]).i(&["cdn.evgnet.com"]),
+    p("Salesforce Commerce Cloud Einstein", M).s(&["cquotient.com"]),
+    p("Salesforce DMP (Krux)", M).s(&["krxd.net"]),
+    p("Oracle Eloqua", M).s(&["eloqua.com", "en25.com"]).i(&["_elqQ", "elqCfg"]),
+    p("Oracle BlueKai", M).s(&["bluekai.com", "bkrtx.com"]),
+    p("Oracle Moat", M).s(&["moatads.com"]),
+    p("Klaviyo", M).s(&["klaviyo.com"]).i(&["static.klaviyo.com", "_learnq"]),
+    p("Mailchimp", M).s(&["chimpstatic.com"]).i(&["chimpstatic.com/mcjs-connected"]),
+    p("ActiveCampaign", M).s(&["trackcmp.net"]).h(&["diffuser-cdn.app-us1.com", "prism.app-us1.com"]).i(&[
+        "trackcmp.net",
+        "diffuser-cdn.app-us1.com",
+        "vgo('setAccount'",
+    ]),
+    p("Brevo (Sendinblue)", M).s(&["sibautomation.com"]).i(&["sibautomation.com"]),
+    p("Customer.io", M).s(&["customer.io"]).i(&["assets.customer.io"]),
+    p("Braze", M).s(&["appboycdn.com", "braze.com", "braze.eu"]).i(&["js.appboycdn.com"]),
+    p("OneSignal", M).s(&["onesignal.com"]).i(&["cdn.onesignal.com", "OneSignalDeferred", "OneSignal.init("]),
+    p("BlueConic", M).s(&["blueconic.net"]),
+    p("Sumo", M).s(&["sumo.com", "sumome.com"]).i(&["load.sumo.com"]),
+    p("OptinMonster", M).s(&["optinmonster.com", "omappapi.com"]).i(&["a.omappapi.com"]),
+    p("Privy", M).s(&["privy.com"]).i(&["widget.privy.com"]),
+    p("Attentive", M).s(&["attn.tv", "attentivemobile.com"]).i(&["cdn.attn.tv"]),
+    p("Drip", M).s(&["getdrip.com"]).i(&["tag.getdrip.com", "_dcq.push"]),
+    p("SharpSpring", M).s(&["marketingautomation.services"]).i(&["marketingautomation.services"]),
+    p("Mautic", M).i(&["MauticTrackingObject"]),
+    // ---------------------------------------------------------------- chat widgets
+    p("Intercom", M)
+        .s(&["intercom.io", "intercomcdn.com", "intercomassets.com"])
+        .i(&["widget.intercom.io", "intercomSettings"]),
+    p("Drift", M).s(&["drift.com", "driftt.com"]).i(&["js.driftt.com"]),
+    p("Zendesk Chat", M).h(&["static.zdassets.com"]).s(&["zopim.com"]).i(&["static.zdassets.com", "zESettings"]),
+    p("LiveChat", M).s(&["livechatinc.com"]).i(&["cdn.livechatinc.com", "__lc.license"]),
+    p("tawk.to", M).s(&["tawk.to"]).i(&["embed.tawk.to", "Tawk_API"]),
+    p("Crisp", M).s(&["crisp.chat"]).i(&["client.crisp.chat", "CRISP_WEBSITE_ID"]),
+    p("Olark", M).s(&["olark.com"]).i(&["static.olark.com"]),
+    p("Tidio", M).s(&["tidio.co", "tidiochat.com"]).i(&["code.tidio.co"]),
+    p("Freshchat", M).s(&["freshchat.com", "fw-cdn.com"]).i(&["wchat.freshchat.com", "fw-cdn.com"]),
+    p("Smartsupp", M).s(&["smartsuppchat.com", "smartsupp.com"]).i(&["smartsuppchat.com"]),
+    p("LivePerson", M).s(&["liveperson.net", "lpsnmedia.net"]),
+    p("Zoho SalesIQ", M)
+        .h(&["salesiq.zoho.com", "salesiq.zoho.eu", "salesiq.zohopublic.com", "salesiq.zohopublic.eu"])
+        .i(&["salesiq.zoho"]),
+    p("Help Scout Beacon", M).s(&["helpscout.net"]).i(&["beacon-v2.helpscout.net"]),
+    p("Gorgias Chat", M).s(&["gorgias.chat"]),
+    // ---------------------------------------------------------------- B2B identification, data
+    p("ZoomInfo", M).s(&["zoominfo.com", "zi-scripts.com"]).i(&["zi-scripts.com"]),
+    p("6sense", M).s(&["6sc.co", "6sense.com"]).i(&["j.6sc.co"]),
+    p("Demandbase", M).s(&["demandbase.com", "company-target.com"]).i(&["tag.demandbase.com"]),
+    p("Bombora", M).s(&["ml314.com"]).i(&["ml314.com"]),
+    p("Leadfeeder", M).s(&["lfeeder.com"]).i(&["sc.lfeeder.com"]),
+    p("Lead Forensics", M).s(&["leadforensics.com"]),
+    p("Leadinfo", M).s(&["leadinfo.net"]).i(&["cdn.leadinfo.net"]),
+    p("Albacross", M).s(&["albacross.com"]).i(&["serve.albacross.com"]),
+    p("Clearbit", M).s(&["clearbitscripts.com", "clearbitjs.com"]).i(&["tag.clearbitscripts.com"]),
+    p("LiveRamp", M).s(&["rlcdn.com", "pippio.com"]),
+    p("LiveIntent", M).s(&["liadm.com"]),
+    p("ID5", M).s(&["id5-sync.com"]).i(&["id5-sync.com"]),
+    p("Lotame", M).s(&["crwdcntrl.net"]).i(&["tags.crwdcntrl.net"]),
+    p("Neustar (AdAdvisor)", M).s(&["agkn.com"]),
+    p("Tapad", M).s(&["tapad.com"]),
+    p("Nielsen eXelate", M).s(&["exelator.com"]),
+    p("comScore", M).s(&["scorecardresearch.com", "comscore.com"]).i(&["scorecardresearch.com", "_comscore"]),
+    p("Nielsen", M).s(&["imrworldwide.com"]).i(&["imrworldwide.com"]),
+    p("Gemius", M).s(&["gemius.pl"]),
+    p("INFOnline", M).s(&["ioam.de"]).i(&["script.ioam.de"]),
+    p("Quantcast", M).s(&["quantserve.com", "quantcount.com"]).i(&["_qevents", "quantserve.com"]),
+    // ---------------------------------------------------------------- ad tech
+    p("Criteo", M).s(&["criteo.com", "criteo.net"]).i(&["static.criteo.net", "criteo_q"]),
+    p("Taboola", M).s(&["taboola.com", "taboolasyndication.com"]).i(&[
+        "cdn.taboola.com",
+        "window._tfa",
+        "_tfa.push(",
+        "window._taboola",
+        "_taboola.push(",
+    ]),
+    p("Outbrain", M).s(&["outbrain.com", "outbrainimg.com", "zemanta.com"]).i(&[
+        "obApi(",
+        "amplify.outbrain.com",
+        "widgets.outbrain.com",
+    ]),
+    p("Amazon Advertising", M).s(&["amazon-adsystem.com", "assoc-amazon.com"]).i(&[
+        "amazon-adsystem.com",
+        "apstag.init(",
+        "amzn_assoc_",
+    ]),
+    p("Xandr (AppNexus)", M).s(&["adnxs.com", "adnxs-simple.com"]).i(&["adnxs.com"]),
+    p("The Trade Desk", M).s(&["adsrvr.org"]).i(&["js.adsrvr.org", "ttd_dom_ready"]),
+    p("Magnite (Rubicon Project)", M).s(&["rubiconproject.com"]),
+    p("PubMatic", M).s(&["pubmatic.com"]),
+    p("OpenX", M).s(&["openx.net", "servedbyopenx.com"]),
+    p("Index Exchange", M).s(&["casalemedia.com", "indexww.com"]),
+    p("Sovrn", M).s(&["lijit.com", "s-onetag.com", "viglink.com"]),
+    p("Media.net", M).s(&["media.net"]),
+    p("Yahoo Advertising", M)
+        .s(&["analytics.yahoo.com", "ads.yahoo.com", "advertising.com", "adtechus.com"])
+        .h(&["gemini.yahoo.com"])
+        .u(&["s.yimg.com/wi/"])
+        .i(&["s.yimg.com/wi/ytc.js", "dotq.push"]),
+    p("AdRoll", M).s(&["adroll.com"]).i(&["s.adroll.com", "adroll_adv_id"]),
+    p("StackAdapt", M).s(&["stackadapt.com"]).i(&["tags.srv.stackadapt.com"]),
+    p("Equativ (Smart AdServer)", M).s(&["smartadserver.com"]),
+    p("Adform", M).s(&["adform.net", "adformdsp.net"]),
+    p("Teads", M).s(&["teads.tv"]),
+    p("Yieldlab", M).s(&["yieldlab.net"]),
+    p("Integral Ad Science", M).s(&["adsafeprotected.com"]),
+    p("DoubleVerify", M).s(&["doubleverify.com"]),
+    p("Sizmek", M).s(&["serving-sys.com"]),
+    p("BidSwitch", M).s(&["bidswitch.net"]),
+    p("TripleLift", M).s(&["3lift.com"]),
+    p("Sharethrough", M).s(&["sharethrough.com"]),
+    p("SpotX", M).s(&["spotxchange.com", "spotx.tv"]),
+    p("PulsePoint", M).s(&["contextweb.com"]),
+    p("Yieldmo", M).s(&["yieldmo.com"]),
+    p("GumGum", M).s(&["gumgum.com"]),
+    p("Sonobi", M).s(&["sonobi.com"]),
+    p("33Across", M).s(&["33across.com"]),
+    p("EMX", M).s(&["emxdgt.com"]),
+    p("Rich Audience", M).s(&["richaudience.com"]),
+    p("Improve Digital", M).s(&["360yield.com", "improvedigital.com"]),
+    p("OneTag", M).s(&["onetag-sys.com"]),
+    p("Adition", M).s(&["adition.com"]),
+    p("Ströer (adscale)", M).s(&["adscale.de"]),
+    p("Ligatus", M).s(&["ligatus.com"]),
+    p("plista", M).s(&["plista.com"]),
+    p("Revcontent", M).s(&["revcontent.com"]),
+    p("MGID", M).s(&["mgid.com"]),
+    p("Nativo", M).s(&["ntv.io"]),
+    p("MediaMath", M).s(&["mathtag.com"]),
+    p("Amobee (Turn)", M).s(&["turn.com"]),
+    p("Rocket Fuel", M).s(&["rfihub.com"]),
+    p("MNTN (SteelHouse)", M).s(&["steelhousemedia.com"]),
+    p("Simpli.fi", M).s(&["simpli.fi"]),
+    p("Seedtag", M).s(&["seedtag.com"]),
+    p("Adhese", M).s(&["adhese.com"]),
+    p("Nexx360", M).s(&["nexx360.io"]),
+    p("Ezoic", M).s(&["ezoic.net", "ezojs.com"]).i(&["ezojs.com"]),
+    p("Mediavine", M).s(&["mediavine.com"]).i(&["scripts.mediavine.com"]),
+    p("Raptive (AdThrive)", M).s(&["adthrive.com"]).i(&["ads.adthrive.com"]),
+    p("Freestar", M).s(&["pub.network"]),
+    p("Prebid.js", M).i(&["pbjs.que"]),
+    // ---------------------------------------------------------------- affiliate networks
+    p("Impact", M)
+        .s(&["impactcdn.com", "impactradius-event.com", "sjv.io", "pxf.io", "7eer.net"])
+        .i(&["utt.impactcdn.com", "ire('identify'"]),
+    p("Awin", M).s(&["awin1.com", "dwin1.com", "zenaps.com"]).i(&["dwin1.com", "AWIN.Tracking"]),
+    p("CJ Affiliate", M)
+        .s(&[
+            "emjcd.com",
+            "mczbf.com",
+            "anrdoezrs.net",
+            "dpbolvw.net",
+            "jdoqocy.com",
+            "kqzyfj.com",
+            "tkqlhce.com",
+            "qksrv.net",
+            "ftjcfx.com",
+            "lduhtrp.net",
+            "tqlkg.com",
+        ])
+        .i(&["mczbf.com", "emjcd.com"]),
+    p("Rakuten Advertising", M).s(&["linksynergy.com"]).h(&["tag.rmp.rakuten.com"]).i(&["tag.rmp.rakuten.com"]),
+    p("Partnerize", M).s(&["prf.hn"]),
+    p("ShareASale", M).s(&["shareasale.com", "shareasale-analytics.com"]),
+    p("Tradedoubler", M).s(&["tradedoubler.com"]),
+    p("Webgains", M).s(&["webgains.com", "webgains.io"]),
+    p("Skimlinks", M).s(&["skimresources.com", "skimlinks.com"]).i(&["skimresources.com"]),
+];
