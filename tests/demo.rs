@@ -26,6 +26,15 @@ async fn demo_shop_honours_consent() {
     let (status, headers, page) = get(&proxy.url("/")).await;
     assert_eq!(status, 200);
     assert!(page.contains("Nordic Ceramics"));
+    let reachable = support::html::leaks(&page);
+    assert!(reachable.is_empty(), "before consent the demo page loads no tracker: {reachable:#?}");
+    assert!(page.contains("class=\"cp-banner\""), "the banner is shown");
+    assert!(
+        page.contains(
+            "Third parties on this page: Google Tag Manager, Meta, Google Analytics, Meta Pixel, YouTube, HubSpot."
+        ),
+        "{page}"
+    );
     assert_eq!(names(&headers), ["csrftoken", "sessionid"], "before any choice only necessary cookies are set");
 
     let jar = "sessionid=1; csrftoken=2; _ga=3; _gid=4; _fbp=5; hubspotutk=6";
@@ -46,6 +55,9 @@ async fn demo_shop_honours_consent() {
         "after accept all the shop's cookies all land"
     );
     assert!(page.contains("sessionid, csrftoken, _ga, _gid, _fbp, hubspotutk"), "{page}");
+    assert!(page.contains("<script async src=\"https://www.googletagmanager.com/gtag/js?id=G-DEMO123\"></script>"));
+    assert!(page.contains("<iframe width=\"560\" height=\"315\" src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\""));
+    assert!(page.contains("class=\"cp-shield\""), "decided visitors get the shield");
 
     let (_, _, policy) = get(&proxy.url("/__consent/policy")).await;
     for name in ["_ga", "_ga_*", "_gid", "_fbp", "hubspotutk", "__hstc", "sessionid", "csrftoken"] {

@@ -655,9 +655,9 @@ mod tests {
             ("https://www.google.de/maps/embed?pb=!1m18", "Google Maps", "marketing"),
             ("https://maps.google.com/maps?q=x&output=embed", "Google Maps", "marketing"),
             ("https://maps.googleapis.com/maps/api/js?key=K&libraries=places", "Google Maps", "marketing"),
-            ("//connect.facebook.net/en_US/fbevents.js", "Facebook", "marketing"),
+            ("//connect.facebook.net/en_US/fbevents.js", "Meta", "marketing"),
             ("https://www.facebook.com/tr?id=1&ev=PageView&noscript=1", "Meta Pixel", "marketing"),
-            ("https://www.facebook.com/plugins/page.php?href=x", "Facebook", "marketing"),
+            ("https://www.facebook.com/plugins/page.php?href=x", "Meta", "marketing"),
             ("https://www.instagram.com/embed.js", "Instagram", "marketing"),
             ("//js.hs-scripts.com/123.js", "HubSpot", "marketing"),
             ("https://js-eu1.hs-analytics.net/analytics/1/123.js", "HubSpot", "marketing"),
@@ -784,7 +784,7 @@ mod tests {
     fn url_tricks_follow_whatwg() {
         let cat = builtin();
         let ga = Some(("Google Analytics".to_owned(), "analytics".to_owned()));
-        let fb = Some(("Facebook".to_owned(), "marketing".to_owned()));
+        let fb = Some(("Meta".to_owned(), "marketing".to_owned()));
         assert_eq!(who(&cat, "HTTPS://WWW.GOOGLE-ANALYTICS.COM./analytics.js"), ga);
         assert_eq!(who(&cat, "https://www.google-analytics.com./analytics.js"), ga);
         assert_eq!(who(&cat, "https://www.google-analytics.com:443/analytics.js"), ga);

@@ -162,7 +162,7 @@ pub(super) static PROVIDERS: &[Provider] = &[
     p("Meta Pixel", M)
         .u(&["www.facebook.com/tr?", "www.facebook.com/tr/", "facebook.com/tr?", "facebook.com/tr/"])
         .i(&["!function(f,b,e,v,n,t,s)", "fbq('init'", "fbq(\"init\"", "fbq('track'", "fbq(\"track\"", "/fbevents.js"]),
-    p("Facebook", M).s(&["facebook.com", "facebook.net"]).i(&["connect.facebook.net", "FB.init("]),
+    p("Meta", M).s(&["facebook.com", "facebook.net"]).i(&["connect.facebook.net", "FB.init("]),
     p("Instagram", M).s(&["instagram.com"]).i(&["instagram.com/embed.js"]),
     p("Threads", M).s(&["threads.net", "threads.com"]),
     // ---------------------------------------------------------------- Microsoft / LinkedIn
