@@ -1,0 +1,153 @@
+//! Rewriter throughput next to lol_html with no handlers on the same bytes, cookie
+//! classification and `Set-Cookie` filtering, consent-cookie decoding.
+//!
+//!   cargo bench --bench rewrite
+//!
+//! Pages: a ~50 KB tracker-heavy news page (the test fixture's trackers among article filler), a
+//! ~1 MB clean page, and a ~50 KB windows-1252 page.
+
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use consent_proxy::config::ConfigSource;
+use consent_proxy::consent::{codec, read_state, ConsentState, Lang};
+use consent_proxy::rewrite::body::Pipeline;
+use consent_proxy::rewrite::compression::{Coding, Decoder, Encoder};
+use consent_proxy::rewrite::page::Page;
+use consent_proxy::state::{Runtime, Shared};
+use http::header::{HeaderMap, HeaderValue, COOKIE, SET_COOKIE};
+use std::sync::{Arc, Mutex};
+
+fn filler(paragraphs: usize) -> String {
+    (0..paragraphs)
+        .map(|i| {
+            format!(
+                "<article class=\"teaser\" id=\"a{i}\"><h2><a href=\"/news/{i}\">Headline number {i} about the day's events</a></h2>\
+<img src=\"/img/{i}.jpg\" srcset=\"/img/{i}@2x.jpg 2x\" alt=\"\" width=\"320\" height=\"180\">\
+<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. \
+Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat.</p></article>\n"
+            )
+        })
+        .collect()
+}
+
+fn pages() -> Vec<(&'static str, Vec<u8>)> {
+    let fixture = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/trackers.html")).unwrap();
+    let (head, body) = fixture.split_at(fixture.find("<body>").unwrap());
+    let tracker_heavy = format!("{head}<body>{}{}", filler(85), &body[6..]);
+    let clean = format!("<!DOCTYPE html><html><head><title>Clean</title><script src=\"/app.js\"></script></head><body>{}</body></html>", filler(1800));
+    let mut legacy = b"<!DOCTYPE html><html><head><meta charset=\"windows-1252\"><title>R\xe4ksm\xf6rg\xe5s</title>\
+<script async src=\"https://www.googletagmanager.com/gtag/js?id=G-1\"></script></head><body>"
+        .to_vec();
+    for i in 0..90 {
+        legacy.extend_from_slice(format!("<p id=\"p{i}\">Caf").as_bytes());
+        legacy.extend_from_slice(b"\xe9 \x96 G\xf6teborg \xe5\xe4\xf6 ");
+        legacy.extend_from_slice(filler(1).as_bytes());
+        legacy.extend_from_slice(b"</p>");
+    }
+    legacy.extend_from_slice(b"</body></html>");
+    vec![("tracker_heavy", tracker_heavy.into_bytes()), ("clean_1mb", clean.into_bytes()), ("legacy_1252", legacy)]
+}
+
+struct Setup {
+    rt: Arc<Runtime>,
+    shared: Arc<Shared>,
+    undecided: ConsentState,
+    accepted: ConsentState,
+    _tokio: tokio::runtime::Runtime,
+}
+
+fn setup() -> Setup {
+    let tokio = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let _guard = tokio.enter();
+    let source = ConfigSource {
+        overrides: vec![("upstream.url".into(), "http://127.0.0.1:9".into()), ("audit.sink".into(), "/dev/null".into())],
+        env: Some(Default::default()),
+        ..Default::default()
+    };
+    let config = source.load().unwrap();
+    let rt = Arc::new(Runtime::build(config).unwrap());
+    let shared = Shared::new(Runtime::build(source.load().unwrap()).unwrap(), source);
+    let undecided = read_state(&rt.config.consent, &HeaderMap::new());
+    let mut accepted = undecided.clone();
+    accepted.decided = true;
+    accepted.granted = rt.config.consent.all();
+    drop(_guard);
+    Setup { rt, shared, undecided, accepted, _tokio: tokio }
+}
+
+fn rewrite_once(s: &Setup, state: &ConsentState, page: &[u8]) -> usize {
+    let p = Page::new(s.rt.clone(), s.shared.clone(), state.clone(), Lang::En, None, "/".into(), None);
+    let mut pipeline = Pipeline::new(
+        Decoder::new(Coding::Identity).unwrap(),
+        Encoder::new(Coding::Identity).unwrap(),
+        None,
+        Arc::new(Mutex::new(p)),
+    );
+    let mut n = 0;
+    for chunk in page.chunks(16 * 1024) {
+        n += pipeline.push(chunk).unwrap().len();
+    }
+    n + pipeline.finish().unwrap().len()
+}
+
+fn lol_html_plain(page: &[u8]) -> usize {
+    let mut n = 0;
+    let mut rewriter = lol_html::HtmlRewriter::new(lol_html::Settings::new(), |c: &[u8]| n += c.len());
+    for chunk in page.chunks(16 * 1024) {
+        rewriter.write(chunk).unwrap();
+    }
+    rewriter.end().unwrap();
+    n
+}
+
+fn rewriting(c: &mut Criterion) {
+    let s = setup();
+    for (name, page) in pages() {
+        let mut g = c.benchmark_group(format!("rewrite/{name}"));
+        g.throughput(Throughput::Bytes(page.len() as u64));
+        g.bench_function(BenchmarkId::new("lol_html_no_handlers", page.len()), |b| b.iter(|| lol_html_plain(black_box(&page))));
+        g.bench_function(BenchmarkId::new("consent_proxy_undecided", page.len()), |b| {
+            b.iter(|| rewrite_once(&s, &s.undecided, black_box(&page)))
+        });
+        g.bench_function(BenchmarkId::new("consent_proxy_accept_all", page.len()), |b| {
+            b.iter(|| rewrite_once(&s, &s.accepted, black_box(&page)))
+        });
+        g.finish();
+    }
+}
+
+fn cookies(c: &mut Criterion) {
+    let s = setup();
+    let policy = &s.rt.config.cookies;
+    let names = ["_ga", "_ga_ABC123", "sessionid", "_fbp", "hubspotutk", "PHPSESSID", "unknown_thing", "_hjSessionUser_1"];
+    c.bench_function("cookies/classify_8_names", |b| {
+        b.iter(|| names.iter().filter(|n| policy.verdict(black_box(n), &s.undecided).is_some()).count())
+    });
+    let set_cookies: Vec<HeaderValue> = names.iter().map(|n| HeaderValue::from_str(&format!("{n}=value; Path=/; Max-Age=3600")).unwrap()).collect();
+    c.bench_function("cookies/filter_8_set_cookies", |b| {
+        b.iter(|| {
+            let mut h = HeaderMap::new();
+            for v in &set_cookies {
+                h.append(SET_COOKIE, v.clone());
+            }
+            policy.filter_response(&mut h, &s.undecided, true, |_, _| {});
+            h.len()
+        })
+    });
+    c.bench_function("cookies/filter_request_cookie_header", |b| {
+        let header = HeaderValue::from_static("sessionid=abc; _ga=GA1.1.1.1; _fbp=fb.1.2.3; hubspotutk=x; theme=dark");
+        b.iter(|| {
+            let mut h = HeaderMap::new();
+            h.insert(COOKIE, header.clone());
+            policy.filter_request(&mut h, &s.undecided, true, |_, _| {});
+            h.len()
+        })
+    });
+    let decision = codec::Decision { granted: s.accepted.granted, decided_at: consent_proxy::consent::now_unix(), consent_id: codec::new_consent_id() };
+    let value = codec::encode(&s.rt.config.consent, &decision);
+    c.bench_function("consent/decode_cookie", |b| {
+        b.iter(|| codec::decode(&s.rt.config.consent, black_box(&value), consent_proxy::consent::now_unix()).is_some())
+    });
+}
+
+criterion_group!(benches, rewriting, cookies);
+criterion_main!(benches);
