@@ -6,13 +6,13 @@
 //! Pages: a ~50 KB tracker-heavy news page (the test fixture's trackers among article filler), a
 //! ~1 MB clean page, and a ~50 KB windows-1252 page.
 
-use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use consent_proxy::config::ConfigSource;
 use consent_proxy::consent::{codec, read_state, ConsentState, Lang};
 use consent_proxy::rewrite::body::Pipeline;
 use consent_proxy::rewrite::compression::{Coding, Decoder, Encoder};
 use consent_proxy::rewrite::page::Page;
 use consent_proxy::state::{Runtime, Shared};
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use http::header::{HeaderMap, HeaderValue, COOKIE, SET_COOKIE};
 use std::sync::{Arc, Mutex};
 
@@ -30,10 +30,14 @@ Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliqu
 }
 
 fn pages() -> Vec<(&'static str, Vec<u8>)> {
-    let fixture = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/trackers.html")).unwrap();
+    let fixture =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/trackers.html")).unwrap();
     let (head, body) = fixture.split_at(fixture.find("<body>").unwrap());
     let tracker_heavy = format!("{head}<body>{}{}", filler(85), &body[6..]);
-    let clean = format!("<!DOCTYPE html><html><head><title>Clean</title><script src=\"/app.js\"></script></head><body>{}</body></html>", filler(1800));
+    let clean = format!(
+        "<!DOCTYPE html><html><head><title>Clean</title><script src=\"/app.js\"></script></head><body>{}</body></html>",
+        filler(1800)
+    );
     let mut legacy = b"<!DOCTYPE html><html><head><meta charset=\"windows-1252\"><title>R\xe4ksm\xf6rg\xe5s</title>\
 <script async src=\"https://www.googletagmanager.com/gtag/js?id=G-1\"></script></head><body>"
         .to_vec();
@@ -59,7 +63,10 @@ fn setup() -> Setup {
     let tokio = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let _guard = tokio.enter();
     let source = ConfigSource {
-        overrides: vec![("upstream.url".into(), "http://127.0.0.1:9".into()), ("audit.sink".into(), "/dev/null".into())],
+        overrides: vec![
+            ("upstream.url".into(), "http://127.0.0.1:9".into()),
+            ("audit.sink".into(), "/dev/null".into()),
+        ],
         env: Some(Default::default()),
         ..Default::default()
     };
@@ -104,7 +111,9 @@ fn rewriting(c: &mut Criterion) {
     for (name, page) in pages() {
         let mut g = c.benchmark_group(format!("rewrite/{name}"));
         g.throughput(Throughput::Bytes(page.len() as u64));
-        g.bench_function(BenchmarkId::new("lol_html_no_handlers", page.len()), |b| b.iter(|| lol_html_plain(black_box(&page))));
+        g.bench_function(BenchmarkId::new("lol_html_no_handlers", page.len()), |b| {
+            b.iter(|| lol_html_plain(black_box(&page)))
+        });
         g.bench_function(BenchmarkId::new("consent_proxy_undecided", page.len()), |b| {
             b.iter(|| rewrite_once(&s, &s.undecided, black_box(&page)))
         });
@@ -118,11 +127,13 @@ fn rewriting(c: &mut Criterion) {
 fn cookies(c: &mut Criterion) {
     let s = setup();
     let policy = &s.rt.config.cookies;
-    let names = ["_ga", "_ga_ABC123", "sessionid", "_fbp", "hubspotutk", "PHPSESSID", "unknown_thing", "_hjSessionUser_1"];
+    let names =
+        ["_ga", "_ga_ABC123", "sessionid", "_fbp", "hubspotutk", "PHPSESSID", "unknown_thing", "_hjSessionUser_1"];
     c.bench_function("cookies/classify_8_names", |b| {
         b.iter(|| names.iter().filter(|n| policy.verdict(black_box(n), &s.undecided).is_some()).count())
     });
-    let set_cookies: Vec<HeaderValue> = names.iter().map(|n| HeaderValue::from_str(&format!("{n}=value; Path=/; Max-Age=3600")).unwrap()).collect();
+    let set_cookies: Vec<HeaderValue> =
+        names.iter().map(|n| HeaderValue::from_str(&format!("{n}=value; Path=/; Max-Age=3600")).unwrap()).collect();
     c.bench_function("cookies/filter_8_set_cookies", |b| {
         b.iter(|| {
             let mut h = HeaderMap::new();
@@ -142,7 +153,11 @@ fn cookies(c: &mut Criterion) {
             h.len()
         })
     });
-    let decision = codec::Decision { granted: s.accepted.granted, decided_at: consent_proxy::consent::now_unix(), consent_id: codec::new_consent_id() };
+    let decision = codec::Decision {
+        granted: s.accepted.granted,
+        decided_at: consent_proxy::consent::now_unix(),
+        consent_id: codec::new_consent_id(),
+    };
     let value = codec::encode(&s.rt.config.consent, &decision);
     c.bench_function("consent/decode_cookie", |b| {
         b.iter(|| codec::decode(&s.rt.config.consent, black_box(&value), consent_proxy::consent::now_unix()).is_some())
