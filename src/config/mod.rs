@@ -133,6 +133,8 @@ pub struct HtmlConfig {
     pub rewrite: bool,
     /// Inject Google Consent Mode v2 defaults.
     pub consent_mode: bool,
+    /// `/__consent/banner.js`, with the catalog's rules, built once.
+    pub script: Arc<crate::rewrite::assets::ScriptAsset>,
 }
 
 #[derive(Debug, Clone)]
@@ -271,6 +273,15 @@ impl TryFrom<RawConfig> for Config {
         if raw.audit.sink.trim().is_empty() {
             return Err(ConfigError::new("audit.sink", "must be `stdout` or a file path"));
         }
+        let script_source = match &raw.html.banner_script_file {
+            Some(path) => std::fs::read_to_string(path).map_err(|e| {
+                ConfigError::new("html.banner_script_file", format!("cannot read {}: {e}", path.display()))
+            })?,
+            None => crate::rewrite::assets::BANNER_JS.to_string(),
+        };
+        let script = crate::rewrite::assets::ScriptAsset::build(&script_source, &trackers, &cookies, &consent);
+        let html =
+            HtmlConfig { rewrite: raw.html.rewrite, consent_mode: raw.html.consent_mode, script: Arc::new(script) };
         let audit = AuditConfig { target: AuditTarget::parse(raw.audit.sink.trim()), queue: raw.audit.queue.max(1) };
         Ok(Config {
             mode: raw.mode,
@@ -279,7 +290,7 @@ impl TryFrom<RawConfig> for Config {
             audit,
             catalog_version,
             trackers: Arc::new(trackers),
-            html: HtmlConfig { rewrite: raw.html.rewrite, consent_mode: raw.html.consent_mode },
+            html,
             server,
             upstream,
             forwarding,

@@ -326,11 +326,13 @@ pub struct RawHtml {
     pub rewrite: bool,
     /// Inject Google Consent Mode v2 defaults first in `<head>`.
     pub consent_mode: bool,
+    /// Replace the built-in banner.js (the catalog's rules are still prepended).
+    pub banner_script_file: Option<PathBuf>,
 }
 
 impl Default for RawHtml {
     fn default() -> Self {
-        Self { rewrite: true, consent_mode: true }
+        Self { rewrite: true, consent_mode: true, banner_script_file: None }
     }
 }
 

@@ -45,6 +45,13 @@ pub async fn handle(rt: &Runtime, shared: &Shared, conn: &ClientConn, req: Reque
             resp.headers_mut().insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
             resp
         }
+        ("/banner.js", true, _) => {
+            let mut resp = Response::new(full(rt.config.html.script.body.clone()));
+            let h = resp.headers_mut();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+            resp
+        }
         ("/banner.css", true, _) => {
             let mut resp = text(StatusCode::OK, "text/css; charset=utf-8", crate::rewrite::inject::BANNER_CSS.into());
             // Cache-busted by the content hash in the URL the banner uses.

@@ -52,6 +52,29 @@ security_storage:'granted',wait_for_update:500}});gtag('set','ads_data_redaction
     )
 }
 
+/// `<script src=".../banner.js?v=…">` with the visitor's state in data attributes: loaded
+/// synchronously right after the Consent Mode defaults, so its guard and stubs exist before any
+/// of the page's own scripts run.
+pub fn banner_script_tag(
+    settings: &ConsentSettings,
+    state: &ConsentState,
+    lang: Lang,
+    version: &str,
+    nonce: Option<&str>,
+) -> String {
+    let granted: Vec<&str> =
+        state.granted.iter().filter_map(|i| settings.categories.get(i)).map(|c| c.id.as_str()).collect();
+    let nonce = nonce.map_or(String::new(), |n| format!(" nonce=\"{}\"", escape(n)));
+    format!(
+        "<script src=\"{}/banner.js?v={version}\" id=\"consent-proxy-script\" data-granted=\"{}\" data-decided=\"{}\" data-gpc=\"{}\" data-lang=\"{}\"{nonce}></script>",
+        settings.prefix,
+        ascii_html(&granted.join(" ")),
+        u8::from(state.decided),
+        u8::from(state.gpc),
+        lang.code(),
+    )
+}
+
 pub fn script_tag(body: &str, nonce: Option<&str>) -> String {
     match nonce {
         Some(n) => format!("<script nonce=\"{}\">{body}</script>", escape(n)),

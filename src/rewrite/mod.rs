@@ -6,6 +6,7 @@
 //! - [`inject`]: Consent Mode defaults, the banner and shield markup, the iframe placeholder.
 //! - [`body`]: the streaming pipeline, failing closed.
 
+pub mod assets;
 pub mod body;
 pub mod compression;
 pub mod html;
@@ -111,8 +112,14 @@ pub fn rewrite_response(
         rt.config.html.consent_mode.then(|| inject::consent_mode_script(settings, &state)).as_deref(),
         report,
     );
-    let head_snippet = (rt.config.html.consent_mode && !report)
-        .then(|| inject::script_tag(&inject::consent_mode_script(settings, &state), csp_nonce.as_deref()));
+    let head_snippet = (!report).then(|| {
+        let consent_mode = match rt.config.html.consent_mode {
+            true => inject::script_tag(&inject::consent_mode_script(settings, &state), csp_nonce.as_deref()),
+            false => String::new(),
+        };
+        let script = &rt.config.html.script.version;
+        consent_mode + &inject::banner_script_tag(settings, &state, req.lang, script, csp_nonce.as_deref())
+    });
     let transcode = declared.is_some_and(body::Pipeline::needs_transcoding);
     adjust_headers(&mut parts.headers, out_coding, transcode, report);
 

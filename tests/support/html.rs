@@ -128,3 +128,27 @@ pub fn without_banner(html: &str) -> String {
     let end = html[start..].find("</body>").map_or(html.len(), |i| start + i);
     format!("{}{}", &html[..start], &html[end..])
 }
+
+fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|i| i + from)
+}
+
+/// The page without anything the proxy injects: the Consent Mode defaults, the banner.js tag and
+/// the banner/shield. Works on bytes, so legacy charsets compare exactly.
+pub fn strip_injected(page: &[u8]) -> Vec<u8> {
+    let mut out = page.to_vec();
+    for (start, end) in [
+        (&b"<script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}gtag('consent','default'"[..], &b"</script>"[..]),
+        (&b"<script src=\"/__consent/banner.js"[..], &b"</script>"[..]),
+    ] {
+        if let Some(s) = find(&out, start, 0) {
+            let e = find(&out, end, s).expect("closed") + end.len();
+            out.drain(s..e);
+        }
+    }
+    if let Some(s) = find(&out, b"<div id=\"consent-proxy\"", 0) {
+        let e = find(&out, b"</body>", s).unwrap_or(out.len());
+        out.drain(s..e);
+    }
+    out
+}

@@ -1,0 +1,72 @@
+//! `/__consent/banner.js`: the browser side of the proxy (activation without reload, the client
+//! guard, queueing stubs). Built once per config: the catalog's rules as JSON, then the script,
+//! named by a content hash so it can be cached for ever and loaded first, synchronously, in
+//! `<head>` — before any of the page's own scripts can insert a tracker.
+
+use serde_json::json;
+
+use crate::catalog::cookies::CookiePattern;
+use crate::catalog::trackers::{TrackerCatalog, TrackerMatch};
+use crate::consent::ConsentSettings;
+use crate::cookies::CookiePolicy;
+
+/// The script shipped in the binary; `html.banner_script_file` replaces it.
+pub const BANNER_JS: &str = include_str!("banner.js");
+
+/// The served script and its cache-busting version.
+#[derive(Debug, Clone)]
+pub struct ScriptAsset {
+    pub body: bytes::Bytes,
+    pub version: String,
+}
+
+impl ScriptAsset {
+    pub fn build(script: &str, trackers: &TrackerCatalog, cookies: &CookiePolicy, consent: &ConsentSettings) -> Self {
+        let rules = guard_rules(trackers, cookies, consent);
+        let body = format!("window.__consentProxyRules={rules};\n{script}");
+        use sha2::{Digest, Sha256};
+        let version = Sha256::digest(body.as_bytes()).iter().take(6).map(|b| format!("{b:02x}")).collect();
+        Self { body: bytes::Bytes::from(body), version }
+    }
+}
+
+/// The same catalog as the server's, in the shape the guard needs: tracker hosts, suffixes and
+/// URL prefixes; cookie names (exact, prefix, suffix) of non-necessary categories.
+fn guard_rules(trackers: &TrackerCatalog, cookies: &CookiePolicy, consent: &ConsentSettings) -> String {
+    let mut hosts = Vec::new();
+    let mut prefixes = Vec::new();
+    for r in trackers.rules() {
+        match r.kind {
+            TrackerMatch::Host => hosts.push(json!([r.pattern, 0, r.category])),
+            TrackerMatch::HostSuffix => hosts.push(json!([r.pattern, 1, r.category])),
+            TrackerMatch::UrlPrefix => prefixes.push(json!([r.pattern, r.category])),
+            TrackerMatch::InlineSignature => {}
+        }
+    }
+    let (mut exact, mut prefix, mut suffix) = (serde_json::Map::new(), Vec::new(), Vec::new());
+    for (rule, category) in cookies.policy_rules(true) {
+        let id = match category {
+            Some(c) if consent.categories[c].necessary => "necessary".to_string(),
+            Some(c) => consent.categories[c].id.clone(),
+            None => "undeclared".into(),
+        };
+        match &rule.pattern {
+            CookiePattern::Exact(name) => {
+                exact.insert(name.clone(), json!(id));
+            }
+            CookiePattern::Glob { prefix: p, suffix: s } if s.is_empty() => prefix.push(json!([p, id])),
+            CookiePattern::Glob { prefix: p, suffix: s } if p.is_empty() => suffix.push(json!([s, id])),
+            CookiePattern::Glob { prefix: p, suffix: s } => prefix.push(json!([p, id, s])),
+        }
+    }
+    json!({
+        "hosts": hosts,
+        "prefixes": prefixes,
+        "cookies": {"exact": exact, "prefix": prefix, "suffix": suffix},
+        "unknownCookies": if cookies.unknown == crate::config::UnknownCookies::Allow { "allow" } else { "block" },
+        "consentCookie": consent.cookie_name,
+        "prefix": consent.prefix,
+        "categories": consent.categories.iter().map(|c| json!({"id": c.id, "necessary": c.necessary})).collect::<Vec<_>>(),
+    })
+    .to_string()
+}
