@@ -89,8 +89,8 @@ async fn pipeline(
         return Ok(resp);
     }
     enforce::request(&rt, &shared, &state, req.headers_mut());
-    let page = rewrite::PageRequest::capture(forward::visitor_is_https(&rt.config, conn, req.headers()), &req);
-    rewrite::limit_accept_encoding(req.headers_mut());
+    let https = forward::visitor_is_https(&rt.config, conn, req.headers());
+    let page = rewrite::PageRequest::prepare(https, &state, settings.revision, &mut req);
 
     let client_upgrade = wants_upgrade(&req).then(|| hyper::upgrade::on(&mut req));
     forward::prepare_upstream_request(&rt.config, conn, request_id, &mut req);

@@ -287,7 +287,9 @@ async fn headers_of_rewritten_and_untouched_responses() {
     let proxy = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[])).await;
     let (_, h, _) = fetch(&proxy, None, None).await;
     assert!(h.get("content-length").is_none());
-    assert!(h.get("etag").is_none(), "no strong ETag on a rewritten page");
+    let etag = h["etag"].to_str().unwrap();
+    assert!(etag.starts_with("W/\"v1~cp.s."), "a rewritten page's tag is weak and keyed to the consent state: {etag}");
+    assert!(h.get("last-modified").is_none());
     assert!(h.get("accept-ranges").is_none());
     assert_eq!(h["cache-control"], "private, max-age=60");
     assert_eq!(h["vary"], "Accept-Language, Cookie, Accept-Encoding");
@@ -458,4 +460,73 @@ async fn rewritten_html_streams_before_the_origin_finishes() {
         body.collect().await.unwrap();
         proxy.stop().await;
     }
+}
+
+#[tokio::test]
+async fn a_304_never_revives_a_page_rewritten_for_another_consent_state() {
+    let page = fixture("trackers.html");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Option<String>>::new()));
+    let log = seen.clone();
+    let origin = origin(move |req| {
+        let page = page.clone();
+        let log = log.clone();
+        async move {
+            let inm = req.headers().get("if-none-match").map(|v| v.to_str().unwrap().to_string());
+            log.lock().unwrap().push(inm.clone());
+            let mut r = if inm.as_deref() == Some("\"v1\"") {
+                let mut r = Response::new(text_body(""));
+                *r.status_mut() = StatusCode::NOT_MODIFIED;
+                r
+            } else {
+                Response::new(text_body(page))
+            };
+            r.headers_mut().insert("etag", "\"v1\"".parse().unwrap());
+            r.headers_mut().insert("content-type", "text/html".parse().unwrap());
+            r
+        }
+    })
+    .await;
+    let proxy = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[])).await;
+    let nav = |cookie: Option<String>, inm: Option<String>| {
+        let mut b = Request::get(proxy.url("/article")).header("accept", "text/html,application/xhtml+xml,*/*;q=0.8");
+        if let Some(c) = cookie {
+            b = b.header("cookie", c);
+        }
+        if let Some(t) = inm {
+            b = b.header("if-none-match", t);
+        }
+        b.body(Full::new(Bytes::new())).unwrap()
+    };
+    let (status, h, _) = send(nav(None, None)).await;
+    assert_eq!(status, 200);
+    let undecided_tag = h["etag"].to_str().unwrap().to_string();
+
+    // Same state: the origin's 304 passes, re-keyed.
+    let (status, h, _) = send(nav(None, Some(undecided_tag.clone()))).await;
+    assert_eq!(status, 304);
+    assert_eq!(h["etag"].to_str().unwrap(), undecided_tag);
+    assert_eq!(seen.lock().unwrap().last().unwrap().as_deref(), Some("\"v1\""));
+
+    // After accepting, the cached undecided body must not be revived: no validator reaches the
+    // origin, and a full page rewritten for the new state comes back.
+    let cookie = consent(&proxy, "action=accept_all").await;
+    let (status, h, body) = send(nav(Some(cookie.clone()), Some(undecided_tag.clone()))).await;
+    assert_eq!(status, 200);
+    assert_eq!(seen.lock().unwrap().last().unwrap(), &None);
+    assert_ne!(h["etag"].to_str().unwrap(), undecided_tag);
+    assert!(body.contains("<script async src=\"https://www.googletagmanager.com/gtag/js?id=G-XYZ\">"));
+
+    // A raw tag from before the proxy cannot prove its state either.
+    let (status, _, _) = send(nav(None, Some("\"v1\"".into()))).await;
+    assert_eq!(status, 200);
+    // Ranges on documents are served whole.
+    let req = Request::get(proxy.url("/article"))
+        .header("accept", "text/html")
+        .header("range", "bytes=0-10")
+        .body(Full::new(Bytes::new()))
+        .unwrap();
+    let (status, h, _) = send(req).await;
+    assert_eq!(status, 200);
+    assert!(h.get("accept-ranges").is_none());
+    proxy.stop().await;
 }

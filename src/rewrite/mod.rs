@@ -12,6 +12,7 @@ pub mod compression;
 pub mod html;
 pub mod inject;
 pub mod page;
+pub mod validators;
 
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, Response, StatusCode};
@@ -27,6 +28,10 @@ use compression::{Coding, Decoder, Encoder};
 /// What the rewriter needs to know about the request, captured before it is forwarded.
 pub struct PageRequest {
     method: Method,
+    /// What a rewritten body depends on (see [`validators`]).
+    state_key: String,
+    /// A keyed `If-None-Match` was unwrapped: a `304` answer gets its tag re-keyed.
+    unwrapped_etag: bool,
     accept_encoding: Option<HeaderValue>,
     lang: Lang,
     /// Path and query, for `return_to`.
@@ -36,24 +41,30 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
-    pub fn capture(https: bool, req: &http::Request<hyper::body::Incoming>) -> Self {
+    /// Captures what the rewriter needs and makes the request safe for it: only decodable
+    /// codings, consent-keyed validators, whole documents.
+    pub fn prepare(
+        https: bool,
+        state: &ConsentState,
+        revision: u32,
+        req: &mut http::Request<hyper::body::Incoming>,
+    ) -> Self {
+        let lang = Lang::negotiate(req.headers().get(header::ACCEPT_LANGUAGE));
+        let state_key = validators::state_key(state, revision, lang);
+        let unwrapped_etag = validators::prepare_request(req.headers_mut(), &state_key);
+        let accept_encoding = req.headers().get(header::ACCEPT_ENCODING).cloned();
+        limit_accept_encoding(req.headers_mut());
         let headers = req.headers();
         let path = req.uri().path_and_query().map_or("/", |p| p.as_str()).to_string();
         let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).or(req.uri().host());
         let url =
             host.and_then(|h| url::Url::parse(&format!("{}://{h}{path}", if https { "https" } else { "http" })).ok());
-        Self {
-            method: req.method().clone(),
-            accept_encoding: headers.get(header::ACCEPT_ENCODING).cloned(),
-            lang: Lang::negotiate(headers.get(header::ACCEPT_LANGUAGE)),
-            path,
-            url,
-        }
+        Self { method: req.method().clone(), state_key, unwrapped_etag, accept_encoding, lang, path, url }
     }
 }
 
 /// Asks the origin only for codings the proxy can decode, so every HTML page can be rewritten.
-pub fn limit_accept_encoding(headers: &mut HeaderMap) {
+fn limit_accept_encoding(headers: &mut HeaderMap) {
     let ours =
         compression::upstream_accept_encoding(headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()));
     match ours.and_then(|v| HeaderValue::from_str(&v).ok()) {
@@ -85,7 +96,14 @@ pub fn rewrite_response(
     req: &PageRequest,
     resp: Response<ProxyBody>,
 ) -> Result<Response<ProxyBody>, ProxyError> {
+    let mut resp = resp;
     let status = resp.status();
+    if status == StatusCode::NOT_MODIFIED && req.unwrapped_etag {
+        validators::key_etag(resp.headers_mut(), &req.state_key);
+    }
+    if status == StatusCode::PARTIAL_CONTENT && html_charset(resp.headers()).is_some() {
+        return Err(ProxyError::UpstreamProtocol("a partial HTML response cannot be rewritten".into()));
+    }
     if req.method == Method::HEAD
         || status.is_informational()
         || status == StatusCode::NO_CONTENT
@@ -122,6 +140,9 @@ pub fn rewrite_response(
     });
     let transcode = declared.is_some_and(body::Pipeline::needs_transcoding);
     adjust_headers(&mut parts.headers, out_coding, transcode, report);
+    if !report {
+        validators::key_etag(&mut parts.headers, &req.state_key);
+    }
 
     let page =
         page::Page::new(rt.clone(), shared.clone(), state, req.lang, req.url.clone(), req.path.clone(), head_snippet);
@@ -136,9 +157,6 @@ pub fn rewrite_response(
 fn adjust_headers(h: &mut HeaderMap, coding: Coding, transcoded: bool, report: bool) {
     h.remove(header::CONTENT_LENGTH);
     h.remove(header::ACCEPT_RANGES);
-    if h.get(header::ETAG).is_some_and(|e| !e.as_bytes().starts_with(b"W/")) {
-        h.remove(header::ETAG);
-    }
     match coding.header_value() {
         Some(c) => h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(c)),
         None => h.remove(header::CONTENT_ENCODING),
