@@ -271,10 +271,16 @@ impl TrackerCatalog {
     /// Classifies a URL as written in an attribute, resolved against `base` (the page URL or its
     /// `<base href>`) exactly as a browser would. Only http(s)/ws(s) URLs with a host can match.
     pub fn classify_url(&self, url: &str, base: Option<&Url>) -> Option<&TrackerRule> {
+        self.classify_url_rule(url, base).filter(|r| r.category != NOT_A_TRACKER)
+    }
+
+    /// Like [`Self::classify_url`], but also returns allow entries (category `none`), so a caller
+    /// can tell "explicitly not a tracker" from "in no rule".
+    pub fn classify_url_rule(&self, url: &str, base: Option<&Url>) -> Option<&TrackerRule> {
         let base_special = base.is_some_and(|b| matches!(b.scheme(), "http" | "https"));
         if let Some(host) = quick_host(url, base_special) {
             if let Some(hit) = self.lookup(host, false, PathInfo::Unknown) {
-                return self.rule(hit);
+                return self.any_rule(hit);
             }
         } else {
             match (url_shape(url), base.filter(|_| base_special)) {
@@ -285,7 +291,7 @@ impl TrackerCatalog {
                     let ip = !matches!(base.host(), Some(Host::Domain(_)));
                     let host = base.host_str().unwrap_or_default();
                     if let Some(hit) = self.lookup(host.strip_suffix('.').unwrap_or(host), ip, PathInfo::Unknown) {
-                        return self.rule(hit);
+                        return self.any_rule(hit);
                     }
                 }
                 _ => {}
@@ -304,7 +310,7 @@ impl TrackerCatalog {
         let host = url.host_str()?;
         let host = host.strip_suffix('.').unwrap_or(host);
         let path = &url[Position::BeforePath..Position::AfterQuery];
-        self.rule(self.lookup(host, ip, PathInfo::Known(path))?)
+        self.any_rule(self.lookup(host, ip, PathInfo::Known(path))?)
     }
 
     /// Same for an already-parsed host (lowercase ASCII, no trailing dot; both are tolerated) —
@@ -351,6 +357,10 @@ impl TrackerCatalog {
     /// All effective rules, in input order.
     pub fn rules(&self) -> &[TrackerRule] {
         &self.rules
+    }
+
+    fn any_rule(&self, hit: Option<u32>) -> Option<&TrackerRule> {
+        Some(&self.rules[hit? as usize])
     }
 
     fn rule(&self, hit: Option<u32>) -> Option<&TrackerRule> {

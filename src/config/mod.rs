@@ -7,7 +7,7 @@
 pub(crate) mod raw;
 mod trackers;
 
-pub use raw::{ClientIpLog, LogFormat, Mode, QueryLog, UnknownCookies};
+pub use raw::{ClientIpLog, LogFormat, Mode, QueryLog, UnknownCookies, UnknownThirdParty};
 
 use crate::consent::audit::AuditTarget;
 use crate::consent::ConsentSettings;
@@ -133,6 +133,8 @@ pub struct HtmlConfig {
     pub rewrite: bool,
     /// Inject Google Consent Mode v2 defaults.
     pub consent_mode: bool,
+    /// What to do with third-party hosts in no tracker rule.
+    pub unknown_third_party: UnknownThirdParty,
     /// `/__consent/banner.js`, with the catalog's rules, built once.
     pub script: Arc<crate::rewrite::assets::ScriptAsset>,
 }
@@ -268,6 +270,7 @@ impl TryFrom<RawConfig> for Config {
             ReloadConfig { watch: raw.reload.watch, interval: positive("reload.interval", raw.reload.interval)? };
         let consent = ConsentSettings::compile(raw.consent)?;
         let cookies = CookiePolicy::compile(raw.cookies, &consent)?;
+        let unknown_third_party = raw.trackers.unknown_third_party;
         let trackers = trackers::compile(raw.trackers, &consent)?;
         let catalog_version = format!("{}+{}+{}", env!("CARGO_PKG_VERSION"), cookies.rule_count(), trackers.len());
         if raw.audit.sink.trim().is_empty() {
@@ -280,8 +283,12 @@ impl TryFrom<RawConfig> for Config {
             None => crate::rewrite::assets::BANNER_JS.to_string(),
         };
         let script = crate::rewrite::assets::ScriptAsset::build(&script_source, &trackers, &cookies, &consent);
-        let html =
-            HtmlConfig { rewrite: raw.html.rewrite, consent_mode: raw.html.consent_mode, script: Arc::new(script) };
+        let html = HtmlConfig {
+            rewrite: raw.html.rewrite,
+            consent_mode: raw.html.consent_mode,
+            unknown_third_party,
+            script: Arc::new(script),
+        };
         let audit = AuditConfig { target: AuditTarget::parse(raw.audit.sink.trim()), queue: raw.audit.queue.max(1) };
         Ok(Config {
             mode: raw.mode,

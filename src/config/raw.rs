@@ -344,6 +344,17 @@ pub struct RawTrackers {
     pub list_file: Option<PathBuf>,
     /// Category given to the hosts of `list_file`.
     pub list_category: Option<String>,
+    /// Third-party hosts in no rule: `allow` (listed in discovery) or `block` (made inert as
+    /// marketing).
+    pub unknown_third_party: UnknownThirdParty,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum UnknownThirdParty {
+    #[default]
+    Allow,
+    Block,
 }
 
 #[derive(Debug, Deserialize)]

@@ -97,6 +97,9 @@ pub fn rewrite_response(
     resp: Response<ProxyBody>,
 ) -> Result<Response<ProxyBody>, ProxyError> {
     let mut resp = resp;
+    if resp.headers().contains_key(header::LINK) {
+        filter_link_header(rt, shared, &state, req, resp.headers_mut());
+    }
     let status = resp.status();
     if status == StatusCode::NOT_MODIFIED && req.unwrapped_etag {
         validators::key_etag(resp.headers_mut(), &req.state_key);
@@ -150,6 +153,66 @@ pub fn rewrite_response(
     let encoder = Encoder::new(out_coding).map_err(|e| ProxyError::Internal(e.to_string()))?;
     let pipeline = body::Pipeline::new(decoder, encoder, declared, Arc::new(Mutex::new(page)));
     Ok(Response::from_parts(parts, body::RewriteBody::new(body, pipeline).boxed_unsync()))
+}
+
+/// `Link: <https://tracker>; rel=preconnect` makes the browser connect before any markup is
+/// seen: link-values pointing at refused trackers are removed (any response, any status).
+fn filter_link_header(rt: &Runtime, shared: &Shared, state: &ConsentState, req: &PageRequest, headers: &mut HeaderMap) {
+    let settings = &rt.config.consent;
+    let report = rt.config.mode == crate::config::Mode::Report;
+    let values: Vec<HeaderValue> = headers.get_all(header::LINK).iter().cloned().collect();
+    let mut kept_values = Vec::new();
+    for value in values {
+        // Unreadable values are dropped: they cannot be checked.
+        let Ok(text) = value.to_str() else { continue };
+        let kept: Vec<&str> = link_values(text)
+            .filter(|lv| {
+                let url = lv.trim_start().strip_prefix('<').and_then(|r| r.split_once('>')).map(|(u, _)| u);
+                let Some(rule) = url.and_then(|u| rt.config.trackers.classify_url(u, req.url.as_ref())) else {
+                    return true;
+                };
+                let category = settings.category_index(&rule.category).or_else(|| settings.category_index("marketing"));
+                let Some(c) = category.filter(|c| !state.allows(*c)) else { return true };
+                let id = settings.categories[c].id.as_str();
+                if report {
+                    shared.metrics.report_only_total.with_label_values(&["element_link_header", id]).inc();
+                    return true;
+                }
+                shared.metrics.elements_neutralized_total.with_label_values(&["link_header", id]).inc();
+                false
+            })
+            .collect();
+        if !kept.is_empty() {
+            if let Ok(v) = HeaderValue::from_str(&kept.join(", ")) {
+                kept_values.push(v);
+            }
+        }
+    }
+    headers.remove(header::LINK);
+    for v in kept_values {
+        headers.append(header::LINK, v);
+    }
+}
+
+/// Splits a `Link` header into link-values: at commas that start a new `<…>` (URLs may contain
+/// commas; a quoted parameter may too).
+fn link_values(text: &str) -> impl Iterator<Item = &str> {
+    let mut parts = Vec::new();
+    let (mut start, mut in_url, mut in_quote) = (0, false, false);
+    for (i, c) in text.char_indices() {
+        match c {
+            '<' if !in_quote => in_url = true,
+            '>' if !in_quote => in_url = false,
+            '"' if !in_url => in_quote = !in_quote,
+            ',' if !in_url && !in_quote => {
+                parts.push(text[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(text[start..].trim());
+    parts.into_iter().filter(|p| !p.is_empty())
 }
 
 /// A rewritten response is personal to the visitor's consent state: no length (it changes), no

@@ -49,6 +49,8 @@ pub struct Page {
 
 /// An inline script being examined.
 struct Inline {
+    /// `<script type="speculationrules">`: judged by the URLs in its JSON.
+    speculation: bool,
     attrs: Vec<(String, String)>,
     text: String,
     /// `None` until decided; then the refused tracker's (category, provider), if any.
@@ -86,10 +88,44 @@ impl Page {
     }
 
     /// The refused tracker behind `url`, as (category index, provider); records the provider.
+    /// A third-party host in no rule is listed for discovery and, with
+    /// `unknown_third_party = "block"`, refused as marketing.
     fn refused_url(&mut self, url: &str) -> Option<(usize, String)> {
         let trackers = self.rt.config.trackers.clone();
-        let rule = trackers.classify_url(url, self.base.as_ref())?;
-        self.refused_rule(rule)
+        match trackers.classify_url_rule(url, self.base.as_ref()) {
+            Some(rule) if rule.category == crate::catalog::trackers::NOT_A_TRACKER => None,
+            Some(rule) => self.refused_rule(rule),
+            None => self.unknown_third_party(url),
+        }
+    }
+
+    fn unknown_third_party(&mut self, url: &str) -> Option<(usize, String)> {
+        let u = url.trim_start();
+        // Relative URLs stay on the page's own host: the common case costs no parsing.
+        let maybe_other_host = u.starts_with("//") || u.starts_with("\\") || u.starts_with("/\\") || u.contains(':');
+        if !maybe_other_host {
+            return None;
+        }
+        let parsed = match &self.base {
+            Some(b) => b.join(u).ok()?,
+            None => Url::parse(u).ok()?,
+        };
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return None;
+        }
+        let host = parsed.host_str()?.trim_end_matches('.').to_ascii_lowercase();
+        let own = self.base.as_ref().and_then(|b| b.host_str()).map(|h| h.to_ascii_lowercase());
+        if own.as_deref().is_some_and(|own| same_site(own, &host)) {
+            return None;
+        }
+        if self.shared.inventory.record_host(&host) {
+            tracing::info!(host, "unknown third-party host: classify it in trackers.rules");
+        }
+        if self.rt.config.html.unknown_third_party == crate::config::UnknownThirdParty::Block {
+            let marketing = self.rt.config.consent.category_index("marketing")?;
+            return (!self.state.allows(marketing)).then_some((marketing, host));
+        }
+        None
     }
 
     fn refused_rule(&mut self, rule: &TrackerRule) -> Option<(usize, String)> {
@@ -268,7 +304,8 @@ pub fn script(el: &mut SendElement<'_, '_>, page: &PageRef) {
         return;
     }
     let ty = el.get_attribute("type");
-    if !is_js_type(ty.as_deref()) {
+    let speculation = ty.as_deref().is_some_and(|t| t.trim().eq_ignore_ascii_case("speculationrules"));
+    if !speculation && !is_js_type(ty.as_deref()) {
         return;
     }
     if let Some(src) = el.get_attribute("src") {
@@ -284,7 +321,7 @@ pub fn script(el: &mut SendElement<'_, '_>, page: &PageRef) {
         return;
     }
     let attrs = el.attributes().iter().map(|a| (a.name(), a.value())).collect();
-    p.inline = Some(Inline { attrs, text: String::new(), verdict: None, truncated: false });
+    p.inline = Some(Inline { speculation, attrs, text: String::new(), verdict: None, truncated: false });
     drop(p);
     let page = page.clone();
     let _ = el.on_end_tag(Box::new(move |end: &mut EndTag<'_>| {
@@ -319,8 +356,12 @@ pub fn script_text(chunk: &mut TextChunk<'_>, page: &PageRef) {
         return;
     }
     let text = std::mem::take(&mut inline.text);
-    let rule = p.rt.config.trackers.classify_inline(&text).cloned();
-    let refused = rule.and_then(|r| p.refused_rule(&r));
+    let refused = if inline.speculation {
+        json_urls(&text).into_iter().find_map(|u| p.refused_url(&u))
+    } else {
+        let rule = p.rt.config.trackers.classify_inline(&text).cloned();
+        rule.and_then(|r| p.refused_rule(&r))
+    };
     let inline = p.inline.as_mut().expect("checked above");
     match refused {
         Some(found) if !report => {
@@ -360,9 +401,70 @@ fn inline_script_end(end: &mut EndTag<'_>, page: &PageRef) {
     end.after(&format!("{tag}{}</script>", inline.text), ContentType::Html);
 }
 
+/// Every string in a JSON document (speculation rules list URLs in `urls` arrays).
+fn json_urls(text: &str) -> Vec<String> {
+    fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            serde_json::Value::Object(o) => o.values().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    // Unparsable rules do nothing in a browser either.
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
+        walk(&v, &mut out);
+    }
+    out
+}
+
+/// `<iframe srcdoc>`: the inline document is markup the browser loads like a page. Its resources
+/// are rewritten with the same rules; if it carries inline tracker code, the whole iframe waits
+/// for consent like a tracker iframe.
+fn iframe_srcdoc<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef, doc: &str) {
+    let refused = {
+        let mut p = lock(page);
+        let rule = p.rt.config.trackers.classify_inline(doc).cloned();
+        rule.and_then(|r| p.refused_rule(&r))
+    };
+    let p = lock(page);
+    if let Some((category, provider)) = refused {
+        p.count("iframe", category);
+        if !p.report {
+            stash(el, "srcdoc");
+            mark(el, &p, category, &provider);
+            let placeholder =
+                inject::iframe_placeholder(&p.rt.config.consent, &p.state, category, &provider, p.lang, &p.return_to);
+            let _ = el.set_attribute("srcdoc", &placeholder);
+        }
+        return;
+    }
+    if p.report {
+        return;
+    }
+    drop(p);
+    match super::html::rewrite_fragment(doc, page) {
+        Ok(out) if out != doc => {
+            let _ = el.set_attribute("srcdoc", &out);
+        }
+        Ok(_) => {}
+        Err(_) => {
+            // Cannot be checked: keep it from loading at all (fail closed).
+            el.remove_attribute("srcdoc");
+            lock(page).shared.metrics.html_rewrite_errors_total.with_label_values(&["srcdoc"]).inc();
+        }
+    }
+}
+
 /// Every other element that can load a URL.
 pub fn resource<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef) {
     let tag = el.tag_name();
+    if tag == "iframe" && !el.has_attribute("data-consent-src") {
+        if let Some(doc) = el.get_attribute("srcdoc") {
+            iframe_srcdoc(el, page, &doc);
+        }
+    }
     let mut p = lock(page);
     match tag.as_str() {
         "base" => {
@@ -535,4 +637,17 @@ pub fn noscript_script<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &Page
         let _ = el.set_attribute("type", "text/plain");
         mark(el, &p, category, &provider);
     }
+}
+
+/// Same registrable domain, approximately: equal, or one is a subdomain of the other's last two
+/// labels (`www.shop.example` and `cdn.shop.example`).
+fn same_site(a: &str, b: &str) -> bool {
+    fn base(h: &str) -> &str {
+        let mut dots = h.rmatch_indices('.');
+        match (dots.next(), dots.next()) {
+            (Some(_), Some((i, _))) => &h[i + 1..],
+            _ => h,
+        }
+    }
+    a == b || base(a) == base(b)
 }

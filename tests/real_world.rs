@@ -1,0 +1,160 @@
+//! The tricks real pages play, one fixture per trick: URLs written every way a browser accepts,
+//! `<base href>`, `srcset`/`<picture>`, posters, objects, `srcdoc`, speculation rules, the `Link`
+//! header, unknown third parties.
+
+mod support;
+
+use bytes::Bytes;
+use http::{Request, Response};
+use http_body_util::Full;
+use support::html::leaks;
+use support::*;
+
+async fn page_origin(html: &'static str, headers: Vec<(&'static str, &'static str)>) -> std::net::SocketAddr {
+    origin(move |_| {
+        let headers = headers.clone();
+        async move {
+            let mut r = Response::new(text_body(html));
+            r.headers_mut().insert("content-type", "text/html; charset=utf-8".parse().unwrap());
+            for (k, v) in headers {
+                r.headers_mut().append(k, v.parse().unwrap());
+            }
+            r
+        }
+    })
+    .await
+}
+
+async fn through(html: &'static str, extra: &[(&str, &str)]) -> (TestProxy, http::HeaderMap, String) {
+    let origin = page_origin(html, vec![]).await;
+    let mut opts = vec![("audit.sink", "/dev/null")];
+    opts.extend_from_slice(extra);
+    let proxy = TestProxy::start(&format!("http://{origin}"), &opts).await;
+    let req = Request::get(proxy.url("/page")).header("host", "shop.example").body(Full::new(Bytes::new())).unwrap();
+    let (_, h, body) = send(req).await;
+    (proxy, h, body)
+}
+
+#[tokio::test]
+async fn urls_are_parsed_as_a_browser_does() {
+    let html = r#"<html><head>
+<script src="HTTPS://WWW.GOOGLE-ANALYTICS.COM./analytics.js"></script>
+<script src="\\connect.facebook.net\en_US\fbevents.js"></script>
+<script src="/\connect.facebook.net/en_US/sdk.js"></script>
+<script src=" https://www.googletagmanager.com/gtag/js?id=G-1 "></script>
+<script src="https://www.google%2Danalytics.com/ga.js"></script>
+<script src="https://spårning.example/t.js"></script>
+</head><body></body></html>"#;
+    let (proxy, _, out) = through(html, &[]).await;
+    for original in [
+        "HTTPS://WWW.GOOGLE-ANALYTICS.COM./analytics.js",
+        "\\\\connect.facebook.net\\en_US\\fbevents.js",
+        "/\\connect.facebook.net/en_US/sdk.js",
+        " https://www.googletagmanager.com/gtag/js?id=G-1 ",
+    ] {
+        assert!(out.contains(&format!("data-consent-src=\"{original}\"")), "{original} not neutralised:\n{out}");
+    }
+    assert!(leaks(&out).is_empty(), "{:?}", leaks(&out));
+    proxy.stop().await;
+}
+
+#[tokio::test]
+async fn idn_hosts_match_rules_written_in_unicode() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.toml");
+    std::fs::write(&path, "[audit]\nsink = \"/dev/null\"\n[[trackers.rules]]\npattern = \"spårning.example\"\ncategory = \"analytics\"\nprovider = \"Spårning AB\"\n").unwrap();
+    let origin = page_origin(r#"<html><body><img src="https://SPÅRNING.example/p.gif"><img src="https://xn--sprning-fxa.example/q.gif"><img src="https://ok.example/r.gif"></body></html>"#, vec![]).await;
+    let mut source = test_source(&format!("http://{origin}"), &[]);
+    source.file = Some(path);
+    let proxy = TestProxy::start_with(source).await;
+    let (_, _, out) = get(&proxy.url("/")).await;
+    assert_eq!(out.matches("data-consent-provider=\"Spårning AB\"").count(), 2, "{out}");
+    assert!(out.contains("<img src=\"https://ok.example/r.gif\">"));
+    proxy.stop().await;
+}
+
+#[tokio::test]
+async fn base_href_resolves_relative_tracker_urls() {
+    let html = r#"<html><head><base href="https://www.google-analytics.com/"><script src="analytics.js"></script></head>
+<body><img src="collect?v=1&t=pageview"><base href="/ignored-second-base/"><a href="/x">x</a></body></html>"#;
+    let (proxy, _, out) = through(html, &[]).await;
+    assert!(out.contains("data-consent-src=\"analytics.js\""), "{out}");
+    assert!(out.contains("data-consent-src=\"collect?v=1&t=pageview\""), "{out}");
+    proxy.stop().await;
+}
+
+#[tokio::test]
+async fn every_element_that_loads_a_url_is_covered() {
+    let html = r#"<html><head>
+<link rel="stylesheet" href="https://connect.facebook.net/style.css">
+<link rel="modulepreload" href="https://static.hotjar.com/m.js">
+<link rel="prerender" href="https://www.facebook.com/tr?id=9">
+<link rel="canonical" href="https://www.facebook.com/our-page">
+<script type="speculationrules">{"prerender":[{"source":"list","urls":["https://www.facebook.com/tr?id=2"]}]}</script>
+<script type="speculationrules">{"prefetch":[{"source":"list","urls":["/next-page"]}]}</script>
+</head><body>
+<picture><source srcset="https://www.facebook.com/tr?id=3 1x"><img src="/ok.png" alt=""></picture>
+<video poster="https://px.ads.linkedin.com/collect/?pid=1" src="/movie.mp4"></video>
+<object data="https://www.youtube.com/embed/obj"></object>
+<embed src="https://www.youtube.com/embed/emb">
+<input type="image" src="https://www.facebook.com/tr?id=4">
+<iframe srcdoc="<img src='https://www.facebook.com/tr?id=5'><p>hi</p>"></iframe>
+<iframe srcdoc="<script>fbq('init', '1');</script>"></iframe>
+<iframe srcdoc="<p>harmless</p>"></iframe>
+</body></html>"#;
+    let (proxy, _, out) = through(html, &[]).await;
+    assert!(leaks(&out).is_empty(), "{:#?}\n{out}", leaks(&out));
+    assert!(
+        out.contains("<link rel=\"canonical\" href=\"https://www.facebook.com/our-page\">"),
+        "a canonical link loads nothing"
+    );
+    assert!(out.contains("data-consent-href=\"https://connect.facebook.net/style.css\""));
+    assert!(out.contains("<script type=\"text/plain\" data-consent-type=\"speculationrules\""), "{out}");
+    assert!(
+        out.contains("{\"prefetch\":[{\"source\":\"list\",\"urls\":[\"/next-page\"]}]}</script>"),
+        "first-party rules stay"
+    );
+    assert!(out.contains("data-consent-poster=\"https://px.ads.linkedin.com/collect/?pid=1\""), "{out}");
+    assert!(out.contains("<iframe srcdoc=\"<p>harmless</p>\"></iframe>"), "{out}");
+    assert!(out.contains("data-consent-srcdoc="), "an srcdoc with tracker code waits for consent");
+    assert!(!out.contains("srcdoc=\"<img src='https://www.facebook.com"), "{out}");
+    proxy.stop().await;
+}
+
+#[tokio::test]
+async fn link_headers_to_trackers_are_removed() {
+    let origin = page_origin(
+        "<html><body>ok</body></html>",
+        vec![
+            ("link", "<https://www.googletagmanager.com>; rel=preconnect, </style.css>; rel=preload; as=style"),
+            ("link", "<https://connect.facebook.net/en_US/fbevents.js>; rel=preload; as=script"),
+        ],
+    )
+    .await;
+    let proxy = TestProxy::start(&format!("http://{origin}"), &[("audit.sink", "/dev/null")]).await;
+    let (_, h, _) = get(&proxy.url("/")).await;
+    let links: Vec<&str> = h.get_all("link").iter().map(|v| v.to_str().unwrap()).collect();
+    assert_eq!(links, ["</style.css>; rel=preload; as=style"]);
+    proxy.stop().await;
+}
+
+#[tokio::test]
+async fn unknown_third_parties_are_listed_and_blocked_on_request() {
+    let html = r#"<html><body><script src="https://cdn.unknown-widgets.example/w.js"></script><img src="https://img.shop.example/a.png"><script src="/own.js"></script></body></html>"#;
+    let (proxy, _, out) = through(html, &[]).await;
+    assert!(out.contains("<script src=\"https://cdn.unknown-widgets.example/w.js\"></script>"), "allowed by default");
+    assert!(
+        out.contains("<img src=\"https://img.shop.example/a.png\">"),
+        "the site's own subdomains are not third parties"
+    );
+    let (_, _, discovery) = get(&format!("http://{}/discovery", proxy.admin)).await;
+    let d: serde_json::Value = serde_json::from_str(&discovery).unwrap();
+    assert_eq!(d["unknown_third_party_hosts"]["cdn.unknown-widgets.example"]["count"], 1, "{d}");
+    assert!(d["unknown_third_party_hosts"].get("img.shop.example").is_none());
+    proxy.stop().await;
+
+    let (proxy, _, out) = through(html, &[("trackers.unknown_third_party", "block")]).await;
+    assert!(out.contains("data-consent-src=\"https://cdn.unknown-widgets.example/w.js\""), "{out}");
+    assert!(out.contains("<script src=\"/own.js\"></script>"));
+    proxy.stop().await;
+}
