@@ -90,7 +90,7 @@ async fn pipeline(
     }
     enforce::request(&rt, &shared, &state, req.headers_mut());
     let https = forward::visitor_is_https(&rt.config, conn, req.headers());
-    let page = rewrite::PageRequest::prepare(https, &state, settings.revision, &mut req);
+    let page = rewrite::PageRequest::prepare(&rt, https, &state, &mut req);
 
     let client_upgrade = wants_upgrade(&req).then(|| hyper::upgrade::on(&mut req));
     forward::prepare_upstream_request(&rt.config, conn, request_id, &mut req);

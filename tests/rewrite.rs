@@ -530,3 +530,25 @@ async fn a_304_never_revives_a_page_rewritten_for_another_consent_state() {
     assert!(h.get("accept-ranges").is_none());
     proxy.stop().await;
 }
+
+#[tokio::test]
+async fn shared_cache_mode_serves_one_page_that_leaks_to_nobody() {
+    let page = fixture("trackers.html");
+    let headers = vec![("cache-control", "public, max-age=300".into()), ("etag", "\"p1\"".into())];
+    let origin = html_origin(page, None, headers).await;
+    let proxy = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[("html.cache_mode", "shared")])).await;
+    let accepted = consent(&proxy, "action=accept_all").await;
+    let analytics_only = consent(&proxy, "action=save&categories=analytics").await;
+    let (_, h1, undecided) = fetch(&proxy, None, None).await;
+    let (_, h2, all) = fetch(&proxy, Some(&accepted), None).await;
+    let (_, _, some) = fetch(&proxy, Some(&analytics_only), None).await;
+    assert_eq!(undecided, all, "the page does not depend on the visitor's consent");
+    assert_eq!(undecided, some);
+    let out = String::from_utf8(undecided).unwrap();
+    assert!(leaks(&out).is_empty(), "the one cached variant is safe for a visitor who refused: {:?}", leaks(&out));
+    assert!(out.contains("data-shared=\"1\""), "banner.js activates in the browser");
+    assert_eq!(h1["cache-control"], "public, max-age=300", "any cache may keep it");
+    assert_eq!(h1["vary"], "Accept-Encoding");
+    assert_eq!(h1["etag"], h2["etag"]);
+    proxy.stop().await;
+}

@@ -7,7 +7,7 @@
 pub(crate) mod raw;
 mod trackers;
 
-pub use raw::{ClientIpLog, LogFormat, Mode, QueryLog, UnknownCookies, UnknownThirdParty};
+pub use raw::{CacheMode, ClientIpLog, LogFormat, Mode, QueryLog, UnknownCookies, UnknownThirdParty};
 
 use crate::consent::audit::AuditTarget;
 use crate::consent::ConsentSettings;
@@ -135,6 +135,8 @@ pub struct HtmlConfig {
     pub consent_mode: bool,
     /// What to do with third-party hosts in no tracker rule.
     pub unknown_third_party: UnknownThirdParty,
+    /// Per-visitor pages, or one shared page for caches that ignore `Vary`.
+    pub cache_mode: CacheMode,
     /// `/__consent/banner.js`, with the catalog's rules, built once.
     pub script: Arc<crate::rewrite::assets::ScriptAsset>,
 }
@@ -287,6 +289,7 @@ impl TryFrom<RawConfig> for Config {
             rewrite: raw.html.rewrite,
             consent_mode: raw.html.consent_mode,
             unknown_third_party,
+            cache_mode: raw.html.cache_mode,
             script: Arc::new(script),
         };
         let audit = AuditConfig { target: AuditTarget::parse(raw.audit.sink.trim()), queue: raw.audit.queue.max(1) };

@@ -224,6 +224,7 @@ pub struct RawConsent {
     pub rate_limit_per_minute: u32,
     pub categories: Vec<RawCategory>,
     pub tracking_endpoints: Vec<RawEndpoint>,
+    pub default_language: String,
 }
 
 impl Default for RawConsent {
@@ -242,6 +243,7 @@ impl Default for RawConsent {
             rate_limit_per_minute: 60,
             categories: Vec::new(),
             tracking_endpoints: Vec::new(),
+            default_language: "en".into(),
         }
     }
 }
@@ -328,11 +330,22 @@ pub struct RawHtml {
     pub consent_mode: bool,
     /// Replace the built-in banner.js (the catalog's rules are still prepended).
     pub banner_script_file: Option<PathBuf>,
+    /// `private`: pages rewritten per visitor (`Cache-Control: private`, `Vary: Cookie`);
+    /// `shared`: one consent-independent page any cache may keep, activated in the browser.
+    pub cache_mode: CacheMode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum CacheMode {
+    #[default]
+    Private,
+    Shared,
 }
 
 impl Default for RawHtml {
     fn default() -> Self {
-        Self { rewrite: true, consent_mode: true, banner_script_file: None }
+        Self { rewrite: true, consent_mode: true, banner_script_file: None, cache_mode: CacheMode::Private }
     }
 }
 

@@ -30,7 +30,7 @@ const MAX_BODY: usize = 16 * 1024;
 pub async fn handle(rt: &Runtime, shared: &Shared, conn: &ClientConn, req: Request<Incoming>) -> Response<ProxyBody> {
     let settings = &rt.config.consent;
     let sub = req.uri().path()[settings.prefix.len()..].to_string();
-    let lang = Lang::negotiate(req.headers().get(header::ACCEPT_LANGUAGE));
+    let lang = Lang::negotiate(req.headers().get(header::ACCEPT_LANGUAGE), settings.default_language);
     let is_read = req.method() == Method::GET || req.method() == Method::HEAD;
     match (sub.as_str(), is_read, req.method() == Method::POST) {
         ("" | "/", true, _) => {

@@ -17,9 +17,10 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// The first supported language in `Accept-Language` order (q-values respected), else English.
-    pub fn negotiate(accept_language: Option<&HeaderValue>) -> Lang {
-        let Some(text) = accept_language.and_then(|v| v.to_str().ok()) else { return Lang::En };
+    /// The first supported language in `Accept-Language` order (q-values respected), else the
+    /// fallback (`consent.default_language`).
+    pub fn negotiate(accept_language: Option<&HeaderValue>, fallback: Lang) -> Lang {
+        let Some(text) = accept_language.and_then(|v| v.to_str().ok()) else { return fallback };
         let mut best: Option<(f32, Lang)> = None;
         for item in text.split(',') {
             let mut parts = item.split(';');
@@ -34,7 +35,7 @@ impl Lang {
                 best = Some((q, lang));
             }
         }
-        best.map_or(Lang::En, |(_, l)| l)
+        best.map_or(fallback, |(_, l)| l)
     }
 
     pub fn code(self) -> &'static str {
@@ -105,6 +106,8 @@ pub struct ConsentSettings {
     pub origin_header: Option<HeaderName>,
     pub rate_limit_per_minute: u32,
     pub tracking_endpoints: Vec<TrackingEndpoint>,
+    /// Language when `Accept-Language` names none we have (and for shared-cache pages).
+    pub default_language: Lang,
 }
 
 const DEFAULTS: [(&str, [&str; 2], [&str; 2]); 3] = [
@@ -243,7 +246,13 @@ impl ConsentSettings {
             })?;
             tracking_endpoints.push(TrackingEndpoint { path, prefix, category });
         }
+        let default_language = match raw.default_language.as_str() {
+            "en" => Lang::En,
+            "sv" => Lang::Sv,
+            other => return Err(err("default_language", format!("`{other}`: built-in languages are en and sv"))),
+        };
         Ok(Self {
+            default_language,
             categories,
             cookie_name: raw.cookie_name,
             max_age: raw.max_age,
@@ -309,10 +318,10 @@ mod tests {
     #[test]
     fn accept_language_negotiation() {
         let h = |s: &'static str| Some(HeaderValue::from_static(s));
-        assert_eq!(Lang::negotiate(None), Lang::En);
-        assert_eq!(Lang::negotiate(h("sv-SE,sv;q=0.9,en;q=0.8").as_ref()), Lang::Sv);
-        assert_eq!(Lang::negotiate(h("de-DE,en;q=0.5,sv;q=0.7").as_ref()), Lang::Sv);
-        assert_eq!(Lang::negotiate(h("fr, de").as_ref()), Lang::En);
-        assert_eq!(Lang::negotiate(h("sv;q=0, en").as_ref()), Lang::En);
+        assert_eq!(Lang::negotiate(None, Lang::En), Lang::En);
+        assert_eq!(Lang::negotiate(h("sv-SE,sv;q=0.9,en;q=0.8").as_ref(), Lang::En), Lang::Sv);
+        assert_eq!(Lang::negotiate(h("de-DE,en;q=0.5,sv;q=0.7").as_ref(), Lang::En), Lang::Sv);
+        assert_eq!(Lang::negotiate(h("fr, de").as_ref(), Lang::En), Lang::En);
+        assert_eq!(Lang::negotiate(h("sv;q=0, en").as_ref(), Lang::En), Lang::En);
     }
 }

@@ -61,17 +61,19 @@ pub fn banner_script_tag(
     lang: Lang,
     version: &str,
     nonce: Option<&str>,
+    shared: bool,
 ) -> String {
     let granted: Vec<&str> =
         state.granted.iter().filter_map(|i| settings.categories.get(i)).map(|c| c.id.as_str()).collect();
     let nonce = nonce.map_or(String::new(), |n| format!(" nonce=\"{}\"", escape(n)));
     format!(
-        "<script src=\"{}/banner.js?v={version}\" id=\"consent-proxy-script\" data-granted=\"{}\" data-decided=\"{}\" data-gpc=\"{}\" data-lang=\"{}\"{nonce}></script>",
+        "<script src=\"{}/banner.js?v={version}\" id=\"consent-proxy-script\" data-granted=\"{}\" data-decided=\"{}\" data-gpc=\"{}\" data-lang=\"{}\"{}{nonce}></script>",
         settings.prefix,
         ascii_html(&granted.join(" ")),
         u8::from(state.decided),
         u8::from(state.gpc),
         lang.code(),
+        if shared { " data-shared=\"1\"" } else { "" },
     )
 }
 

@@ -20,6 +20,7 @@ use http_body_util::BodyExt;
 use std::sync::{Arc, Mutex};
 
 use crate::body::ProxyBody;
+use crate::config::CacheMode;
 use crate::consent::{ConsentState, Lang};
 use crate::error::ProxyError;
 use crate::state::{Runtime, Shared};
@@ -44,13 +45,21 @@ impl PageRequest {
     /// Captures what the rewriter needs and makes the request safe for it: only decodable
     /// codings, consent-keyed validators, whole documents.
     pub fn prepare(
+        rt: &Runtime,
         https: bool,
         state: &ConsentState,
-        revision: u32,
         req: &mut http::Request<hyper::body::Incoming>,
     ) -> Self {
-        let lang = Lang::negotiate(req.headers().get(header::ACCEPT_LANGUAGE));
-        let state_key = validators::state_key(state, revision, lang);
+        let settings = &rt.config.consent;
+        let shared = rt.config.html.cache_mode == CacheMode::Shared;
+        let lang = match shared {
+            true => settings.default_language,
+            false => Lang::negotiate(req.headers().get(header::ACCEPT_LANGUAGE), settings.default_language),
+        };
+        let state_key = match shared {
+            true => format!("shared.{}.{}", settings.revision, lang.code()),
+            false => validators::state_key(state, settings.revision, lang),
+        };
         let unwrapped_etag = validators::prepare_request(req.headers_mut(), &state_key);
         let accept_encoding = req.headers().get(header::ACCEPT_ENCODING).cloned();
         limit_accept_encoding(req.headers_mut());
@@ -126,6 +135,20 @@ pub fn rewrite_response(
     let out_coding = Coding::negotiate(req.accept_encoding.as_ref().and_then(|v| v.to_str().ok()));
     let settings = &rt.config.consent;
     let report = rt.config.mode == crate::config::Mode::Report;
+    let shared_cache = rt.config.html.cache_mode == CacheMode::Shared;
+    // A shared page must not depend on the visitor: rewritten as for someone who has not decided
+    // (everything inert); banner.js reads the real state and activates in the browser.
+    let state = if shared_cache {
+        ConsentState {
+            decided: false,
+            granted: settings.necessary_only(),
+            gpc: false,
+            consent_id: None,
+            decided_at: None,
+        }
+    } else {
+        state
+    };
 
     let (mut parts, body) = resp.into_parts();
     let csp_nonce = csp::prepare(
@@ -139,10 +162,11 @@ pub fn rewrite_response(
             false => String::new(),
         };
         let script = &rt.config.html.script.version;
-        consent_mode + &inject::banner_script_tag(settings, &state, req.lang, script, csp_nonce.as_deref())
+        consent_mode
+            + &inject::banner_script_tag(settings, &state, req.lang, script, csp_nonce.as_deref(), shared_cache)
     });
     let transcode = declared.is_some_and(body::Pipeline::needs_transcoding);
-    adjust_headers(&mut parts.headers, out_coding, transcode, report);
+    adjust_headers(&mut parts.headers, out_coding, transcode, report || shared_cache, shared_cache);
     if !report {
         validators::key_etag(&mut parts.headers, &req.state_key);
     }
@@ -217,7 +241,7 @@ fn link_values(text: &str) -> impl Iterator<Item = &str> {
 
 /// A rewritten response is personal to the visitor's consent state: no length (it changes), no
 /// strong validator, no ranges, private caching, `Vary` on what it depends on.
-fn adjust_headers(h: &mut HeaderMap, coding: Coding, transcoded: bool, report: bool) {
+fn adjust_headers(h: &mut HeaderMap, coding: Coding, transcoded: bool, keep_caching: bool, shared: bool) {
     h.remove(header::CONTENT_LENGTH);
     h.remove(header::ACCEPT_RANGES);
     match coding.header_value() {
@@ -229,13 +253,14 @@ fn adjust_headers(h: &mut HeaderMap, coding: Coding, transcoded: bool, report: b
     }
     let vary = h.get_all(header::VARY).iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(", ");
     let mut vary_items: Vec<String> = vary.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
-    for add in ["Cookie", "Accept-Encoding", "Accept-Language"] {
+    let varies: &[&str] = if shared { &["Accept-Encoding"] } else { &["Cookie", "Accept-Encoding", "Accept-Language"] };
+    for &add in varies {
         if !vary_items.iter().any(|v| v.eq_ignore_ascii_case(add) || v == "*") {
             vary_items.push(add.into());
         }
     }
     h.insert(header::VARY, HeaderValue::from_str(&vary_items.join(", ")).expect("header tokens"));
-    if !report {
+    if !keep_caching {
         let cc = h.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
         if !cc.contains("no-store") && !cc.contains("private") {
             let kept: Vec<&str> = cc

@@ -1,0 +1,558 @@
+#!/usr/bin/env node
+// Real-browser tests of consent-proxy's banner.js: a Node origin serving a shop page with
+// real-shaped tracker snippets, the proxy binary in front of it, headless Chromium in front of
+// that. Every request to a host other than 127.0.0.1 is recorded and answered by a local stub
+// that behaves like the vendor (sets its cookies, processes its queue). No internet is used.
+//
+//   CONSENT_PROXY_BIN  proxy binary (default: target/debug/consent-proxy under the repo root)
+//   CHROMIUM_PATH      browser (default: /usr/bin/chromium)
+//   ONLY=3,6           run only these scenarios
+//
+// One line per scenario, then "N passed, M failed"; exit 1 on any failure.
+
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '../..');
+const FIX = path.join(HERE, 'fixtures');
+const ARTIFACTS = path.join(HERE, 'artifacts');
+const BIN = path.resolve(REPO, process.env.CONSENT_PROXY_BIN || 'target/debug/consent-proxy');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ONLY = process.env.ONLY ? process.env.ONLY.split(',').map(Number) : null;
+const RUN_DEADLINE_MS = 170_000;
+
+const ANALYTICS_HOSTS = ['www.googletagmanager.com', 'www.google-analytics.com'];
+const MARKETING_HOSTS = ['connect.facebook.net', 'www.facebook.com', 'js.hs-scripts.com', 'www.youtube.com'];
+
+// ------------------------------------------------------------------------------ helpers --
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+class Failure extends Error {}
+function check(cond, message) {
+  if (!cond) throw new Failure(message);
+}
+/** Polls `fn` (sync or async) until truthy, at most `ms`; fails with `what` otherwise. */
+async function waitFor(fn, ms, what) {
+  const end = Date.now() + ms;
+  for (;;) {
+    let v;
+    try { v = await fn(); } catch { v = undefined; }
+    if (v) return v;
+    if (Date.now() > end) throw new Failure(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(50);
+  }
+}
+const isLocal = (u) => u.hostname === '127.0.0.1' || u.hostname === 'localhost';
+
+// ------------------------------------------------------------------------------- origin --
+
+const originLog = { posts: [] };
+function startOrigin() {
+  const file = (name) => fs.readFileSync(path.join(FIX, name));
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://origin');
+    const send = (status, type, body, headers = {}) => {
+      res.writeHead(status, { 'Content-Type': type, ...headers });
+      res.end(body);
+    };
+    if (req.method === 'POST' && url.pathname === '/thanks') {
+      let body = '';
+      req.on('data', (c) => { body += c; });
+      req.on('end', () => {
+        originLog.posts.push(body);
+        send(200, 'text/html; charset=utf-8', '<!DOCTYPE html><html><head><title>Thanks</title></head><body><h1>Thanks for subscribing</h1></body></html>');
+      });
+      return;
+    }
+    if (url.pathname === '/' || url.pathname === '/index.html') {
+      // The shop sets tracking cookies itself too; the proxy must drop the refused ones.
+      return send(200, 'text/html; charset=utf-8', file('shop.html'), {
+        'Set-Cookie': ['_ga=GA1.1.999.888; Path=/; Max-Age=600', '_fbp=fb.1.999.888; Path=/; Max-Age=600', 'sessionid=s3ss10n; Path=/; HttpOnly'],
+      });
+    }
+    if (url.pathname === '/odd.html') return send(200, 'text/html', file('odd.html'));
+    if (url.pathname === '/app.js') return send(200, 'text/javascript', file('app.js'));
+    if (url.pathname === '/favicon.ico') return send(204, 'image/x-icon', '');
+    send(404, 'text/plain', 'not found\n');
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+// -------------------------------------------------------------------------------- proxy --
+
+function startProxy(originPort) {
+  if (!fs.existsSync(BIN)) throw new Error(`proxy binary not found: ${BIN} (build it, or set CONSENT_PROXY_BIN)`);
+  const child = spawn(BIN, ['--upstream', `http://127.0.0.1:${originPort}`, '--listen', '127.0.0.1:0',
+    '--admin', '127.0.0.1:0', '--config', path.join(FIX, 'proxy.toml')], {
+    env: {
+      ...process.env,
+      CONSENT_PROXY__AUDIT__SINK: '/dev/null',
+      CONSENT_PROXY__LOG__FORMAT: 'json',
+      CONSENT_PROXY__SHUTDOWN__DELAY: '0s',
+      CONSENT_PROXY__CONSENT__RATE_LIMIT_PER_MINUTE: '0',
+      // The script on disk, so that the tests check this checkout's banner.js even with an
+      // older binary (the built one embeds the same file).
+      CONSENT_PROXY__HTML__BANNER_SCRIPT_FILE: path.join(REPO, 'src/rewrite/banner.js'),
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`proxy did not start:\n${buf.slice(-2000)}`)), 15_000);
+    child.on('exit', (code) => reject(new Error(`proxy exited with ${code}:\n${buf.slice(-2000)}`)));
+    child.stderr.on('data', (d) => {
+      buf += d;
+      for (const line of buf.split('\n')) {
+        if (!line.includes('consent-proxy listening')) continue;
+        try {
+          const j = JSON.parse(line);
+          const f = j.fields || j;
+          clearTimeout(timer);
+          resolve({ child, url: `http://${f.listen}` });
+        } catch { /* partial line */ }
+      }
+    });
+  });
+}
+
+// ------------------------------------------------------------------------------ browser --
+
+const VENDOR = {
+  gtag: fs.readFileSync(path.join(FIX, 'vendor/gtag.js')),
+  fbevents: fs.readFileSync(path.join(FIX, 'vendor/fbevents.js')),
+  hubspot: fs.readFileSync(path.join(FIX, 'vendor/hubspot.js')),
+  youtube: fs.readFileSync(path.join(FIX, 'vendor/youtube.html')),
+};
+const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+/** The stub a third-party URL gets, shaped like the vendor's answer. */
+function stubFor(u) {
+  const js = (body) => ({ status: 200, contentType: 'text/javascript', body });
+  if (u.hostname === 'www.googletagmanager.com') return js(VENDOR.gtag);
+  if (u.hostname === 'connect.facebook.net') return js(VENDOR.fbevents);
+  if (u.hostname === 'js.hs-scripts.com') return js(VENDOR.hubspot);
+  if (u.hostname.endsWith('youtube.com')) return { status: 200, contentType: 'text/html', body: VENDOR.youtube };
+  if (u.pathname.startsWith('/tr')) return { status: 200, contentType: 'image/gif', body: GIF };
+  return { status: 204, body: '' };
+}
+
+let browser;
+let proxyUrl;
+
+/** A fresh context whose third-party traffic is recorded (and stubbed); `t.hosts()` lists it. */
+async function newContext(options = {}) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', ...options });
+  const requests = [];
+  ctx.on('request', (r) => {
+    let u;
+    try { u = new URL(r.url()); } catch { return; }
+    if (/^https?:$/.test(u.protocol) && !isLocal(u)) requests.push({ url: r.url(), host: u.hostname, type: r.resourceType() });
+  });
+  await ctx.route((u) => /^(https?|wss?):$/.test(u.protocol) && !isLocal(u), (route) => route.fulfill(stubFor(new URL(route.request().url()))));
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.text().startsWith('consent-proxy:')) errors.push(m.text()); });
+  let navigations = 0;
+  page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigations += 1; });
+  return {
+    ctx, page, requests, errors,
+    navigations: () => navigations,
+    hosts: () => [...new Set(requests.map((r) => r.host))],
+    hit: (host) => requests.some((r) => r.host === host),
+    cookies: async () => Object.fromEntries((await ctx.cookies()).map((c) => [c.name, c.value])),
+  };
+}
+
+/** Loads the shop and waits until app.js has inserted its late trackers (+ time to fetch). */
+async function openShop(t, p = '/') {
+  await t.page.goto(proxyUrl + p);
+  await waitFor(() => t.page.evaluate(() => window.__appDone === true), 3000, 'app.js to insert its trackers');
+  await sleep(700);
+}
+const state = (t) => t.page.evaluate(() => fetch('/__consent').then((r) => r.json()));
+const listenChanges = (t) => t.page.evaluate(() => {
+  window.__changes = [];
+  document.addEventListener('consent:change', (e) => window.__changes.push(e.detail));
+});
+
+// ---------------------------------------------------------------------------- scenarios --
+
+const scenarios = [];
+const scenario = (name, fn) => scenarios.push({ n: scenarios.length + 1, name, fn });
+
+scenario('before any choice: no tracker requests, banner is a focused dialog, no tracking cookies', async () => {
+  const t = await newContext();
+  await openShop(t);
+  check(t.requests.length === 0, `tracker requests before consent: ${t.requests.map((r) => r.url).join(', ')}`);
+  const banner = t.page.locator('#consent-proxy.cp-banner[role="dialog"]');
+  check(await banner.isVisible(), 'banner (role=dialog) not visible');
+  const label = await banner.getAttribute('aria-labelledby');
+  check(label && (await t.page.locator(`#${label}`).textContent()).trim().length > 0, 'dialog has no label');
+  const focused = await t.page.evaluate(() => {
+    const a = document.activeElement;
+    return a && a.tagName === 'BUTTON' && a.closest('#consent-proxy') ? a.textContent : null;
+  });
+  check(focused === 'Accept all', `focus is not on the banner's first button (${focused})`);
+  const c = await t.cookies();
+  check(!('_ga' in c) && !('_fbp' in c) && !('hubspotutk' in c), `tracking cookies present: ${Object.keys(c)}`);
+  check(c.sessionid === 's3ss10n', 'the necessary session cookie did not pass');
+  const g = await t.page.evaluate(() => ({
+    script: document.getElementById('app-fbevents')?.type,
+    pixel: document.getElementById('app-pixel')?.hasAttribute('src'),
+    html: document.getElementById('html-pixel')?.hasAttribute('src'),
+    beacon: window.__beacon, fetchStatus: window.__fetchStatus, fbq: typeof window.fbq, hsq: Array.isArray(window._hsq),
+  }));
+  check(g.script === 'text/plain', `late fbevents script not inert (type ${g.script})`);
+  check(g.pixel === false && g.html === false, 'late pixels kept their src');
+  check(g.beacon === true && g.fetchStatus === 204, `dropped beacon/fetch should look sent (${g.beacon}, ${g.fetchStatus})`);
+  check(g.fbq === 'function' && g.hsq, 'queueing stubs missing');
+  await t.page.click('#add-to-cart');
+  check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
+  await t.ctx.close();
+});
+
+scenario('accept all: trackers load without a navigation, consent:change, cookies, shield', async () => {
+  const t = await newContext();
+  await openShop(t);
+  await t.page.click('#add-to-cart'); // queued by the fbq stub, replayed into Meta's code
+  await listenChanges(t);
+  await t.page.evaluate(() => { window.__marker = 42; });
+  const navsBefore = t.navigations();
+  await t.page.click('#consent-proxy button[value="accept_all"]');
+  for (const h of ['www.googletagmanager.com', 'www.google-analytics.com', 'connect.facebook.net', 'www.facebook.com', 'js.hs-scripts.com', 'www.youtube.com']) {
+    await waitFor(() => t.hit(h), 5000, `a request to ${h}`);
+  }
+  check(t.navigations() === navsBefore, 'the page navigated');
+  check(await t.page.evaluate(() => window.__marker) === 42, 'window.__marker lost: the page reloaded');
+  const changes = await t.page.evaluate(() => window.__changes);
+  check(changes.length === 1 && changes[0].granted.includes('marketing') && changes[0].decided, `consent:change: ${JSON.stringify(changes)}`);
+  const c = await waitFor(async () => { const c = await t.cookies(); return c._ga && c._fbp && c.hubspotutk && c.consent && c; }, 3000, '_ga, _fbp, hubspotutk and consent cookies');
+  check(c._fbp.startsWith('fb.1.17'), 'the _fbp cookie is not the one the vendor script set');
+  const page = await t.page.evaluate(() => ({
+    calls: window.__fbCalls, gtag: window.__gtagAnalytics, shield: !!document.querySelector('#consent-proxy.cp-shield details summary'),
+    hs: window.__hsQueued, update: window.dataLayer.some((e) => e[0] === 'consent' && e[1] === 'update' && e[2].ad_storage === 'granted'),
+  }));
+  const calls = JSON.stringify(page.calls);
+  check(calls.includes('"init","111122223333"') && calls.includes('"PageView"') && calls.includes('"AddToCart"'), `fbq calls not replayed: ${calls}`);
+  check(page.gtag === 'granted' && page.update, 'Consent Mode update missing before gtag.js ran');
+  check(page.hs >= 1, '_hsq queue not kept for HubSpot');
+  check(page.shield, 'shield not shown');
+  check(await t.page.locator('#consent-proxy summary').isVisible(), 'shield button not visible');
+  check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
+  await t.ctx.close();
+});
+
+scenario('settings, analytics only: only analytics hosts, no marketing', async () => {
+  const t = await newContext();
+  await openShop(t);
+  await t.page.evaluate(() => { window.__marker = 1; });
+  await t.page.click('#consent-proxy details.cp-settings summary');
+  await t.page.check('#consent-proxy input[value="analytics"]');
+  await t.page.click('#consent-proxy button[value="save"]');
+  await waitFor(() => t.hit('www.googletagmanager.com') && t.hit('www.google-analytics.com'), 5000, 'analytics requests');
+  await sleep(1000);
+  const marketing = t.requests.filter((r) => MARKETING_HOSTS.includes(r.host));
+  check(marketing.length === 0, `marketing requests: ${marketing.map((r) => r.url).join(', ')}`);
+  check(t.requests.every((r) => ANALYTICS_HOSTS.includes(r.host)), `unexpected hosts: ${t.hosts()}`);
+  const c = await t.cookies();
+  check(c._ga && !c._fbp && !c.hubspotutk, `cookies: ${Object.keys(c)}`);
+  check(await t.page.evaluate(() => window.__marker) === 1, 'the page reloaded');
+  const s = await state(t);
+  check(s.granted.join() === 'necessary,analytics', `state ${s.granted}`);
+  check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
+  await t.ctx.close();
+});
+
+scenario('reject all: nothing loads, after a reload neither; late inserts and cookie writes blocked', async () => {
+  const t = await newContext();
+  await openShop(t);
+  await listenChanges(t);
+  await t.page.click('#consent-proxy button[value="reject_all"]');
+  await waitFor(() => t.page.evaluate(() => window.__changes.length === 1), 3000, 'consent:change');
+  check(await t.page.locator('#consent-proxy.cp-shield').count() === 1, 'no shield after reject');
+  await sleep(500);
+  await t.page.reload();
+  await waitFor(() => t.page.evaluate(() => window.__appDone === true), 3000, 'app.js');
+  await sleep(800);
+  check(t.requests.length === 0, `tracker requests: ${t.requests.map((r) => r.url).join(', ')}`);
+  const r = await t.page.evaluate(() => {
+    document.cookie = '_fbp=x; Path=/';
+    document.cookie = 'csrftoken=1; Path=/';
+    document.cookie = 'unknown_pref=dark; Path=/';
+    return {
+      cookie: document.cookie, script: document.getElementById('app-fbevents')?.type,
+      pixel: document.getElementById('app-pixel')?.getAttribute('src'), beacon: window.__beacon,
+      shield: !!document.querySelector('#consent-proxy.cp-shield'), focus: document.activeElement?.tagName,
+    };
+  });
+  check(!/(^|; )_fbp=/.test(r.cookie), `_fbp written: ${r.cookie}`);
+  check(/(^|; )csrftoken=1/.test(r.cookie), `necessary csrftoken not written: ${r.cookie}`);
+  check(!/unknown_pref/.test(r.cookie), `unknown cookie written although unknown_cookies=block: ${r.cookie}`);
+  check(r.script === 'text/plain' && r.pixel === null && r.beacon === true, `late inserts not blocked: ${JSON.stringify(r)}`);
+  check(r.shield, 'the reloaded page has no shield');
+  check(r.focus !== 'SUMMARY' && r.focus !== 'BUTTON', 'focus moved into the shield of a decided page');
+  const c = await t.cookies();
+  check(!c._fbp && !c._ga && c.consent && c.csrftoken === '1', `cookies: ${JSON.stringify(c)}`);
+  check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
+  await t.ctx.close();
+});
+
+scenario('undecided: a form with onsubmit="fbq(...)" still submits, without errors', async () => {
+  const t = await newContext();
+  await openShop(t);
+  const posts = originLog.posts.length;
+  await Promise.all([t.page.waitForURL('**/thanks', { timeout: 5000 }), t.page.click('#lead-submit')]);
+  check((await t.page.textContent('h1')).includes('Thanks'), 'not on the thanks page');
+  check(originLog.posts.length === posts + 1 && originLog.posts.at(-1).includes('visitor%40example.com'), 'the origin did not get the form');
+  check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
+  check(t.requests.length === 0, `tracker requests: ${t.hosts()}`);
+  await t.ctx.close();
+});
+
+scenario('shield shows current choices; withdrawing marketing deletes _fbp and reloads', async () => {
+  const t = await newContext();
+  await openShop(t);
+  await t.page.click('#consent-proxy button[value="accept_all"]');
+  await waitFor(async () => (await t.cookies())._fbp, 5000, '_fbp from the vendor');
+  await t.page.reload();
+  await waitFor(() => t.page.evaluate(() => window.__appDone === true), 3000, 'app.js');
+  await t.page.click('#consent-proxy.cp-shield summary');
+  const checked = await t.page.evaluate(() => [...document.querySelectorAll('#consent-proxy input[name="categories"]')].map((i) => `${i.value}:${i.checked}`).join());
+  check(checked === 'necessary:true,analytics:true,marketing:true', `shield choices: ${checked}`);
+  await t.page.evaluate(() => {
+    window.__marker = 7;
+    localStorage.setItem('_fbp', 'fb.1.x');
+    localStorage.setItem('cart', '3 mugs');
+    sessionStorage.setItem('_fbc', 'fb.1.y');
+  });
+  await t.page.uncheck('#consent-proxy input[value="marketing"]');
+  await Promise.all([
+    t.page.waitForEvent('load', { timeout: 5000 }),
+    t.page.click('#consent-proxy button[value="save"]'),
+  ]);
+  check(await t.page.evaluate(() => window.__marker) === undefined, 'the page did not reload');
+  const c = await t.cookies();
+  check(!c._fbp, `_fbp not deleted: ${JSON.stringify(c)}`);
+  check(c._ga && c.consent, `_ga or consent missing: ${Object.keys(c)}`);
+  const st = await t.page.evaluate(() => [localStorage.getItem('_fbp'), localStorage.getItem('cart'), sessionStorage.getItem('_fbc')]);
+  check(st[0] === null && st[2] === null && st[1] === '3 mugs', `storage after withdrawal: ${st}`);
+  const s = await state(t);
+  check(s.granted.join() === 'necessary,analytics', `state ${s.granted}`);
+  check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
+  await t.ctx.close();
+});
+
+scenario('no JavaScript: the form post applies consent server-side; nothing loads before', async () => {
+  const t = await newContext({ javaScriptEnabled: false });
+  await t.page.goto(proxyUrl + '/');
+  await sleep(1000);
+  check(t.requests.length === 0, `tracker requests without JS before consent: ${t.requests.map((r) => r.url).join(', ')}`);
+  check(await t.page.locator('#consent-proxy.cp-banner').isVisible(), 'banner not visible without JS');
+  await Promise.all([t.page.waitForURL(proxyUrl + '/', { timeout: 5000, waitUntil: 'load' }), t.page.click('#consent-proxy button[value="accept_all"]')]);
+  check(new URL(t.page.url()).pathname === '/', `landed on ${t.page.url()}`);
+  check(await t.page.locator('#consent-proxy.cp-shield').count() === 1, 'no shield after the no-JS decision');
+  await waitFor(() => t.hit('www.facebook.com') && t.hit('www.youtube.com'), 5000, 'the noscript pixel and the video after consent');
+  check((await t.cookies()).consent, 'no consent cookie');
+  await t.ctx.close();
+});
+
+scenario('keyboard only: Tab to "Accept all", Enter; Escape closes the shield settings', async () => {
+  const t = await newContext();
+  await openShop(t);
+  await t.page.evaluate(() => { document.activeElement?.blur(); window.__marker = 3; });
+  let name = null;
+  for (let i = 0; i < 40 && name !== 'Accept all'; i++) {
+    await t.page.keyboard.press('Tab');
+    name = await t.page.evaluate(() => (document.activeElement?.closest('#consent-proxy') ? document.activeElement.textContent : null));
+  }
+  check(name === 'Accept all', 'Tab never reached "Accept all"');
+  await t.page.keyboard.press('Enter');
+  await waitFor(() => t.page.evaluate(() => !!document.querySelector('#consent-proxy.cp-shield')), 5000, 'the shield');
+  const s = await state(t);
+  check(s.decided && s.granted.includes('marketing'), `not accepted: ${JSON.stringify(s.granted)}`);
+  check(await t.page.evaluate(() => window.__marker) === 3, 'the page reloaded');
+  const active = () => t.page.evaluate(() => document.activeElement?.tagName + (document.activeElement?.closest('#consent-proxy') ? ':in' : ''));
+  check(await active() === 'SUMMARY:in', `focus not on the shield button after the decision (${await active()})`);
+  await t.page.keyboard.press('Enter');
+  check(await t.page.evaluate(() => document.querySelector('#consent-proxy details').open), 'Enter did not open the shield');
+  await t.page.keyboard.press('Tab');
+  check((await active()) === 'INPUT:in', `Tab from the shield button went to ${await active()}`);
+  await t.page.keyboard.press('Escape');
+  check(await t.page.evaluate(() => !document.querySelector('#consent-proxy details').open), 'Escape did not close the settings');
+  check(await active() === 'SUMMARY:in', `focus not returned to the shield button (${await active()})`);
+  check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
+  await t.ctx.close();
+});
+
+scenario('language: sv-SE gets the Swedish banner (and shield)', async () => {
+  const t = await newContext({ locale: 'sv-SE' });
+  await openShop(t);
+  const b = t.page.locator('#consent-proxy');
+  check(await b.getAttribute('lang') === 'sv', 'banner lang is not sv');
+  check(await t.page.locator('#consent-proxy button[value="accept_all"]').textContent() === 'Godkänn alla', 'no "Godkänn alla"');
+  check(await t.page.locator('#consent-proxy button[value="reject_all"]').textContent() === 'Neka alla', 'no "Neka alla"');
+  await t.page.click('#consent-proxy button[value="reject_all"]');
+  await waitFor(() => t.page.evaluate(() => !!document.querySelector('#consent-proxy.cp-shield')), 5000, 'the shield');
+  const label = await t.page.locator('#consent-proxy summary').getAttribute('aria-label');
+  check(label === 'Cookieinställningar', `shield label ${label}`);
+  await t.ctx.close();
+});
+
+scenario('screenshots: en and sv, 1280x800 and 320x640 (tests/browser/artifacts)', async () => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  for (const [lang, locale] of [['en', 'en-GB'], ['sv', 'sv-SE']]) {
+    for (const [size, width, height] of [['desktop', 1280, 800], ['mobile', 320, 640]]) {
+      const t = await newContext({ locale, viewport: { width, height }, reducedMotion: 'reduce' });
+      await openShop(t);
+      const box = await t.page.locator('#consent-proxy').boundingBox();
+      check(box && box.x >= 0 && box.x + box.width <= width + 1 && box.y + box.height <= height + 1, `${lang} ${size}: banner outside the viewport ${JSON.stringify(box)}`);
+      const [a, r] = await Promise.all(['accept_all', 'reject_all'].map((v) => t.page.locator(`#consent-proxy button[value="${v}"]`).boundingBox()));
+      check(Math.abs(a.width - r.width) < 2 && Math.abs(a.height - r.height) < 2, `${lang} ${size}: accept and reject differ in size`);
+      const file = path.join(ARTIFACTS, `banner-${lang}-${size}.png`);
+      await t.page.screenshot({ path: file });
+      check(fs.statSync(file).size > 1000, `${file} is empty`);
+      await t.ctx.close();
+    }
+  }
+});
+
+scenario('odd markup and old consent managers\' markup: activated without reload, no errors', async () => {
+  const t = await newContext();
+  await t.page.goto(proxyUrl + '/odd.html');
+  await sleep(500);
+  const before = await t.page.evaluate(() => [window.__oddRan, window.__cookiebotStats, window.__ccAnalytics, window.__onetrustAds]);
+  check(before.join() === '1,,,', `before consent: ${before}`);
+  check(t.requests.length === 0, `tracker requests: ${t.hosts()}`);
+  check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
+  await t.page.evaluate(() => { window.__marker = 5; });
+  await t.page.click('#consent-proxy details.cp-settings summary');
+  await t.page.check('#consent-proxy input[value="analytics"]');
+  await t.page.click('#consent-proxy button[value="save"]');
+  await waitFor(() => t.page.evaluate(() => window.__cookiebotStats === 1 && window.__ccAnalytics === 1), 3000, 'the analytics-marked scripts to run');
+  await sleep(300);
+  const after = await t.page.evaluate(() => [window.__marker, window.__cookiebotStats, window.__onetrustAds, !!document.querySelector('iframe[data-name]').getAttribute('src')]);
+  check(after.join() === '5,1,,false', `after saving analytics: ${after}`);
+  check(t.requests.length === 0, `tracker requests: ${t.hosts()}`);
+  await t.page.click('#consent-proxy summary');
+  await t.page.click('#consent-proxy button[value="accept_all"]');
+  await waitFor(() => t.page.evaluate(() => window.__onetrustAds === 1), 3000, 'the marketing-marked (OneTrust) script to run');
+  await waitFor(() => t.hit('www.youtube.com'), 3000, 'the Klaro-marked iframe to load');
+  check(await t.page.evaluate(() => window.__cookiebotStats) === 1, 'an analytics script ran twice');
+  check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
+  await t.ctx.close();
+});
+
+scenario('robustness: no rules = stubs only; no banner; URL and cookie classification', async () => {
+  const t = await newContext();
+  await t.page.goto(proxyUrl + '/__consent/policy');
+  check(await t.page.locator('#consent-proxy').count() === 0, 'the policy page has a banner');
+  const run = (withRules, granted) => t.page.evaluate(async ([withRules, granted]) => {
+    const src = await (await fetch('/__consent/banner.js')).text();
+    delete window.__consentProxyLoaded;
+    delete window.__consentProxyRules;
+    const s = document.createElement('script');
+    if (granted !== null) s.dataset.granted = granted;
+    s.textContent = withRules ? src : src.slice(src.indexOf('\n') + 1);
+    document.head.appendChild(s);
+  }, [withRules, granted]);
+  // No data attributes at all (not our markup): it does nothing.
+  await run(true, null);
+  check(await t.page.evaluate(() => typeof window.fbq === 'undefined' && !window.consentProxy), 'acted without state');
+  // No rules: stubs only, and the site's calls do not throw.
+  await run(false, 'necessary');
+  const stubs = await t.page.evaluate(() => {
+    fbq('track', 'Lead'); ttq.track('x'); ttq.identify({}); mixpanel.people.set({ a: 1 }); clarity('set', 'a', 'b'); ga('send', 'pageview');
+    _hsq.push(['x']); _paq.push(['y']); uetq.push('z'); gtag('event', 'x');
+    return [typeof fbq, typeof lintrk, Array.isArray(_linkedin_data_partner_ids), Array.isArray(dataLayer), typeof fbq.then, String(consentProxy.classify('https://connect.facebook.net/x'))].join();
+  });
+  check(stubs === 'function,function,true,true,undefined,null', `stubs: ${stubs}`);
+  // Full script, marketing refused, analytics granted, no banner on the page.
+  await t.page.goto(proxyUrl + '/__consent/policy');
+  await run(true, 'necessary analytics');
+  const r = await t.page.evaluate(() => {
+    const c = consentProxy.classify;
+    const classes = [
+      c('HTTPS://CONNECT.FACEBOOK.NET./en_US/fbevents.js'), c('//www.googletagmanager.com/gtag/js?id=G-1'),
+      c('https://www.googletagmanager.com/gtag/js?id=AW-1'), c('https://static.hotjar.com/c/hotjar-1.js'),
+      c('https://static.hotjar.com/c/allowed.js'), c('https:\\\\connect.facebook.net\\x'), c('https://127.0.0.1/x'),
+      c('data:text/plain,x'), c('https://evil-facebook.net/x'), c('https://sub.facebook.net/x'),
+    ].map(String).join();
+    document.cookie = '_fbp=1; Path=/'; document.cookie = '_ga=1; Path=/'; document.cookie = 'csrftoken=2; Path=/';
+    document.cookie = 'cart=1; Path=/';
+    const fb = document.createElement('script'); fb.src = 'https://connect.facebook.net/en_US/fbevents.js'; document.head.appendChild(fb);
+    const ga = document.createElement('script'); ga.src = 'data:text/javascript,window.__gaOk=1'; document.head.appendChild(ga);
+    const ifr = document.createElement('iframe'); ifr.setAttribute('src', 'https://www.youtube.com/embed/x'); document.body.appendChild(ifr);
+    const div = document.createElement('div'); div.innerHTML = '<img src="https://www.facebook.com/tr?id=9"><img src="/ok.png">';
+    return { classes, cookie: document.cookie, fb: [fb.type, fb.getAttribute('src'), fb.dataset.consentSrc, fb.dataset.consentCategory].join(),
+      ifr: ifr.hasAttribute('src'), html: div.innerHTML, granted: consentProxy.granted.join() };
+  });
+  check(r.classes === 'marketing,analytics,marketing,analytics,null,marketing,null,null,null,marketing', `classify: ${r.classes}`);
+  check(!/_fbp/.test(r.cookie) && /_ga=1/.test(r.cookie) && /csrftoken=2/.test(r.cookie) && !/cart=/.test(r.cookie), `cookies: ${r.cookie}`);
+  check(r.fb === 'text/plain,,https://connect.facebook.net/en_US/fbevents.js,marketing', `script guard: ${r.fb}`);
+  check(!r.ifr && !r.html.includes('src="https://www.facebook.com') && r.html.includes('src="/ok.png"'), `iframe/innerHTML guard: ${JSON.stringify(r)}`);
+  await sleep(500);
+  check(t.requests.length === 0, `tracker requests: ${t.hosts()}`);
+  check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
+  await t.ctx.close();
+});
+
+scenario('click-to-load placeholder: "Allow" in the video placeholder loads it without a reload', async () => {
+  const t = await newContext();
+  await openShop(t);
+  await t.page.evaluate(() => { window.__marker = 9; });
+  const frame = t.page.frameLocator('#video');
+  await frame.locator('button').click();
+  await waitFor(() => t.hit('www.youtube.com'), 5000, 'the video to load');
+  check(await t.page.evaluate(() => window.__marker) === 9, 'the page reloaded');
+  const s = await state(t);
+  check(s.granted.join() === 'necessary,marketing', `state ${s.granted}`);
+  check(!t.hit('www.googletagmanager.com'), 'analytics loaded although only marketing was allowed');
+  check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
+  await t.ctx.close();
+});
+
+// --------------------------------------------------------------------------------- main --
+
+async function main() {
+  const deadline = setTimeout(() => { console.error(`run exceeded ${RUN_DEADLINE_MS / 1000} s`); cleanup(); process.exit(1); }, RUN_DEADLINE_MS);
+  const origin = await startOrigin();
+  const proxy = await startProxy(origin.address().port);
+  proxyUrl = proxy.url;
+  cleanup = () => { try { proxy.child.kill('SIGKILL'); } catch { /* gone */ } origin.close(); };
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  let passed = 0;
+  let failed = 0;
+  for (const s of scenarios) {
+    if (ONLY && !ONLY.includes(s.n)) continue;
+    const start = Date.now();
+    try {
+      await Promise.race([s.fn(), sleep(30_000).then(() => { throw new Failure('scenario timed out (30 s)'); })]);
+      passed += 1;
+      console.log(`ok   ${String(s.n).padStart(2)} ${s.name} (${((Date.now() - start) / 1000).toFixed(1)} s)`);
+    } catch (e) {
+      failed += 1;
+      console.log(`FAIL ${String(s.n).padStart(2)} ${s.name}: ${e instanceof Failure ? e.message : e.stack}`);
+    }
+  }
+  await browser.close();
+  cleanup();
+  clearTimeout(deadline);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+let cleanup = () => {};
+main().catch((e) => {
+  console.error(e);
+  cleanup();
+  process.exit(1);
+});
