@@ -77,6 +77,7 @@ function startOrigin() {
     }
     if (url.pathname === '/odd.html') return send(200, 'text/html', file('odd.html'));
     if (url.pathname === '/app.js') return send(200, 'text/javascript', file('app.js'));
+    if (url.pathname === '/odd.js') return send(200, 'text/javascript', file('odd.js'));
     if (url.pathname === '/favicon.ico') return send(204, 'image/x-icon', '');
     send(404, 'text/plain', 'not found\n');
   });
@@ -307,7 +308,9 @@ scenario('undecided: a form with onsubmit="fbq(...)" still submits, without erro
   const t = await newContext();
   await openShop(t);
   const posts = originLog.posts.length;
-  await Promise.all([t.page.waitForURL('**/thanks', { timeout: 5000 }), t.page.click('#lead-submit')]);
+  // The banner covers the bottom of the page (as banners do): submit with the keyboard.
+  await t.page.focus('#lead-submit');
+  await Promise.all([t.page.waitForURL('**/thanks', { timeout: 5000 }), t.page.keyboard.press('Enter')]);
   check((await t.page.textContent('h1')).includes('Thanks'), 'not on the thanks page');
   check(originLog.posts.length === posts + 1 && originLog.posts.at(-1).includes('visitor%40example.com'), 'the origin did not get the form');
   check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
@@ -484,7 +487,7 @@ scenario('robustness: no rules = stubs only; no banner; URL and cookie classific
       c('data:text/plain,x'), c('https://evil-facebook.net/x'), c('https://sub.facebook.net/x'),
     ].map(String).join();
     document.cookie = '_fbp=1; Path=/'; document.cookie = '_ga=1; Path=/'; document.cookie = 'csrftoken=2; Path=/';
-    document.cookie = 'cart=1; Path=/';
+    document.cookie = 'zz_unknown=1; Path=/';
     const fb = document.createElement('script'); fb.src = 'https://connect.facebook.net/en_US/fbevents.js'; document.head.appendChild(fb);
     const ga = document.createElement('script'); ga.src = 'data:text/javascript,window.__gaOk=1'; document.head.appendChild(ga);
     const ifr = document.createElement('iframe'); ifr.setAttribute('src', 'https://www.youtube.com/embed/x'); document.body.appendChild(ifr);
@@ -493,9 +496,9 @@ scenario('robustness: no rules = stubs only; no banner; URL and cookie classific
       ifr: ifr.hasAttribute('src'), html: div.innerHTML, granted: consentProxy.granted.join() };
   });
   check(r.classes === 'marketing,analytics,marketing,analytics,null,marketing,null,null,null,marketing', `classify: ${r.classes}`);
-  check(!/_fbp/.test(r.cookie) && /_ga=1/.test(r.cookie) && /csrftoken=2/.test(r.cookie) && !/cart=/.test(r.cookie), `cookies: ${r.cookie}`);
+  check(!/_fbp/.test(r.cookie) && /_ga=1/.test(r.cookie) && /csrftoken=2/.test(r.cookie) && !/zz_unknown=/.test(r.cookie), `cookies: ${r.cookie}`);
   check(r.fb === 'text/plain,,https://connect.facebook.net/en_US/fbevents.js,marketing', `script guard: ${r.fb}`);
-  check(!r.ifr && !r.html.includes('src="https://www.facebook.com') && r.html.includes('src="/ok.png"'), `iframe/innerHTML guard: ${JSON.stringify(r)}`);
+  check(!r.ifr && !/\ssrc="https:\/\/www\.facebook/.test(r.html) && r.html.includes('src="/ok.png"'), `iframe/innerHTML guard: ${JSON.stringify(r)}`);
   await sleep(500);
   check(t.requests.length === 0, `tracker requests: ${t.hosts()}`);
   check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
