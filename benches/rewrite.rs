@@ -82,7 +82,8 @@ fn setup() -> Setup {
 }
 
 fn rewrite_once(s: &Setup, state: &ConsentState, page: &[u8]) -> usize {
-    let p = Page::new(s.rt.clone(), s.shared.clone(), state.clone(), Lang::En, None, "/".into(), None);
+    let base = url::Url::parse("https://news.example/world/article").ok();
+    let p = Page::new(s.rt.clone(), s.shared.clone(), state.clone(), Lang::En, base, "/".into(), None);
     let mut pipeline = Pipeline::new(
         Decoder::new(Coding::Identity).unwrap(),
         Encoder::new(Coding::Identity).unwrap(),

@@ -261,8 +261,9 @@
   var MAYBE_URL = /\b(src|srcset|href|data|poster|ping)\s*=/i;
   var innerDesc = Object.getOwnPropertyDescriptor(EP, "innerHTML");
   /** HTML strings: parsed in an inert <template> (nothing loads there), rewritten if needed. */
-  function cleanHTML(html) {
+  function cleanHTML(html, ctx) {
     if (typeof html !== "string" || !MAYBE_URL.test(html) || !innerDesc) return html;
+    if (ctx && ctx.namespaceURI !== "http://www.w3.org/1999/xhtml") return html; // SVG/MathML: parsed otherwise
     try {
       var t = createEl.call(D, "template");
       innerDesc.set.call(t, html);
@@ -295,6 +296,14 @@
     };
     wrap(EP, "setAttribute", function (orig) { return attrHook(orig, false); });
     wrap(EP, "setAttributeNS", function (orig) { return attrHook(orig, true); });
+    ["setAttributeNode", "setAttributeNodeNS"].forEach(function (m) {
+      wrap(EP, m, function (orig) {
+        return function (attr) {
+          try { if (attr && URL_ATTRS[this.tagName] && interceptAttr(this, String(attr.name).toLowerCase(), attr.value)) return null; } catch (e) { report(e); }
+          return orig.apply(this, arguments);
+        };
+      });
+    });
 
     // 2. Insertion, the last line for scripts built elsewhere (another realm, cloned, adopted).
     var insert = function (orig) {
@@ -306,30 +315,31 @@
     ["appendChild", "insertBefore", "replaceChild"].forEach(function (m) { wrap(NP, m, insert); });
     ["append", "prepend", "before", "after", "replaceWith", "replaceChildren", "insertAdjacentElement"]
       .forEach(function (m) { wrap(EP, m, insert); });
+    wrap(W.Range && Range.prototype, "insertNode", insert);
 
     // 3. HTML strings: innerHTML, outerHTML, insertAdjacentHTML, createContextualFragment, write.
     wrapSetter(EP, "innerHTML", function (el, v) {
-      var c = cleanHTML(v);
+      var c = cleanHTML(v, el);
       if (c === v) return false;
       innerDesc.set.call(el, c);
       return true;
     });
     var outer = Object.getOwnPropertyDescriptor(EP, "outerHTML");
     wrapSetter(EP, "outerHTML", function (el, v) {
-      var c = cleanHTML(v);
+      var c = cleanHTML(v, el.parentNode && el.parentNode.nodeType === 1 ? el.parentNode : null);
       if (c === v) return false;
       outer.set.call(el, c);
       return true;
     });
     wrap(EP, "insertAdjacentHTML", function (orig) {
-      return function (pos, html) { return orig.call(this, pos, cleanHTML(html)); };
+      return function (pos, html) { return orig.call(this, pos, cleanHTML(html, this)); };
     });
     wrap(W.Range && Range.prototype, "createContextualFragment", function (orig) {
       return function (html) { return orig.call(this, cleanHTML(html)); };
     });
     ["write", "writeln"].forEach(function (m) {
       wrap(Document.prototype, m, function (orig) {
-        return function () { return orig.apply(this, slice.call(arguments).map(cleanHTML)); };
+        return function () { return orig.apply(this, slice.call(arguments).map(function (h) { return cleanHTML(h); })); };
       });
     });
 
@@ -485,7 +495,7 @@
   /** Inline code that cannot run after the page has loaded (or was cut by the server). */
   function needsReload(els) {
     return els.some(function (el) {
-      return el.tagName === "SCRIPT" && !getA.call(el, "data-consent-src") && !getA.call(el, "data-src") &&
+      return el.tagName === "SCRIPT" && !["data-consent-src", "data-src", "src"].some(function (a) { return hasA.call(el, a); }) &&
         (hasA.call(el, "data-consent-truncated") || /\bdocument\s*\.\s*write(ln)?\s*\(|document\[["']write/.test(el.textContent));
     });
   }
@@ -506,7 +516,7 @@
    *  when the next one may run; returns true when that waits for this one to load. */
   function runScript(old, done) {
     var s = createEl.call(D, "script");
-    var src = getA.call(old, "data-consent-src") || getA.call(old, "data-src");
+    var src = getA.call(old, "data-consent-src") || getA.call(old, "data-src") || getA.call(old, "src");
     for (var i = 0; i < old.attributes.length; i++) {
       var a = old.attributes[i];
       if (!/^(type|src|nonce|data-consent-.*|data-src|data-type)$/.test(a.name)) setA.call(s, a.name, a.value);

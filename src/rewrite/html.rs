@@ -30,7 +30,10 @@ impl Sink {
 
 struct Selectors {
     script: Selector,
+    /// Any element that can load a URL (the fragment rewriter dispatches by tag name).
     resource: Selector,
+    /// The same, one selector per kind, for the page rewriter.
+    by_kind: Vec<(Selector, page::Res)>,
     head: Selector,
     body: Selector,
     noscript: Selector,
@@ -45,6 +48,22 @@ fn selectors() -> &'static Selectors {
             "img, iframe, frame, link, a[ping], area[ping], source, embed, object, video, audio, input[src], base[href]"
                 .parse()
                 .expect("static selector"),
+        by_kind: [
+            ("img", page::Res::Img),
+            ("source", page::Res::Source),
+            ("iframe, frame", page::Res::Frame),
+            ("embed", page::Res::Embed),
+            ("object", page::Res::Object),
+            ("video", page::Res::Video),
+            ("audio", page::Res::Audio),
+            ("input[src]", page::Res::Input),
+            ("link", page::Res::Link),
+            ("a[ping], area[ping]", page::Res::Ping),
+            ("base[href]", page::Res::Base),
+        ]
+        .into_iter()
+        .map(|(sel, kind)| (sel.parse().expect("static selector"), kind))
+        .collect(),
         head: "head".parse().expect("static selector"),
         body: "body".parse().expect("static selector"),
         noscript: "noscript".parse().expect("static selector"),
@@ -54,10 +73,20 @@ fn selectors() -> &'static Selectors {
 /// A streaming rewriter for one page in `encoding`.
 pub fn page_rewriter(page: PageRef, encoding: AsciiCompatibleEncoding, sink: Sink) -> HtmlRewriter<'static, Sink> {
     let s = selectors();
-    let (p1, p2, p3, p4, p5, p6, p7) =
-        (page.clone(), page.clone(), page.clone(), page.clone(), page.clone(), page.clone(), page.clone());
+    let (p1, p2, p4, p5, p6, p7) = (page.clone(), page.clone(), page.clone(), page.clone(), page.clone(), page.clone());
     let mut noscript_buffer = String::new();
-    let settings = Settings::new_send()
+    let mut settings = Settings::new_send();
+    for (selector, kind) in &s.by_kind {
+        let (page, kind) = (page.clone(), *kind);
+        settings = settings.append_element_content_handler((
+            Cow::Owned(selector.clone()),
+            ElementContentHandlers::default().element(move |el: &mut Element<'_, '_, _>| {
+                page::resource_as(el, &page, kind);
+                Ok(())
+            }),
+        ));
+    }
+    let settings = settings
         .append_element_content_handler((
             Cow::Owned(s.script.clone()),
             ElementContentHandlers::default()
@@ -69,13 +98,6 @@ pub fn page_rewriter(page: PageRef, encoding: AsciiCompatibleEncoding, sink: Sin
                     page::script_text(t, &p2);
                     Ok(())
                 }),
-        ))
-        .append_element_content_handler((
-            Cow::Owned(s.resource.clone()),
-            ElementContentHandlers::default().element(move |el: &mut Element<'_, '_, _>| {
-                page::resource(el, &p3);
-                Ok(())
-            }),
         ))
         .append_element_content_handler((
             Cow::Owned(s.head.clone()),

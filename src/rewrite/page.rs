@@ -300,10 +300,12 @@ pub fn script(el: &mut SendElement<'_, '_>, page: &PageRef) {
     if let Some(snippet) = p.take_head_snippet() {
         el.before(&snippet, ContentType::Html);
     }
-    if handle_marked(el, &mut p, "script") {
+    let ty = el.get_attribute("type");
+    // Every consent-manager convention keeps scripts inert as type="text/plain".
+    let plain = ty.as_deref().is_some_and(|t| t.trim().eq_ignore_ascii_case("text/plain"));
+    if plain && handle_marked(el, &mut p, "script") {
         return;
     }
-    let ty = el.get_attribute("type");
     let speculation = ty.as_deref().is_some_and(|t| t.trim().eq_ignore_ascii_case("speculationrules"));
     if !speculation && !is_js_type(ty.as_deref()) {
         return;
@@ -457,78 +459,126 @@ fn iframe_srcdoc<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef, d
     }
 }
 
-/// Every other element that can load a URL.
+/// The elements that can load a URL, other than scripts. The selector decides the kind, so the
+/// hot path never allocates a tag name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Res {
+    Img,
+    Source,
+    Frame,
+    Embed,
+    Object,
+    Video,
+    Audio,
+    Input,
+    Link,
+    Ping,
+    Base,
+}
+
+impl Res {
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        Some(match tag {
+            "img" => Res::Img,
+            "source" => Res::Source,
+            "iframe" | "frame" => Res::Frame,
+            "embed" => Res::Embed,
+            "object" => Res::Object,
+            "video" => Res::Video,
+            "audio" => Res::Audio,
+            "input" => Res::Input,
+            "link" => Res::Link,
+            "a" | "area" => Res::Ping,
+            "base" => Res::Base,
+            _ => return None,
+        })
+    }
+
+    /// Attributes holding URLs the browser loads.
+    fn url_attrs(self) -> &'static [&'static str] {
+        match self {
+            Res::Img | Res::Source => &["src", "srcset"],
+            Res::Frame | Res::Embed | Res::Input | Res::Audio => &["src"],
+            Res::Object => &["data"],
+            Res::Video => &["src", "poster"],
+            Res::Link => &["href", "imagesrcset"],
+            Res::Ping => &["ping"],
+            Res::Base => &[],
+        }
+    }
+
+    /// The `kind` label of `elements_neutralized_total`.
+    fn metric_kind(self) -> &'static str {
+        match self {
+            Res::Img | Res::Input => "img",
+            Res::Frame => "iframe",
+            Res::Link => "link",
+            Res::Ping => "ping",
+            _ => "media",
+        }
+    }
+}
+
+/// Any element that can load a URL, by tag name (the `<noscript>`/`srcdoc` fragment rewriter).
 pub fn resource<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef) {
-    let tag = el.tag_name();
-    if tag == "iframe" && !el.has_attribute("data-consent-src") {
+    if let Some(kind) = Res::from_tag(&el.tag_name()) {
+        resource_as(el, page, kind);
+    }
+}
+
+/// An element of a known kind.
+pub fn resource_as<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef, kind: Res) {
+    if kind == Res::Frame && !el.has_attribute("data-consent-src") {
         if let Some(doc) = el.get_attribute("srcdoc") {
             iframe_srcdoc(el, page, &doc);
         }
     }
     let mut p = lock(page);
-    match tag.as_str() {
-        "base" => {
-            if let Some(href) = el.get_attribute("href") {
-                let joined = match &p.base {
-                    Some(b) => b.join(&href).ok(),
-                    None => Url::parse(&href).ok(),
-                };
-                if joined.is_some() {
-                    p.base = joined;
-                }
+    if kind == Res::Base {
+        if let Some(href) = el.get_attribute("href") {
+            let joined = match &p.base {
+                Some(b) => b.join(&href).ok(),
+                None => Url::parse(&href).ok(),
+            };
+            if joined.is_some() {
+                p.base = joined;
             }
-            return;
         }
-        "iframe" | "frame" | "img" if handle_marked(el, &mut p, &tag) => return,
-        _ => {}
-    }
-    let attrs: &[&str] = match tag.as_str() {
-        "img" | "source" => &["src", "srcset"],
-        "iframe" | "frame" | "embed" => &["src"],
-        "object" => &["data"],
-        "video" => &["src", "poster"],
-        "audio" => &["src"],
-        "input" => &["src"],
-        "link" => &["href", "imagesrcset"],
-        "a" | "area" => &["ping"],
-        _ => return,
-    };
-    if tag == "link" && !is_loading_link(el.get_attribute("rel").as_deref()) {
         return;
     }
+    // Consent-manager markup on media keeps its URL in data-src: cheap to rule out first.
+    let maybe_marked = matches!(kind, Res::Img | Res::Frame)
+        && (el.has_attribute("data-src")
+            || el.has_attribute("data-consent-src")
+            || el.has_attribute("data-consent-srcset"));
+    if maybe_marked && handle_marked(el, &mut p, if kind == Res::Img { "img" } else { "iframe" }) {
+        return;
+    }
+    if kind == Res::Link && !is_loading_link(el.get_attribute("rel").as_deref()) {
+        return;
+    }
+    let attrs = kind.url_attrs();
     let mut refused = None;
     for attr in attrs {
         let Some(value) = el.get_attribute(attr) else { continue };
-        for url in urls_in(attr, &value) {
-            if let Some(found) = p.refused_url(url) {
-                refused = Some(found);
-                break;
-            }
-        }
+        refused = urls_in(attr, &value).find_map(|url| p.refused_url(url));
         if refused.is_some() {
             break;
         }
     }
     let Some((category, provider)) = refused else { return };
-    let kind = match tag.as_str() {
-        "img" | "input" => "img",
-        "iframe" | "frame" => "iframe",
-        "link" => "link",
-        "a" | "area" => "ping",
-        _ => "media",
-    };
-    p.count(kind, category);
+    p.count(kind.metric_kind(), category);
     if p.report {
         return;
     }
     for attr in attrs {
         stash(el, attr);
     }
-    if tag == "link" {
+    if kind == Res::Link {
         stash(el, "rel");
     }
     mark(el, &p, category, &provider);
-    if kind == "iframe" {
+    if kind == Res::Frame {
         let placeholder =
             inject::iframe_placeholder(&p.rt.config.consent, &p.state, category, &provider, p.lang, &p.return_to);
         let _ = el.set_attribute("srcdoc", &placeholder);
@@ -555,11 +605,11 @@ fn is_loading_link(rel: Option<&str>) -> bool {
 }
 
 /// URLs in an attribute value: `srcset`-style lists, space-separated `ping`, or one URL.
-fn urls_in<'a>(attr: &str, value: &'a str) -> Vec<&'a str> {
+fn urls_in<'a>(attr: &str, value: &'a str) -> Box<dyn Iterator<Item = &'a str> + 'a> {
     match attr {
-        "srcset" | "imagesrcset" => value.split(',').filter_map(|c| c.split_ascii_whitespace().next()).collect(),
-        "ping" => value.split_ascii_whitespace().collect(),
-        _ => vec![value],
+        "srcset" | "imagesrcset" => Box::new(value.split(',').filter_map(|c| c.split_ascii_whitespace().next())),
+        "ping" => Box::new(value.split_ascii_whitespace()),
+        _ => Box::new(std::iter::once(value)),
     }
 }
 

@@ -7,6 +7,7 @@
 //   CONSENT_PROXY_BIN  proxy binary (default: target/debug/consent-proxy under the repo root)
 //   CHROMIUM_PATH      browser (default: /usr/bin/chromium)
 //   ONLY=3,6           run only these scenarios
+//   BANNER_SCRIPT_FILE another banner.js to test (e.g. a deliberately broken copy)
 //
 // One line per scenario, then "N passed, M failed"; exit 1 on any failure.
 
@@ -76,6 +77,7 @@ function startOrigin() {
       });
     }
     if (url.pathname === '/odd.html') return send(200, 'text/html', file('odd.html'));
+    if (url.pathname === '/write.html') return send(200, 'text/html; charset=utf-8', file('write.html'));
     if (url.pathname === '/app.js') return send(200, 'text/javascript', file('app.js'));
     if (url.pathname === '/odd.js') return send(200, 'text/javascript', file('odd.js'));
     if (url.pathname === '/favicon.ico') return send(204, 'image/x-icon', '');
@@ -98,7 +100,7 @@ function startProxy(originPort) {
       CONSENT_PROXY__CONSENT__RATE_LIMIT_PER_MINUTE: '0',
       // The script on disk, so that the tests check this checkout's banner.js even with an
       // older binary (the built one embeds the same file).
-      CONSENT_PROXY__HTML__BANNER_SCRIPT_FILE: path.join(REPO, 'src/rewrite/banner.js'),
+      CONSENT_PROXY__HTML__BANNER_SCRIPT_FILE: process.env.BANNER_SCRIPT_FILE || path.join(REPO, 'src/rewrite/banner.js'),
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -400,8 +402,10 @@ scenario('language: sv-SE gets the Swedish banner (and shield)', async () => {
   check(await b.getAttribute('lang') === 'sv', 'banner lang is not sv');
   check(await t.page.locator('#consent-proxy button[value="accept_all"]').textContent() === 'Godkänn alla', 'no "Godkänn alla"');
   check(await t.page.locator('#consent-proxy button[value="reject_all"]').textContent() === 'Neka alla', 'no "Neka alla"');
+  await t.page.evaluate(() => { window.__marker = 4; });
   await t.page.click('#consent-proxy button[value="reject_all"]');
   await waitFor(() => t.page.evaluate(() => !!document.querySelector('#consent-proxy.cp-shield')), 5000, 'the shield');
+  check(await t.page.evaluate(() => window.__marker) === 4, 'the page reloaded');
   const label = await t.page.locator('#consent-proxy summary').getAttribute('aria-label');
   check(label === 'Cookieinställningar', `shield label ${label}`);
   await t.ctx.close();
@@ -420,6 +424,11 @@ scenario('screenshots: en and sv, 1280x800 and 320x640 (tests/browser/artifacts)
       const file = path.join(ARTIFACTS, `banner-${lang}-${size}.png`);
       await t.page.screenshot({ path: file });
       check(fs.statSync(file).size > 1000, `${file} is empty`);
+      if (size === 'desktop') { // the shield the script renders after a decision, opened
+        await t.page.click('#consent-proxy button[value="accept_all"]');
+        await t.page.click('#consent-proxy.cp-shield summary', { timeout: 5000 });
+        await t.page.screenshot({ path: path.join(ARTIFACTS, `shield-${lang}-${size}.png`) });
+      }
       await t.ctx.close();
     }
   }
@@ -478,7 +487,7 @@ scenario('robustness: no rules = stubs only; no banner; URL and cookie classific
   // Full script, marketing refused, analytics granted, no banner on the page.
   await t.page.goto(proxyUrl + '/__consent/policy');
   await run(true, 'necessary analytics');
-  const r = await t.page.evaluate(() => {
+  const r = await t.page.evaluate(async () => {
     const c = consentProxy.classify;
     const classes = [
       c('HTTPS://CONNECT.FACEBOOK.NET./en_US/fbevents.js'), c('//www.googletagmanager.com/gtag/js?id=G-1'),
@@ -492,12 +501,26 @@ scenario('robustness: no rules = stubs only; no banner; URL and cookie classific
     const ga = document.createElement('script'); ga.src = 'data:text/javascript,window.__gaOk=1'; document.head.appendChild(ga);
     const ifr = document.createElement('iframe'); ifr.setAttribute('src', 'https://www.youtube.com/embed/x'); document.body.appendChild(ifr);
     const div = document.createElement('div'); div.innerHTML = '<img src="https://www.facebook.com/tr?id=9"><img src="/ok.png">';
+    // Built with another realm's unpatched setters: caught on insertion.
+    const realm = document.createElement('iframe'); document.body.appendChild(realm);
+    const alien = realm.contentDocument.createElement('script'); alien.src = 'https://connect.facebook.net/alien.js';
+    document.head.appendChild(alien);
+    const attr = document.createAttribute('src'); attr.value = 'https://www.facebook.com/tr?id=attr';
+    const img = document.createElement('img'); img.setAttributeNode(attr);
+    // Inserted with another realm's unpatched appendChild: the MutationObserver disarms it.
+    const link = document.createElement('a'); link.textContent = 'x';
+    realm.contentWindow.Element.prototype.setAttribute.call(link, 'ping', 'https://www.facebook.com/tr?ping=1');
+    realm.contentWindow.Node.prototype.appendChild.call(document.body, link);
     return { classes, cookie: document.cookie, fb: [fb.type, fb.getAttribute('src'), fb.dataset.consentSrc, fb.dataset.consentCategory].join(),
+      alien: [alien.type, alien.hasAttribute('src')].join(), img: img.hasAttribute('src'),
+      ping: await new Promise((r) => setTimeout(() => r([link.hasAttribute('ping'), link.dataset.consentCategory].join()), 0)),
       ifr: ifr.hasAttribute('src'), html: div.innerHTML, granted: consentProxy.granted.join() };
   });
   check(r.classes === 'marketing,analytics,marketing,analytics,null,marketing,null,null,null,marketing', `classify: ${r.classes}`);
   check(!/_fbp/.test(r.cookie) && /_ga=1/.test(r.cookie) && /csrftoken=2/.test(r.cookie) && !/zz_unknown=/.test(r.cookie), `cookies: ${r.cookie}`);
   check(r.fb === 'text/plain,,https://connect.facebook.net/en_US/fbevents.js,marketing', `script guard: ${r.fb}`);
+  check(r.alien === 'text/plain,false' && r.img === false, `other-realm script or setAttributeNode not caught: ${JSON.stringify(r)}`);
+  check(r.ping === 'false,marketing', `the MutationObserver did not disarm a[ping]: ${r.ping}`);
   check(!r.ifr && !/\ssrc="https:\/\/www\.facebook/.test(r.html) && r.html.includes('src="/ok.png"'), `iframe/innerHTML guard: ${JSON.stringify(r)}`);
   await sleep(500);
   check(t.requests.length === 0, `tracker requests: ${t.hosts()}`);
@@ -516,6 +539,41 @@ scenario('click-to-load placeholder: "Allow" in the video placeholder loads it w
   const s = await state(t);
   check(s.granted.join() === 'necessary,marketing', `state ${s.granted}`);
   check(!t.hit('www.googletagmanager.com'), 'analytics loaded although only marketing was allowed');
+  check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
+  await t.ctx.close();
+});
+
+scenario('the JSON post fails: the banner falls back to the plain form post', async () => {
+  const t = await newContext();
+  let aborted = 0;
+  await t.ctx.route('**/__consent', (route) => {
+    const r = route.request();
+    if (r.method() === 'POST' && (r.headers()['content-type'] || '').includes('json')) { aborted += 1; return route.abort(); }
+    return route.continue();
+  });
+  await openShop(t);
+  await t.page.evaluate(() => { window.__marker = 11; });
+  await Promise.all([t.page.waitForEvent('load', { timeout: 5000 }), t.page.click('#consent-proxy button[value="reject_all"]')]);
+  check(aborted === 1, `JSON posts seen: ${aborted}`);
+  check(await t.page.evaluate(() => window.__marker) === undefined, 'no form submission happened');
+  check(new URL(t.page.url()).pathname === '/', `landed on ${t.page.url()}`);
+  const s = await state(t);
+  check(s.decided && s.granted.join() === 'necessary', `state after the fallback: ${JSON.stringify(s.granted)}`);
+  check(await t.page.locator('#consent-proxy.cp-shield').count() === 1, 'no shield');
+  await t.ctx.close();
+});
+
+scenario('a granted inline tag that uses document.write reloads the page instead', async () => {
+  const t = await newContext();
+  await t.page.goto(proxyUrl + '/write.html');
+  await t.page.evaluate(() => { window.__marker = 12; });
+  check(await t.page.locator('#written').count() === 0, 'written before consent');
+  await t.page.click('#consent-proxy details.cp-settings summary');
+  await t.page.check('#consent-proxy input[value="analytics"]');
+  await Promise.all([t.page.waitForEvent('load', { timeout: 5000 }), t.page.click('#consent-proxy button[value="save"]')]);
+  check(await t.page.evaluate(() => window.__marker) === undefined, 'the page did not reload');
+  check(await t.page.locator('#written').count() === 1, 'the tag did not write after the reload');
+  check(await t.page.evaluate(() => window.__writeRuns) === 1, 'the tag ran more than once');
   check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
   await t.ctx.close();
 });
