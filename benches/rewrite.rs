@@ -48,7 +48,13 @@ fn pages() -> Vec<(&'static str, Vec<u8>)> {
         legacy.extend_from_slice(b"</p>");
     }
     legacy.extend_from_slice(b"</body></html>");
-    vec![("tracker_heavy", tracker_heavy.into_bytes()), ("clean_1mb", clean.into_bytes()), ("legacy_1252", legacy)]
+    let tiny = b"<!DOCTYPE html><html><head><title>t</title></head><body><p>hello</p></body></html>".to_vec();
+    vec![
+        ("tracker_heavy", tracker_heavy.into_bytes()),
+        ("clean_1mb", clean.into_bytes()),
+        ("legacy_1252", legacy),
+        ("tiny_page_setup_cost", tiny),
+    ]
 }
 
 struct Setup {

@@ -62,8 +62,7 @@
 
   /** Whether category `c` is refused now. Undeclared categories can never be granted. */
   function refused(c) {
-    if (!c || c === "none" || c === "necessary" || state.granted[c]) return false;
-    return !(c in declared) || !declared[c];
+    return !!c && c !== "none" && c !== "necessary" && !state.granted[c] && !declared[c];
   }
   /** The id written in data-consent-category for a refused rule category (server's choice). */
   function markId(c) { return c in declared ? c : ("marketing" in declared ? "marketing" : c); }
@@ -111,8 +110,12 @@
       var p = HOSTS[host.slice(i + 1)];
       if (p && p.s) return hit(p.s);
     }
-    return null;
+    // unknown_third_party = "block": any other site's host is refused as marketing.
+    return RULES.unknownThirdParty === "block" && /^https?:$/.test(url.protocol) &&
+      siteOf(host) !== siteOf(normHost(location.hostname)) ? "marketing" : null;
   }
+  /** Registrable domain, approximately (the last two labels), as the server's same_site(). */
+  function siteOf(h) { return h.split(".").slice(-2).join("."); }
   /** The category to mark when `u` is a tracker of a refused category, else null. */
   function refusedUrl(u) {
     var c = classify(u);
@@ -164,7 +167,7 @@
     VIDEO: ["src", "poster"], AUDIO: ["src"], EMBED: ["src"], OBJECT: ["data"], INPUT: ["src"],
     LINK: ["href", "imagesrcset"], A: ["ping"], AREA: ["ping"],
   };
-  var STASHED = ["rel", "src", "srcset", "poster", "data", "href", "imagesrcset", "ping"];
+  var STASHED = ["rel", "src", "srcset", "poster", "data", "href", "imagesrcset", "ping", "srcdoc"];
   var GUARD_SELECTOR = "script[src],iframe[src],frame[src],img[src],img[srcset],source[src],source[srcset]," +
     "video[src],video[poster],audio[src],embed[src],object[data],input[src],link[href],link[imagesrcset],a[ping],area[ping]";
   var JS_TYPE = /^(|module|(text|application)\/(x-)?(java|ecma)script|text\/(jscript|livescript))$/i;
@@ -180,51 +183,50 @@
     var v = getA.call(el, attr);
     if (v !== null) { setA.call(el, "data-consent-" + attr, v); remA.call(el, attr); }
   }
-  /** Makes a scripts inert the way the server does: type text/plain, original type kept. */
-  function inertScript(el) {
-    if (hasA.call(el, "data-consent-category")) return;
-    stash(el, "type");
-    setA.call(el, "type", "text/plain");
-    setA.call(el, "data-consent-dynamic", ""); // inserted by a script: it was async
+  /** The refused category of the first refused URL in attribute value `v`, or null. */
+  function refusedIn(attr, v) {
+    var urls = urlsIn(attr, String(v));
+    for (var i = 0; i < urls.length; i++) { var c = refusedUrl(urls[i]); if (c) return c; }
+    return null;
   }
-
-  /**
-   * About to set `attr` = `value` on `el`: when it points at a refused tracker, keeps it in
-   * data-consent-<attr> instead (and makes a script inert). Returns whether it was intercepted.
-   */
-  function interceptAttr(el, attr, value) {
-    var attrs = URL_ATTRS[el.tagName];
-    if (!attrs || attrs.indexOf(attr) < 0 || value == null) return false;
-    if (el.tagName === "SCRIPT" && !isJsType(getA.call(el, "type"))) return false; // never runs
+  /** Whether `el` may load at all: scripts of other types never run, links only for some rels
+   *  (`rel` not set yet counts as loading: it may come after the URL). */
+  function mayLoad(el) {
+    if (el.tagName === "SCRIPT") return isJsType(getA.call(el, "type"));
     var rel = el.tagName === "LINK" ? getA.call(el, "rel") : null;
-    if (rel !== null && !LOADING_REL.test(rel)) return false;
-    var urls = urlsIn(attr, String(value)), cat = null;
-    for (var i = 0; i < urls.length && !cat; i++) cat = refusedUrl(urls[i]);
-    if (!cat) return false;
-    setA.call(el, "data-consent-" + attr, String(value));
-    if (el.tagName === "SCRIPT") inertScript(el);
+    return rel === null || LOADING_REL.test(rel);
+  }
+  /** Marks `el` inert the way the server does (a script gets type text/plain, its type kept). */
+  function disarm(el, cat) {
+    if (el.tagName === "SCRIPT" && !hasA.call(el, "data-consent-category")) {
+      stash(el, "type");
+      setA.call(el, "type", "text/plain");
+      setA.call(el, "data-consent-dynamic", ""); // inserted by a script: it was async
+    }
     if (el.tagName === "LINK") stash(el, "rel");
     if (!hasA.call(el, "data-consent-category")) setA.call(el, "data-consent-category", cat);
+  }
+  /** About to set `attr` = `value` on `el`: when it points at a refused tracker, it goes to
+   *  data-consent-<attr> instead. Returns whether it was intercepted. */
+  function interceptAttr(el, attr, value) {
+    var attrs = URL_ATTRS[el.tagName], cat;
+    if (!attrs || attrs.indexOf(attr) < 0 || value == null || !mayLoad(el)) return false;
+    if (!(cat = refusedIn(attr, value))) return false;
+    setA.call(el, "data-consent-" + attr, String(value));
+    disarm(el, cat);
     return true;
   }
   /** An element whose attributes are already set: neutralised if it loads a refused tracker. */
   function neutralise(el) {
-    var attrs = URL_ATTRS[el.tagName];
-    if (!attrs || hasA.call(el, "data-consent-category")) return false;
-    if (el.tagName === "SCRIPT" && !isJsType(getA.call(el, "type"))) return false;
-    if (el.tagName === "LINK" && !LOADING_REL.test(getA.call(el, "rel") || "")) return false;
-    var cat = null;
+    var attrs = URL_ATTRS[el.tagName], cat = null;
+    if (!attrs || hasA.call(el, "data-consent-category") || !mayLoad(el)) return false;
     for (var i = 0; i < attrs.length && !cat; i++) {
       var v = getA.call(el, attrs[i]);
-      if (v === null) continue;
-      var urls = urlsIn(attrs[i], v);
-      for (var j = 0; j < urls.length && !cat; j++) cat = refusedUrl(urls[j]);
+      if (v !== null) cat = refusedIn(attrs[i], v);
     }
     if (!cat) return false;
     attrs.forEach(function (a) { stash(el, a); });
-    if (el.tagName === "SCRIPT") inertScript(el);
-    if (el.tagName === "LINK") stash(el, "rel");
-    setA.call(el, "data-consent-category", cat);
+    disarm(el, cat);
     return true;
   }
   /** A node (element or fragment) about to be inserted, with its descendants. */
@@ -318,18 +320,14 @@
     wrap(W.Range && Range.prototype, "insertNode", insert);
 
     // 3. HTML strings: innerHTML, outerHTML, insertAdjacentHTML, createContextualFragment, write.
-    wrapSetter(EP, "innerHTML", function (el, v) {
-      var c = cleanHTML(v, el);
-      if (c === v) return false;
-      innerDesc.set.call(el, c);
-      return true;
-    });
-    var outer = Object.getOwnPropertyDescriptor(EP, "outerHTML");
-    wrapSetter(EP, "outerHTML", function (el, v) {
-      var c = cleanHTML(v, el.parentNode && el.parentNode.nodeType === 1 ? el.parentNode : null);
-      if (c === v) return false;
-      outer.set.call(el, c);
-      return true;
+    ["innerHTML", "outerHTML"].forEach(function (prop) {
+      var d = Object.getOwnPropertyDescriptor(EP, prop);
+      wrapSetter(EP, prop, function (el, v) {
+        var ctx = prop === "innerHTML" ? el : el.parentNode && el.parentNode.nodeType === 1 ? el.parentNode : null;
+        var c = cleanHTML(v, ctx);
+        if (c !== v) d.set.call(el, c);
+        return c !== v;
+      });
     });
     wrap(EP, "insertAdjacentHTML", function (orig) {
       return function (pos, html) { return orig.call(this, pos, cleanHTML(html, this)); };
@@ -343,8 +341,9 @@
       });
     });
 
-    // 4. Parser-inserted and anything the hooks above missed: neutralised as soon as it is in
-    //    the document (for scripts the parser inserts, Chromium delivers this before running them).
+    // 4. Anything the hooks above missed, as soon as it is in the document. Parser-inserted
+    //    scripts are caught before they run, though the preload scanner may already have
+    //    fetched them: that is why the server rewrites the HTML itself.
     try {
       new MutationObserver(function (records) {
         for (var i = 0; i < records.length; i++) {
@@ -492,8 +491,14 @@
     }
     return out;
   }
-  /** Inline code that cannot run after the page has loaded (or was cut by the server). */
+  /** Inline code that cannot run after the page has loaded (or was cut by the server), or
+   *  inert trackers inside an iframe's srcdoc document (rewritten into the attribute). */
   function needsReload(els) {
+    var frames = D.querySelectorAll("iframe[srcdoc]:not([data-consent-category])");
+    for (var i = 0; i < frames.length; i++) {
+      var m, re = /data-consent-category="([^"]+)"/g, doc = getA.call(frames[i], "srcdoc");
+      while ((m = re.exec(doc))) if (m[1].split(/[\s,]+/).every(function (c) { return !refused(c); })) return true;
+    }
     return els.some(function (el) {
       return el.tagName === "SCRIPT" && !["data-consent-src", "data-src", "src"].some(function (a) { return hasA.call(el, a); }) &&
         (hasA.call(el, "data-consent-truncated") || /\bdocument\s*\.\s*write(ln)?\s*\(|document\[["']write/.test(el.textContent));
@@ -501,10 +506,13 @@
   }
   /** Pixels, iframes, media, links: their attributes back (the iframe placeholder removed). */
   function restore(el) {
-    if (el.tagName === "IFRAME" || el.tagName === "FRAME") remA.call(el, "srcdoc");
+    if (el.tagName === "IFRAME" || el.tagName === "FRAME") { // placeholder out, own srcdoc back
+      var doc = getA.call(el, "data-consent-srcdoc");
+      if (doc === null) remA.call(el, "srcdoc"); else { remA.call(el, "data-consent-srcdoc"); setA.call(el, "srcdoc", doc); }
+    }
     var klaro = hasA.call(el, "data-src") && !hasA.call(el, "data-consent-src") && !hasA.call(el, "src");
     STASHED.forEach(function (a) {
-      var v = getA.call(el, "data-consent-" + a);
+      var v = a === "srcdoc" ? null : getA.call(el, "data-consent-" + a);
       if (v !== null) { remA.call(el, "data-consent-" + a); setA.call(el, a, v); }
     });
     if (klaro) setA.call(el, "src", getA.call(el, "data-src"));
@@ -521,8 +529,9 @@
       var a = old.attributes[i];
       if (!/^(type|src|nonce|data-consent-.*|data-src|data-type)$/.test(a.name)) setA.call(s, a.name, a.value);
     }
+    // The original type, verbatim (module, speculationrules, ...): only runnable types are inert.
     var type = getA.call(old, "data-consent-type") || getA.call(old, "data-type");
-    if (type && isJsType(type)) setA.call(s, "type", type);
+    if (type) setA.call(s, "type", type);
     if (old.nonce) s.nonce = old.nonce; // the attribute reads "" once parsed (nonce hiding)
     var wait = false;
     if (src) {
@@ -640,6 +649,12 @@
     var boxes = root ? root.querySelectorAll("input[name=\"categories\"]") : [];
     for (var i = 0; i < boxes.length; i++) boxes[i].checked = boxes[i].disabled || !refused(boxes[i].value);
   }
+  function make(tag, attrs, children) {
+    var el = createEl.call(D, tag);
+    Object.keys(attrs).forEach(function (a) { setA.call(el, a, attrs[a]); });
+    children.forEach(function (c) { el.appendChild(typeof c === "string" ? D.createTextNode(c) : c); });
+    return el;
+  }
   /** The banner becomes the shield: a button (summary) opening the same settings. */
   function toShield() {
     var form = root.querySelector("form");
@@ -649,21 +664,11 @@
         pick("a[href]"), pick(".cp-buttons"), pick(".cp-scope")];
       while (form.firstChild) form.removeChild(form.firstChild);
       parts.forEach(function (p) { if (p) form.appendChild(p); });
+      // The same markup as the server's shield (inject.rs).
       var label = SHIELD[state.lang] || SHIELD.en;
-      var details = createEl.call(D, "details"), summary = createEl.call(D, "summary");
-      var icon = createEl.call(D, "span"), panel = createEl.call(D, "div");
-      setA.call(icon, "aria-hidden", "true");
-      icon.textContent = "\ud83d\udee1";
-      summary.title = label;
-      setA.call(summary, "aria-label", label);
-      summary.appendChild(icon);
-      summary.appendChild(D.createTextNode(" " + label));
-      panel.className = "cp-panel";
-      setA.call(panel, "role", "dialog");
-      setA.call(panel, "aria-label", label);
-      panel.appendChild(form);
-      details.appendChild(summary);
-      details.appendChild(panel);
+      var details = make("details", {}, [
+        make("summary", { title: label, "aria-label": label }, [make("span", { "aria-hidden": "true" }, ["\ud83d\udee1"]), " " + label]),
+        make("div", { "class": "cp-panel", role: "dialog", "aria-label": label }, [form])]);
       slice.call(root.childNodes).forEach(function (n) { if (n.nodeName !== "LINK") root.removeChild(n); });
       root.appendChild(details);
       root.className = "cp-shield";
@@ -741,7 +746,7 @@
   }
   function initUI() {
     try {
-      var frames = D.querySelectorAll("iframe[srcdoc][data-consent-src]");
+      var frames = D.querySelectorAll("iframe[srcdoc][data-consent-category]");
       for (var i = 0; i < frames.length; i++) {
         frames[i].addEventListener("load", hookPlaceholder.bind(null, frames[i]));
         hookPlaceholder(frames[i]);
