@@ -28,7 +28,7 @@ async fn demo_shop_honours_consent() {
     assert!(page.contains("Nordic Ceramics"));
     let reachable = support::html::leaks(&page);
     assert!(reachable.is_empty(), "before consent the demo page loads no tracker: {reachable:#?}");
-    assert!(page.contains("class=\"cp-banner\""), "the banner is shown");
+    assert!(page.contains("class=\"cp-banner cp-bottom\""), "the banner is shown");
     assert!(
         page.contains(
             "Third parties on this page: Google Tag Manager, Meta, Google Analytics, Meta Pixel, YouTube, HubSpot."

@@ -99,7 +99,7 @@ async fn before_consent_nothing_can_reach_a_tracker_whole_and_chunked() {
             let out = String::from_utf8(body).unwrap();
             let found = leaks(&out);
             assert!(found.is_empty(), "{name}, chunk seed {s:?}: still reachable: {found:#?}\n{out}");
-            assert!(out.contains("<div id=\"consent-proxy\" class=\"cp-banner\""), "the banner is injected");
+            assert!(out.contains("<div id=\"consent-proxy\" class=\"cp-banner cp-bottom\""), "the banner is injected");
             proxy.stop().await;
         }
     }

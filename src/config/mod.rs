@@ -119,6 +119,8 @@ pub struct Config {
     /// The compiled tracker catalog (built-in + `[trackers]`).
     pub trackers: Arc<crate::catalog::trackers::TrackerCatalog>,
     pub html: HtmlConfig,
+    /// Banner texts, theme and position.
+    pub banner: Arc<crate::rewrite::banner_config::Banner>,
     pub server: ServerConfig,
     pub upstream: UpstreamConfig,
     pub forwarding: ForwardingConfig,
@@ -292,6 +294,7 @@ impl TryFrom<RawConfig> for Config {
             cache_mode: raw.html.cache_mode,
             script: Arc::new(script),
         };
+        let banner = Arc::new(crate::rewrite::banner_config::Banner::compile(raw.banner)?);
         let audit = AuditConfig { target: AuditTarget::parse(raw.audit.sink.trim()), queue: raw.audit.queue.max(1) };
         Ok(Config {
             mode: raw.mode,
@@ -301,6 +304,7 @@ impl TryFrom<RawConfig> for Config {
             catalog_version,
             trackers: Arc::new(trackers),
             html,
+            banner,
             server,
             upstream,
             forwarding,

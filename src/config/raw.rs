@@ -16,6 +16,7 @@ pub struct RawConfig {
     pub cookies: RawCookies,
     pub audit: RawAudit,
     pub html: RawHtml,
+    pub banner: crate::rewrite::banner_config::RawBanner,
     pub trackers: RawTrackers,
     pub server: RawServer,
     pub upstream: RawUpstream,

@@ -53,7 +53,9 @@ pub async fn handle(rt: &Runtime, shared: &Shared, conn: &ClientConn, req: Reque
             resp
         }
         ("/banner.css", true, _) => {
-            let mut resp = text(StatusCode::OK, "text/css; charset=utf-8", crate::rewrite::inject::BANNER_CSS.into());
+            let mut resp = Response::new(full(rt.config.banner.css.clone()));
+            *resp.status_mut() = StatusCode::OK;
+            resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
             // Cache-busted by the content hash in the URL the banner uses.
             resp.headers_mut()
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));

@@ -92,8 +92,10 @@
     });
   }
 
-  /** The tracker category of a URL (parsed like the browser does), or null. */
-  function classify(u) {
+  /** The tracker category of a URL (parsed like the browser does), or null. `elements`: also
+   *  judge unknown third-party hosts, as the server does for elements (not for fetch/XHR,
+   *  which mostly reach the site's own APIs). */
+  function classify(u, elements) {
     if (u == null || !RULES) return null;
     var url;
     try { url = new URL(String(u), D.baseURI); } catch (e) { return null; }
@@ -111,14 +113,14 @@
       if (p && p.s) return hit(p.s);
     }
     // unknown_third_party = "block": any other site's host is refused as marketing.
-    return RULES.unknownThirdParty === "block" && /^https?:$/.test(url.protocol) &&
+    return elements && RULES.unknownThirdParty === "block" && /^https?:$/.test(url.protocol) &&
       siteOf(host) !== siteOf(normHost(location.hostname)) ? "marketing" : null;
   }
   /** Registrable domain, approximately (the last two labels), as the server's same_site(). */
   function siteOf(h) { return h.split(".").slice(-2).join("."); }
   /** The category to mark when `u` is a tracker of a refused category, else null. */
-  function refusedUrl(u) {
-    var c = classify(u);
+  function refusedUrl(u, elements) {
+    var c = classify(u, elements);
     return c && refused(c) ? markId(c) : null;
   }
 
@@ -186,7 +188,7 @@
   /** The refused category of the first refused URL in attribute value `v`, or null. */
   function refusedIn(attr, v) {
     var urls = urlsIn(attr, String(v));
-    for (var i = 0; i < urls.length; i++) { var c = refusedUrl(urls[i]); if (c) return c; }
+    for (var i = 0; i < urls.length; i++) { var c = refusedUrl(urls[i], true); if (c) return c; }
     return null;
   }
   /** Whether `el` may load at all: scripts of other types never run, links only for some rels
@@ -355,7 +357,7 @@
 
     // 5. Requests straight from code: beacons, fetch, XHR. Answered as if they had been sent.
     wrap(W.Navigator && Navigator.prototype, "sendBeacon", function (orig) {
-      return function (url) { return refusedUrl(url) ? true : orig.apply(this, arguments); };
+      return function (url) { return refusedUrl(url, true) ? true : orig.apply(this, arguments); };
     });
     if (typeof nativeFetch === "function") {
       W.fetch = function (input) {
@@ -665,7 +667,7 @@
       while (form.firstChild) form.removeChild(form.firstChild);
       parts.forEach(function (p) { if (p) form.appendChild(p); });
       // The same markup as the server's shield (inject.rs).
-      var label = SHIELD[state.lang] || SHIELD.en;
+      var label = root.getAttribute("data-shield-label") || SHIELD[state.lang] || SHIELD.en; // configured text first
       var details = make("details", {}, [
         make("summary", { title: label, "aria-label": label }, [make("span", { "aria-hidden": "true" }, ["\ud83d\udee1"]), " " + label]),
         make("div", { "class": "cp-panel", role: "dialog", "aria-label": label }, [form])]);

@@ -6,18 +6,6 @@
 use crate::consent::policy::escape;
 use crate::consent::{ConsentSettings, ConsentState, Lang};
 
-/// The banner stylesheet, served at `/__consent/banner.css?v=<hash>`.
-pub const BANNER_CSS: &str = include_str!("banner.css");
-
-/// Content hash of [`BANNER_CSS`] for cache busting.
-pub fn css_version() -> &'static str {
-    static V: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    V.get_or_init(|| {
-        use sha2::{Digest, Sha256};
-        Sha256::digest(BANNER_CSS.as_bytes()).iter().take(6).map(|b| format!("{b:02x}")).collect()
-    })
-}
-
 /// HTML-escapes and turns every non-ASCII character into a numeric character reference.
 pub fn ascii_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -84,54 +72,10 @@ pub fn script_tag(body: &str, nonce: Option<&str>) -> String {
     }
 }
 
-struct Words {
-    title: &'static str,
-    intro: &'static str,
-    third_parties: &'static str,
-    gpc: &'static str,
-    accept: &'static str,
-    reject: &'static str,
-    settings: &'static str,
-    save: &'static str,
-    policy: &'static str,
-    shield: &'static str,
-    scope: &'static str,
-    always_on: &'static str,
-}
-
-const EN: Words = Words {
-    title: "Cookies on this website",
-    intro: "We use cookies and similar technologies for analytics and marketing. They are only used if you agree. You can change or withdraw your choice at any time with the cookie settings button.",
-    third_parties: "Third parties on this page",
-    gpc: "Your browser sent a Global Privacy Control signal: marketing is refused unless you choose otherwise.",
-    accept: "Accept all",
-    reject: "Reject all",
-    settings: "Settings",
-    save: "Save choices",
-    policy: "Cookie policy",
-    shield: "Cookie settings",
-    scope: "Your choice applies to",
-    always_on: "always on",
-};
-
-const SV: Words = Words {
-    title: "Cookies på webbplatsen",
-    intro: "Vi använder cookies och liknande tekniker för analys och marknadsföring. De används bara om du godkänner det. Du kan ändra eller återkalla ditt val när som helst med knappen för cookieinställningar.",
-    third_parties: "Tredje parter på den här sidan",
-    gpc: "Din webbläsare skickade en Global Privacy Control-signal: marknadsföring nekas om du inte väljer annat.",
-    accept: "Godkänn alla",
-    reject: "Neka alla",
-    settings: "Inställningar",
-    save: "Spara val",
-    policy: "Cookiepolicy",
-    shield: "Cookieinställningar",
-    scope: "Ditt val gäller för",
-    always_on: "alltid på",
-};
-
 /// Everything the banner needs to know about this page.
 pub struct BannerInput<'a> {
     pub settings: &'a ConsentSettings,
+    pub banner: &'a super::banner_config::Banner,
     pub state: &'a ConsentState,
     pub lang: Lang,
     /// Same-site path of the page, for `return_to`.
@@ -143,7 +87,7 @@ pub struct BannerInput<'a> {
 /// The first layer with the settings layer inside a `<details>` (undecided), or the shield
 /// (decided): a small fixed button that opens the same settings with the current choices.
 pub fn banner(input: &BannerInput) -> String {
-    let w = if input.lang == Lang::Sv { &SV } else { &EN };
+    let w = input.banner.texts(input.lang);
     let s = input.settings;
     let prefix = &s.prefix;
     let mut switches = String::new();
@@ -151,7 +95,7 @@ pub fn banner(input: &BannerInput) -> String {
         let id = ascii_html(&c.id);
         let checked = if c.necessary || (input.state.decided && input.state.allows(i)) { " checked" } else { "" };
         let locked = if c.necessary { " disabled" } else { "" };
-        let note = if c.necessary { format!(" <small>({})</small>", w.always_on) } else { String::new() };
+        let note = if c.necessary { format!(" <small>({})</small>", ascii_html(&w.always_on)) } else { String::new() };
         switches.push_str(&format!(
             "<li><label><input type=\"checkbox\" name=\"categories\" value=\"{id}\"{checked}{locked}> <strong>{}</strong>{note}</label><p>{}</p></li>",
             ascii_html(c.label(input.lang)),
@@ -159,12 +103,16 @@ pub fn banner(input: &BannerInput) -> String {
         ));
     }
     let scope = s.domain.as_deref().map_or(String::new(), |d| {
-        format!("<p class=\"cp-scope\">{} {} {}</p>", w.scope, ascii_html(d.trim_start_matches('.')), "(*)")
+        format!("<p class=\"cp-scope\">{} *.{}</p>", ascii_html(&w.scope), ascii_html(d.trim_start_matches('.')))
     });
     let parties = if input.providers.is_empty() {
         String::new()
     } else {
-        format!("<p class=\"cp-parties\">{}: {}.</p>", w.third_parties, ascii_html(&input.providers.join(", ")))
+        format!(
+            "<p class=\"cp-parties\">{}: {}.</p>",
+            ascii_html(&w.third_parties),
+            ascii_html(&input.providers.join(", "))
+        )
     };
     let gpc = if input.state.gpc && !input.state.decided {
         format!("<p class=\"cp-gpc\">{}</p>", w.gpc)
@@ -174,36 +122,44 @@ pub fn banner(input: &BannerInput) -> String {
     let buttons = format!(
         "<div class=\"cp-buttons\"><button type=\"submit\" name=\"action\" value=\"accept_all\">{}</button>\
 <button type=\"submit\" name=\"action\" value=\"reject_all\">{}</button></div>",
-        w.accept, w.reject
+        ascii_html(&w.accept),
+        ascii_html(&w.reject)
     );
     let settings_layer = format!(
         "<details class=\"cp-settings\"><summary>{}</summary><ul>{switches}</ul>\
 <button type=\"submit\" name=\"action\" value=\"save\">{}</button> <a href=\"{prefix}/policy\">{}</a></details>",
-        w.settings, w.save, w.policy
+        ascii_html(&w.settings),
+        ascii_html(&w.save),
+        ascii_html(&w.policy)
     );
     let form_open = format!(
         "<form method=\"post\" action=\"{prefix}\"><input type=\"hidden\" name=\"return_to\" value=\"{}\">",
         ascii_html(input.return_to)
     );
-    let css = format!("<link rel=\"stylesheet\" href=\"{prefix}/banner.css?v={}\">", css_version());
+    let css = format!("<link rel=\"stylesheet\" href=\"{prefix}/banner.css?v={}\">", input.banner.css_version);
     if input.state.decided {
+        let consent_id = input.state.consent_id.as_deref().map_or(String::new(), |id| {
+            format!("<p class=\"cp-id\">{}: <code>{}</code></p>", ascii_html(&w.consent_id), ascii_html(id))
+        });
         let switches_block = format!(
-            "<ul>{switches}</ul><button type=\"submit\" name=\"action\" value=\"save\">{}</button> <a href=\"{prefix}/policy\">{}</a>",
-            w.save, w.policy
+            "<ul>{switches}</ul><button type=\"submit\" name=\"action\" value=\"save\">{}</button> <a href=\"{prefix}/policy\">{}</a>{consent_id}",
+            ascii_html(&w.save),
+            ascii_html(&w.policy)
         );
         format!(
             "<div id=\"consent-proxy\" class=\"cp-shield\" lang=\"{lang}\">{css}<details><summary title=\"{shield}\" aria-label=\"{shield}\"><span aria-hidden=\"true\">&#128737;</span> {shield}</summary>\
 <div class=\"cp-panel\" role=\"dialog\" aria-label=\"{shield}\">{form_open}{switches_block}{buttons}{scope}</form></div></details></div>",
             lang = input.lang.code(),
-            shield = w.shield,
+            shield = ascii_html(&w.shield),
         )
     } else {
         format!(
-            "<div id=\"consent-proxy\" class=\"cp-banner\" role=\"dialog\" aria-modal=\"false\" aria-labelledby=\"cp-title\" lang=\"{lang}\">{css}{form_open}\
+            "<div id=\"consent-proxy\" class=\"cp-banner {position}\" role=\"dialog\" aria-modal=\"false\" aria-labelledby=\"cp-title\" lang=\"{lang}\">{css}{form_open}\
 <h2 id=\"cp-title\">{title}</h2><p>{intro}</p>{parties}{gpc}{scope}{buttons}{settings_layer}</form></div>",
             lang = input.lang.code(),
-            title = w.title,
-            intro = ascii_html(w.intro),
+            position = input.banner.position_class,
+            title = ascii_html(&w.title),
+            intro = ascii_html(&w.intro),
         )
     }
 }

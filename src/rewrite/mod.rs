@@ -7,6 +7,7 @@
 //! - [`body`]: the streaming pipeline, failing closed.
 
 pub mod assets;
+pub mod banner_config;
 pub mod body;
 pub mod compression;
 pub mod html;

@@ -645,6 +645,7 @@ pub fn banner_html(p: &mut Page) -> Option<String> {
     p.shared.metrics.banners_injected_total.with_label_values(&[kind]).inc();
     Some(inject::banner(&inject::BannerInput {
         settings: &p.rt.config.consent,
+        banner: &p.rt.config.banner,
         state: &p.state,
         lang: p.lang,
         return_to: &p.return_to,

@@ -77,6 +77,7 @@ function startOrigin() {
       });
     }
     if (url.pathname === '/odd.html') return send(200, 'text/html', file('odd.html'));
+    if (url.pathname === '/frames.html' || url.pathname === '/frames2.html') return send(200, 'text/html; charset=utf-8', file(url.pathname.slice(1)));
     if (url.pathname === '/write.html') return send(200, 'text/html; charset=utf-8', file('write.html'));
     if (url.pathname === '/app.js') return send(200, 'text/javascript', file('app.js'));
     if (url.pathname === '/odd.js') return send(200, 'text/javascript', file('odd.js'));
@@ -469,15 +470,15 @@ scenario('robustness: no rules = stubs only; no banner; URL and cookie classific
   const t = await newContext();
   await t.page.goto(proxyUrl + '/__consent/policy');
   check(await t.page.locator('#consent-proxy').count() === 0, 'the policy page has a banner');
-  const run = (withRules, granted) => t.page.evaluate(async ([withRules, granted]) => {
-    const src = await (await fetch('/__consent/banner.js')).text();
+  const run = (withRules, granted, extra = '') => t.page.evaluate(async ([withRules, granted, extra]) => {
+    const src = (await (await fetch('/__consent/banner.js')).text()).replace('"unknownCookies"', `${extra}"unknownCookies"`);
     delete window.__consentProxyLoaded;
     delete window.__consentProxyRules;
     const s = document.createElement('script');
     if (granted !== null) s.dataset.granted = granted;
     s.textContent = withRules ? src : src.slice(src.indexOf('\n') + 1);
     document.head.appendChild(s);
-  }, [withRules, granted]);
+  }, [withRules, granted, extra]);
   // No data attributes at all (not our markup): it does nothing.
   await run(true, null);
   check(await t.page.evaluate(() => typeof window.fbq === 'undefined' && !window.consentProxy), 'acted without state');
@@ -529,8 +530,20 @@ scenario('robustness: no rules = stubs only; no banner; URL and cookie classific
   check(r.alien === 'text/plain,false' && r.img === false, `other-realm script or setAttributeNode not caught: ${JSON.stringify(r)}`);
   check(r.ping === 'false,marketing', `the MutationObserver did not disarm a[ping]: ${r.ping}`);
   check(!r.ifr && !/\ssrc="https:\/\/www\.facebook/.test(r.html) && r.html.includes('src="/ok.png"'), `iframe/innerHTML guard: ${JSON.stringify(r)}`);
+  // unknown_third_party = "block" (when the rules say so): other sites' elements wait for
+  // marketing like trackers; fetch to them (the site's APIs) is left alone.
+  await t.page.goto(proxyUrl + '/__consent/policy');
+  await run(true, 'necessary analytics', '"unknownThirdParty":"block",');
+  const u = await t.page.evaluate(async () => {
+    const img = document.createElement('img'); img.src = 'https://cdn.unknown-site.example/a.png';
+    const own = document.createElement('img'); own.src = '/own.png';
+    const res = await fetch('https://api.unknown-site.example/v1', { mode: 'no-cors' }).then(() => 'sent', () => 'error');
+    return [img.hasAttribute('src'), img.dataset.consentCategory, own.hasAttribute('src'), res].join();
+  });
+  check(u === 'false,marketing,true,sent', `unknown third party: ${u}`);
   await sleep(500);
-  check(t.requests.length === 0, `tracker requests: ${t.hosts()}`);
+  const hosts = t.hosts().filter((h) => h !== 'api.unknown-site.example');
+  check(hosts.length === 0, `tracker requests: ${hosts}`);
   check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
   await t.ctx.close();
 });
@@ -583,6 +596,30 @@ scenario('a granted inline tag that uses document.write reloads the page instead
   check(await t.page.evaluate(() => window.__writeRuns) === 1, 'the tag ran more than once');
   check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
   await t.ctx.close();
+});
+
+scenario('iframe srcdoc and speculation rules: restored as they were once granted', async () => {
+  const t = await newContext();
+  await t.page.goto(proxyUrl + '/frames.html');
+  await sleep(500);
+  check(t.requests.length === 0 && await t.page.evaluate(() => window.__wholeRan) === undefined, `before consent: ${t.hosts()}`);
+  await t.page.evaluate(() => { window.__marker = 16; });
+  await t.page.click('#consent-proxy button[value="accept_all"]');
+  await waitFor(() => t.page.evaluate(() => window.__wholeRan === 1), 3000, 'the srcdoc document to run');
+  await waitFor(() => t.hit('connect.facebook.net'), 3000, 'the tracker inside the srcdoc');
+  const r = await t.page.evaluate(() => [window.__marker, [...document.scripts].filter((s) => s.type === 'speculationrules' && s.text.includes('speculation')).length]);
+  check(r.join() === '16,1', `marker, active speculation rules: ${r}`);
+  check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
+  await t.ctx.close();
+  // Trackers made inert inside a srcdoc attribute cannot be activated in place: reload.
+  const u = await newContext();
+  await u.page.goto(proxyUrl + '/frames2.html');
+  await sleep(300);
+  check(u.requests.length === 0, `before consent: ${u.hosts()}`);
+  await Promise.all([u.page.waitForEvent('load', { timeout: 5000 }), u.page.click('#consent-proxy button[value="accept_all"]')]);
+  await waitFor(() => u.requests.some((q) => q.url.includes('id=srcdoc')), 3000, 'the pixel inside the srcdoc after the reload');
+  check(u.errors.length === 0, `page errors: ${u.errors.join('; ')}`);
+  await u.ctx.close();
 });
 
 // --------------------------------------------------------------------------------- main --
