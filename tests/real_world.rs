@@ -158,3 +158,13 @@ async fn unknown_third_parties_are_listed_and_blocked_on_request() {
     assert!(out.contains("<script src=\"/own.js\"></script>"));
     proxy.stop().await;
 }
+
+#[tokio::test]
+async fn a_policy_table_placeholder_is_filled_with_the_cookie_declaration() {
+    let html = r#"<html><body><h1>Our cookie policy</h1><div data-consent-policy-table>Loading…</div></body></html>"#;
+    let (proxy, _, out) = through(html, &[]).await;
+    assert!(out.contains("<div data-consent-policy-table><section id=\"necessary\"><h2>Necessary</h2>"), "{out}");
+    assert!(out.contains("<code>consent</code>"), "the consent cookie is declared");
+    assert!(!out.contains("Loading"));
+    proxy.stop().await;
+}

@@ -79,6 +79,17 @@ table{{border-collapse:collapse;width:100%;margin-bottom:2rem}}th,td{{border:1px
         w.title,
         w.intro.replace("{KEEP}", &keep_for(settings.max_age, lang))
     );
+    page.push_str(&tables(settings, cookies, lang, all));
+    let _ = write!(page, "<p>{}</p>\n</body></html>\n", w.change);
+    page
+}
+
+/// The cookie declaration itself: per category, its description and a table of name, provider,
+/// purpose, duration and party. Also what fills `<div data-consent-policy-table>` on a site's
+/// own policy page.
+pub fn tables(settings: &ConsentSettings, cookies: &CookiePolicy, lang: Lang, all: bool) -> String {
+    let w = if lang == Lang::Sv { &SV } else { &EN };
+    let mut page = String::new();
     for (index, category) in settings.categories.iter().enumerate() {
         let _ = write!(
             page,
@@ -118,7 +129,6 @@ table{{border-collapse:collapse;width:100%;margin-bottom:2rem}}th,td{{border:1px
             rows.concat()
         );
     }
-    let _ = write!(page, "<p>{}</p>\n</body></html>\n", w.change);
     page
 }
 

@@ -36,6 +36,7 @@ struct Selectors {
     by_kind: Vec<(Selector, page::Res)>,
     head: Selector,
     body: Selector,
+    policy_table: Selector,
     noscript: Selector,
 }
 
@@ -66,6 +67,7 @@ fn selectors() -> &'static Selectors {
         .collect(),
         head: "head".parse().expect("static selector"),
         body: "body".parse().expect("static selector"),
+        policy_table: "div[data-consent-policy-table]".parse().expect("static selector"),
         noscript: "noscript".parse().expect("static selector"),
     })
 }
@@ -73,7 +75,8 @@ fn selectors() -> &'static Selectors {
 /// A streaming rewriter for one page in `encoding`.
 pub fn page_rewriter(page: PageRef, encoding: AsciiCompatibleEncoding, sink: Sink) -> HtmlRewriter<'static, Sink> {
     let s = selectors();
-    let (p1, p2, p4, p5, p6, p7) = (page.clone(), page.clone(), page.clone(), page.clone(), page.clone(), page.clone());
+    let (p1, p2, p4, p5, p6, p7, p8) =
+        (page.clone(), page.clone(), page.clone(), page.clone(), page.clone(), page.clone(), page.clone());
     let mut noscript_buffer = String::new();
     let mut settings = Settings::new_send();
     for (selector, kind) in &s.by_kind {
@@ -110,6 +113,13 @@ pub fn page_rewriter(page: PageRef, encoding: AsciiCompatibleEncoding, sink: Sin
             Cow::Owned(s.body.clone()),
             ElementContentHandlers::default().element(move |el: &mut Element<'_, '_, _>| {
                 page::body(el, &p5);
+                Ok(())
+            }),
+        ))
+        .append_element_content_handler((
+            Cow::Owned(s.policy_table.clone()),
+            ElementContentHandlers::default().element(move |el: &mut Element<'_, '_, _>| {
+                page::policy_table(el, &p8);
                 Ok(())
             }),
         ))

@@ -8,8 +8,14 @@ use crate::consent::{ConsentSettings, ConsentState, Lang};
 
 /// HTML-escapes and turns every non-ASCII character into a numeric character reference.
 pub fn ascii_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in escape(s).chars() {
+    ascii_html_keep_tags(&escape(s))
+}
+
+/// Markup (already escaped) with every non-ASCII character as a numeric reference, so it is
+/// correct in any ASCII-compatible page charset.
+pub fn ascii_html_keep_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    for c in html.chars() {
         if c.is_ascii() {
             out.push(c);
         } else {

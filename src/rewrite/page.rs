@@ -702,3 +702,15 @@ fn same_site(a: &str, b: &str) -> bool {
     }
     a == b || base(a) == base(b)
 }
+
+/// `<div data-consent-policy-table>` on the site's own cookie-policy page: filled with the
+/// cookie declaration generated from the catalog (as on `/__consent/policy`).
+pub fn policy_table(el: &mut SendElement<'_, '_>, page: &PageRef) {
+    let p = lock(page);
+    if p.report {
+        return;
+    }
+    let all = el.get_attribute("data-consent-policy-table").is_some_and(|v| v == "all");
+    let html = crate::consent::policy::tables(&p.rt.config.consent, &p.rt.config.cookies, p.lang, all);
+    el.set_inner_content(&inject::ascii_html_keep_tags(&html), ContentType::Html);
+}
