@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v python3 >/dev/null || need_apt+=(python3)
 command -v curl >/dev/null || need_apt+=(curl)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)     # Debian's headless browser for the banner tests
+command -v node >/dev/null || need_apt+=(nodejs npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
@@ -23,4 +25,6 @@ cargo build --quiet --bin consent-proxy
 smoke=../shared/contract/smoke.py   # the team's contract check, when this checkout sits beside it
 [ -f "$smoke" ] || smoke=tests/contract/smoke.py   # else the copy kept in the repo
 python3 "$smoke" target/debug/consent-proxy
+echo "== browser tests (headless Chromium, tests/browser)"
+(cd tests/browser && npm install --silent --no-audit --no-fund && CONSENT_PROXY_BIN=target/debug/consent-proxy node run.mjs)
 echo "== all tests passed"

@@ -286,7 +286,13 @@ impl TryFrom<RawConfig> for Config {
             })?,
             None => crate::rewrite::assets::BANNER_JS.to_string(),
         };
-        let script = crate::rewrite::assets::ScriptAsset::build(&script_source, &trackers, &cookies, &consent);
+        let script = crate::rewrite::assets::ScriptAsset::build(
+            &script_source,
+            &trackers,
+            &cookies,
+            &consent,
+            unknown_third_party,
+        );
         let html = HtmlConfig {
             rewrite: raw.html.rewrite,
             consent_mode: raw.html.consent_mode,

@@ -46,10 +46,18 @@ pub async fn handle(rt: &Runtime, shared: &Shared, conn: &ClientConn, req: Reque
             resp
         }
         ("/banner.js", true, _) => {
-            let mut resp = Response::new(full(rt.config.html.script.body.clone()));
+            let accept = req.headers().get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok());
+            let (body, coding) = rt.config.html.script.for_client(accept);
+            let mut resp = Response::new(full(body));
             let h = resp.headers_mut();
             h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
+            // Cache-busted by the content hash in the URL the page uses.
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+            h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+            h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+            if let Some(c) = coding {
+                h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(c));
+            }
             resp
         }
         ("/banner.css", true, _) => {

@@ -13,26 +13,60 @@ use crate::cookies::CookiePolicy;
 /// The script shipped in the binary; `html.banner_script_file` replaces it.
 pub const BANNER_JS: &str = include_str!("banner.js");
 
-/// The served script and its cache-busting version.
+/// The served script, compressed once, and its cache-busting version.
 #[derive(Debug, Clone)]
 pub struct ScriptAsset {
     pub body: bytes::Bytes,
+    pub gzip: bytes::Bytes,
+    pub brotli: bytes::Bytes,
     pub version: String,
 }
 
 impl ScriptAsset {
-    pub fn build(script: &str, trackers: &TrackerCatalog, cookies: &CookiePolicy, consent: &ConsentSettings) -> Self {
-        let rules = guard_rules(trackers, cookies, consent);
+    pub fn build(
+        script: &str,
+        trackers: &TrackerCatalog,
+        cookies: &CookiePolicy,
+        consent: &ConsentSettings,
+        unknown_third_party: crate::config::UnknownThirdParty,
+    ) -> Self {
+        let rules = guard_rules(trackers, cookies, consent, unknown_third_party);
         let body = format!("window.__consentProxyRules={rules};\n{script}");
         use sha2::{Digest, Sha256};
         let version = Sha256::digest(body.as_bytes()).iter().take(6).map(|b| format!("{b:02x}")).collect();
-        Self { body: bytes::Bytes::from(body), version }
+        let gzip = {
+            use std::io::Write;
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            e.write_all(body.as_bytes()).and_then(|_| e.finish()).unwrap_or_default()
+        };
+        let mut brotli = Vec::new();
+        let params = brotli::enc::BrotliEncoderParams { quality: 9, ..Default::default() };
+        let _ = brotli::BrotliCompress(&mut body.as_bytes(), &mut brotli, &params);
+        Self { body: bytes::Bytes::from(body), gzip: gzip.into(), brotli: brotli.into(), version }
+    }
+
+    /// The best representation for `Accept-Encoding`: (bytes, `Content-Encoding`).
+    pub fn for_client(&self, accept_encoding: Option<&str>) -> (bytes::Bytes, Option<&'static str>) {
+        match super::compression::Coding::negotiate(accept_encoding) {
+            super::compression::Coding::Brotli if !self.brotli.is_empty() => (self.brotli.clone(), Some("br")),
+            super::compression::Coding::Gzip | super::compression::Coding::Zstd
+                if !self.gzip.is_empty() && accept_encoding.is_some_and(|a| a.contains("gzip")) =>
+            {
+                (self.gzip.clone(), Some("gzip"))
+            }
+            _ => (self.body.clone(), None),
+        }
     }
 }
 
 /// The same catalog as the server's, in the shape the guard needs: tracker hosts, suffixes and
 /// URL prefixes; cookie names (exact, prefix, suffix) of non-necessary categories.
-fn guard_rules(trackers: &TrackerCatalog, cookies: &CookiePolicy, consent: &ConsentSettings) -> String {
+fn guard_rules(
+    trackers: &TrackerCatalog,
+    cookies: &CookiePolicy,
+    consent: &ConsentSettings,
+    unknown_third_party: crate::config::UnknownThirdParty,
+) -> String {
     let mut hosts = Vec::new();
     let mut prefixes = Vec::new();
     for r in trackers.rules() {
@@ -65,6 +99,8 @@ fn guard_rules(trackers: &TrackerCatalog, cookies: &CookiePolicy, consent: &Cons
         "cookies": {"exact": exact, "prefix": prefix, "suffix": suffix},
         "unknownCookies": if cookies.unknown == crate::config::UnknownCookies::Allow { "allow" } else { "block" },
         "consentCookie": consent.cookie_name,
+        "revision": consent.revision,
+        "unknownThirdParty": if unknown_third_party == crate::config::UnknownThirdParty::Block { "block" } else { "allow" },
         "prefix": consent.prefix,
         "categories": consent.categories.iter().map(|c| json!({"id": c.id, "necessary": c.necessary})).collect::<Vec<_>>(),
     })

@@ -60,6 +60,25 @@
   }
   setGranted(String(DS.granted).split(/\s+/));
 
+  // html.cache_mode = "shared": the page is the same for everyone, rendered as for a visitor who
+  // has not decided. The visitor's own decision is in the consent cookie: read it here, before
+  // the guard is installed. (The server still enforces cookies on every request; this only
+  // decides what runs in this browser, so a visitor can only ever "forge" consent for themself.)
+  var SHARED = DS.shared === "1";
+  if (SHARED && RULES) {
+    state.gpc = !!navigator.globalPrivacyControl;
+    var cookieName = RULES.consentCookie || "consent";
+    D.cookie.split(";").forEach(function (c) {
+      var i = c.indexOf("=");
+      if (i < 0 || c.slice(0, i).trim() !== cookieName) return;
+      var p = c.slice(i + 1).trim().replace(/^"|"$/g, "").split(".");
+      if ((p.length === 5 || p.length === 7) && p[0] === "1" && p[1] === String(RULES.revision)) {
+        state.decided = true;
+        setGranted(p[4].split("~"));
+      }
+    });
+  }
+
   /** Whether category `c` is refused now. Undeclared categories can never be granted. */
   function refused(c) {
     return !!c && c !== "none" && c !== "necessary" && !state.granted[c] && !declared[c];
@@ -657,6 +676,17 @@
     children.forEach(function (c) { el.appendChild(typeof c === "string" ? D.createTextNode(c) : c); });
     return el;
   }
+  /** The shield outline the server draws (inject.rs SHIELD_ICON), as SVG. */
+  function shieldIcon() {
+    var NS = "http://www.w3.org/2000/svg";
+    var svg = D.createElementNS(NS, "svg"), path = D.createElementNS(NS, "path");
+    [["aria-hidden", "true"], ["focusable", "false"], ["width", "14"], ["height", "16"], ["viewBox", "0 0 14 16"]]
+      .forEach(function (a) { setA.call(svg, a[0], a[1]); });
+    setA.call(path, "d", "M7 0 0 3v5c0 4 3 7 7 8 4-1 7-4 7-8V3z");
+    setA.call(path, "fill", "currentColor");
+    svg.appendChild(path);
+    return svg;
+  }
   /** The banner becomes the shield: a button (summary) opening the same settings. */
   function toShield() {
     var form = root.querySelector("form");
@@ -669,7 +699,7 @@
       // The same markup as the server's shield (inject.rs).
       var label = root.getAttribute("data-shield-label") || SHIELD[state.lang] || SHIELD.en; // configured text first
       var details = make("details", {}, [
-        make("summary", { title: label, "aria-label": label }, [make("span", { "aria-hidden": "true" }, ["\ud83d\udee1"]), " " + label]),
+        make("summary", { title: label, "aria-label": label }, [shieldIcon(), " " + label]),
         make("div", { "class": "cp-panel", role: "dialog", "aria-label": label }, [form])]);
       slice.call(root.childNodes).forEach(function (n) { if (n.nodeName !== "LINK") root.removeChild(n); });
       root.appendChild(details);
@@ -754,6 +784,14 @@
         hookPlaceholder(frames[i]);
       }
       root = D.getElementById("consent-proxy");
+      if (SHARED && state.decided) {
+        // The shared page arrived inert: switch on what this visitor granted (code that needs
+        // document.write cannot run after load and stays off), and show the shield.
+        var els = grantedEls().filter(function (el) { return !needsReload([el]); });
+        consentModeUpdate();
+        activate(els);
+        if (root) { syncChecks(); toShield(); }
+      }
       if (!root) return;
       root.addEventListener("submit", onSubmit);
       root.addEventListener("keydown", onKey);

@@ -78,6 +78,9 @@ pub fn script_tag(body: &str, nonce: Option<&str>) -> String {
     }
 }
 
+/// A shield outline, drawn inline so it shows without an emoji font.
+const SHIELD_ICON: &str = "<svg aria-hidden=\"true\" focusable=\"false\" width=\"14\" height=\"16\" viewBox=\"0 0 14 16\"><path d=\"M7 0 0 3v5c0 4 3 7 7 8 4-1 7-4 7-8V3z\" fill=\"currentColor\"/></svg>";
+
 /// Everything the banner needs to know about this page.
 pub struct BannerInput<'a> {
     pub settings: &'a ConsentSettings,
@@ -153,17 +156,18 @@ pub fn banner(input: &BannerInput) -> String {
             ascii_html(&w.policy)
         );
         format!(
-            "<div id=\"consent-proxy\" class=\"cp-shield\" lang=\"{lang}\">{css}<details><summary title=\"{shield}\" aria-label=\"{shield}\"><span aria-hidden=\"true\">&#128737;</span> {shield}</summary>\
+            "<div id=\"consent-proxy\" class=\"cp-shield\" lang=\"{lang}\">{css}<details><summary title=\"{shield}\" aria-label=\"{shield}\">{SHIELD_ICON} {shield}</summary>\
 <div class=\"cp-panel\" role=\"dialog\" aria-label=\"{shield}\">{form_open}{switches_block}{buttons}{scope}</form></div></details></div>",
             lang = input.lang.code(),
             shield = ascii_html(&w.shield),
         )
     } else {
         format!(
-            "<div id=\"consent-proxy\" class=\"cp-banner {position}\" role=\"dialog\" aria-modal=\"false\" aria-labelledby=\"cp-title\" lang=\"{lang}\">{css}{form_open}\
+            "<div id=\"consent-proxy\" class=\"cp-banner {position}\" role=\"dialog\" aria-modal=\"false\" aria-labelledby=\"cp-title\" lang=\"{lang}\" data-shield-label=\"{shield}\">{css}{form_open}\
 <h2 id=\"cp-title\">{title}</h2><p>{intro}</p>{parties}{gpc}{scope}{buttons}{settings_layer}</form></div>",
             lang = input.lang.code(),
             position = input.banner.position_class,
+            shield = ascii_html(&w.shield),
             title = ascii_html(&w.title),
             intro = ascii_html(&w.intro),
         )

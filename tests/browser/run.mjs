@@ -89,7 +89,7 @@ function startOrigin() {
 
 // -------------------------------------------------------------------------------- proxy --
 
-function startProxy(originPort) {
+function startProxy(originPort, extraEnv = {}) {
   if (!fs.existsSync(BIN)) throw new Error(`proxy binary not found: ${BIN} (build it, or set CONSENT_PROXY_BIN)`);
   const child = spawn(BIN, ['--upstream', `http://127.0.0.1:${originPort}`, '--listen', '127.0.0.1:0',
     '--admin', '127.0.0.1:0', '--config', path.join(FIX, 'proxy.toml')], {
@@ -102,6 +102,7 @@ function startProxy(originPort) {
       // The script on disk, so that the tests check this checkout's banner.js even with an
       // older binary (the built one embeds the same file).
       CONSENT_PROXY__HTML__BANNER_SCRIPT_FILE: process.env.BANNER_SCRIPT_FILE || path.join(REPO, 'src/rewrite/banner.js'),
+      ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -148,6 +149,7 @@ function stubFor(u) {
 
 let browser;
 let proxyUrl;
+let sharedUrl; // a second proxy with html.cache_mode = "shared"
 
 /** A fresh context whose third-party traffic is recorded (and stubbed); `t.hosts()` lists it. */
 async function newContext(options = {}) {
@@ -471,7 +473,8 @@ scenario('robustness: no rules = stubs only; no banner; URL and cookie classific
   await t.page.goto(proxyUrl + '/__consent/policy');
   check(await t.page.locator('#consent-proxy').count() === 0, 'the policy page has a banner');
   const run = (withRules, granted, extra = '') => t.page.evaluate(async ([withRules, granted, extra]) => {
-    const src = (await (await fetch('/__consent/banner.js')).text()).replace('"unknownCookies"', `${extra}"unknownCookies"`);
+    // `extra` switches the served rules to unknownThirdParty "block".
+    const src = (await (await fetch('/__consent/banner.js')).text()).replace('"unknownThirdParty":"allow"', extra || '"unknownThirdParty":"allow"');
     delete window.__consentProxyLoaded;
     delete window.__consentProxyRules;
     const s = document.createElement('script');
@@ -533,7 +536,7 @@ scenario('robustness: no rules = stubs only; no banner; URL and cookie classific
   // unknown_third_party = "block" (when the rules say so): other sites' elements wait for
   // marketing like trackers; fetch to them (the site's APIs) is left alone.
   await t.page.goto(proxyUrl + '/__consent/policy');
-  await run(true, 'necessary analytics', '"unknownThirdParty":"block",');
+  await run(true, 'necessary analytics', '"unknownThirdParty":"block"');
   const u = await t.page.evaluate(async () => {
     const img = document.createElement('img'); img.src = 'https://cdn.unknown-site.example/a.png';
     const own = document.createElement('img'); own.src = '/own.png';
@@ -622,6 +625,38 @@ scenario('iframe srcdoc and speculation rules: restored as they were once grante
   await u.ctx.close();
 });
 
+scenario('cache_mode = "shared": one inert page for all; banner.js activates what the cookie grants', async () => {
+  const t = await newContext();
+  await t.page.goto(sharedUrl + '/');
+  await waitFor(() => t.page.evaluate(() => window.__appDone === true), 3000, 'app.js');
+  await sleep(700);
+  check(t.hosts().length === 0, `tracker requests before any choice: ${t.hosts().join(', ')}`);
+  await t.page.click('#consent-proxy button[value="accept_all"]');
+  await waitFor(() => t.hit('connect.facebook.net'), 5000, 'Meta after accepting');
+  // The next page comes from the shared (inert) HTML: banner.js reads the cookie and activates.
+  t.requests.length = 0;
+  await t.page.reload();
+  for (const h of ['www.googletagmanager.com', 'connect.facebook.net', 'www.youtube.com']) {
+    await waitFor(() => t.hit(h), 5000, `${h} activated from the cookie on the shared page`);
+  }
+  check(await t.page.locator('#consent-proxy.cp-shield summary').isVisible(), 'the shield replaces the banner');
+  const html = await (await fetch(sharedUrl + '/')).text();
+  check(html.includes('data-shared="1"') && html.includes('cp-banner'), 'the shared HTML is the undecided page');
+  check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
+  await t.ctx.close();
+
+  const r = await newContext();
+  await r.page.goto(sharedUrl + '/');
+  await r.page.click('#consent-proxy button[value="reject_all"]');
+  await sleep(300);
+  r.requests.length = 0;
+  await r.page.reload();
+  await waitFor(() => r.page.evaluate(() => window.__appDone === true), 3000, 'app.js');
+  await sleep(700);
+  check(r.hosts().length === 0, `a visitor who refused got tracker requests from the shared page: ${r.hosts().join(', ')}`);
+  await r.ctx.close();
+});
+
 // --------------------------------------------------------------------------------- main --
 
 async function main() {
@@ -629,7 +664,12 @@ async function main() {
   const origin = await startOrigin();
   const proxy = await startProxy(origin.address().port);
   proxyUrl = proxy.url;
-  cleanup = () => { try { proxy.child.kill('SIGKILL'); } catch { /* gone */ } origin.close(); };
+  const shared = await startProxy(origin.address().port, { CONSENT_PROXY__HTML__CACHE_MODE: 'shared' });
+  sharedUrl = shared.url;
+  cleanup = () => {
+    for (const p of [proxy, shared]) { try { p.child.kill('SIGKILL'); } catch { /* gone */ } }
+    origin.close();
+  };
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
