@@ -89,10 +89,13 @@ function startOrigin() {
 
 // -------------------------------------------------------------------------------- proxy --
 
-function startProxy(originPort, extraEnv = {}) {
+function startProxy(originPort, extraEnv = {}, demo = false) {
   if (!fs.existsSync(BIN)) throw new Error(`proxy binary not found: ${BIN} (build it, or set CONSENT_PROXY_BIN)`);
-  const child = spawn(BIN, ['--upstream', `http://127.0.0.1:${originPort}`, '--listen', '127.0.0.1:0',
-    '--admin', '127.0.0.1:0', '--config', path.join(FIX, 'proxy.toml')], {
+  const args = demo
+    ? ['demo', '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0']
+    : ['--upstream', `http://127.0.0.1:${originPort}`, '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0',
+      '--config', path.join(FIX, 'proxy.toml')];
+  const child = spawn(BIN, args, {
     env: {
       ...process.env,
       CONSENT_PROXY__AUDIT__SINK: '/dev/null',
@@ -150,6 +153,7 @@ function stubFor(u) {
 let browser;
 let proxyUrl;
 let sharedUrl; // a second proxy with html.cache_mode = "shared"
+let demoUrl; // `consent-proxy demo`
 
 /** A fresh context whose third-party traffic is recorded (and stubbed); `t.hosts()` lists it. */
 async function newContext(options = {}) {
@@ -657,6 +661,41 @@ scenario('cache_mode = "shared": one inert page for all; banner.js activates wha
   await r.ctx.close();
 });
 
+scenario('`consent-proxy demo`: the banner in the visitor\'s language; only allowed trackers load', async () => {
+  const demoTrackers = ['www.googletagmanager.com', 'connect.facebook.net', 'www.facebook.com', 'js.hs-scripts.com', 'www.youtube.com'];
+  const t = await newContext({ locale: 'sv-SE' });
+  await t.page.goto(demoUrl + '/');
+  await sleep(700);
+  check(t.hosts().length === 0, `tracker requests before any choice: ${t.hosts().join(', ')}`);
+  check(await t.page.locator('#consent-proxy[role="dialog"] button[value="accept_all"]').innerText() === 'Godkänn alla', 'not Swedish');
+  await t.page.click('#consent-proxy summary'); // Settings
+  await t.page.check('#consent-proxy input[value="analytics"]');
+  await t.page.click('#consent-proxy button[value="save"]');
+  await waitFor(() => t.hit('www.googletagmanager.com'), 5000, 'Google Analytics after allowing analytics');
+  await sleep(500);
+  const marketing = t.hosts().filter((h) => ['connect.facebook.net', 'www.facebook.com', 'js.hs-scripts.com', 'www.youtube.com'].includes(h));
+  check(marketing.length === 0, `marketing trackers loaded after analytics only: ${marketing.join(', ')}`);
+  await t.ctx.close();
+
+  const a = await newContext({ locale: 'en-GB' });
+  await a.page.goto(demoUrl + '/');
+  await a.page.click('#consent-proxy button[value="accept_all"]');
+  for (const h of ['www.googletagmanager.com', 'connect.facebook.net', 'js.hs-scripts.com', 'www.youtube.com']) {
+    await waitFor(() => a.hit(h), 5000, `${h} after accepting all`);
+  }
+  await a.ctx.close();
+
+  const r = await newContext();
+  await r.page.goto(demoUrl + '/');
+  await r.page.click('#consent-proxy button[value="reject_all"]');
+  await sleep(300);
+  await r.page.reload();
+  await sleep(700);
+  const loaded = r.hosts().filter((h) => demoTrackers.includes(h));
+  check(loaded.length === 0, `trackers after rejecting: ${loaded.join(', ')}`);
+  await r.ctx.close();
+});
+
 // --------------------------------------------------------------------------------- main --
 
 async function main() {
@@ -666,8 +705,10 @@ async function main() {
   proxyUrl = proxy.url;
   const shared = await startProxy(origin.address().port, { CONSENT_PROXY__HTML__CACHE_MODE: 'shared' });
   sharedUrl = shared.url;
+  const demo = await startProxy(0, {}, true);
+  demoUrl = demo.url;
   cleanup = () => {
-    for (const p of [proxy, shared]) { try { p.child.kill('SIGKILL'); } catch { /* gone */ } }
+    for (const p of [proxy, shared, demo]) { try { p.child.kill('SIGKILL'); } catch { /* gone */ } }
     origin.close();
   };
   browser = await chromium.launch({
