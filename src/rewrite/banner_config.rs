@@ -28,6 +28,7 @@ pub struct BannerTexts {
     pub scope: String,
     pub always_on: String,
     pub consent_id: String,
+    pub third_party_cookies: String,
 }
 
 impl BannerTexts {
@@ -46,6 +47,7 @@ impl BannerTexts {
             scope: "Your choice applies to".into(),
             always_on: "always on".into(),
             consent_id: "Your consent ID".into(),
+            third_party_cookies: "Cookies that third parties set on their own websites cannot be deleted from here when you withdraw consent; your browser's settings can.".into(),
         }
     }
 
@@ -64,6 +66,7 @@ impl BannerTexts {
             scope: "Ditt val gäller för".into(),
             always_on: "alltid på".into(),
             consent_id: "Ditt samtyckes-ID".into(),
+            third_party_cookies: "Cookies som tredje parter sätter på sina egna webbplatser kan inte raderas härifrån när du återkallar ditt samtycke, men via webbläsarens inställningar.".into(),
         }
     }
 }
@@ -82,11 +85,20 @@ pub struct RawBanner {
     pub theme: RawTheme,
     /// Per language (`en`, `sv`): only the texts to change.
     pub texts: HashMap<String, HashMap<String, String>>,
+    /// Own markup for the banner (undecided) and the shield (decided), with `{{placeholders}}`.
+    pub template_file: Option<std::path::PathBuf>,
+    pub shield_template_file: Option<std::path::PathBuf>,
 }
 
 impl Default for RawBanner {
     fn default() -> Self {
-        Self { position: "bottom".into(), theme: RawTheme::default(), texts: HashMap::new() }
+        Self {
+            position: "bottom".into(),
+            theme: RawTheme::default(),
+            texts: HashMap::new(),
+            template_file: None,
+            shield_template_file: None,
+        }
     }
 }
 
@@ -122,11 +134,18 @@ pub struct Banner {
     pub position_class: &'static str,
     pub css: bytes::Bytes,
     pub css_version: String,
+    /// Site markup replacing the built-in banner / shield (ASCII-safe).
+    templates: [Option<String>; 2],
 }
 
 impl Banner {
     pub fn texts(&self, lang: Lang) -> &BannerTexts {
         &self.texts[lang as usize]
+    }
+
+    /// The site's own template for the banner (`decided = false`) or the shield.
+    pub fn template(&self, decided: bool) -> Option<&str> {
+        self.templates[usize::from(decided)].as_deref()
     }
 
     pub fn compile(raw: RawBanner) -> Result<Self, ConfigError> {
@@ -187,7 +206,22 @@ impl Banner {
         );
         use sha2::{Digest, Sha256};
         let css_version = Sha256::digest(css.as_bytes()).iter().take(6).map(|b| format!("{b:02x}")).collect();
-        Ok(Self { texts, position_class, css: bytes::Bytes::from(css), css_version })
+        let mut templates = [None, None];
+        for (slot, (key, path)) in
+            [("template_file", &raw.template_file), ("shield_template_file", &raw.shield_template_file)]
+                .into_iter()
+                .enumerate()
+        {
+            if let Some(path) = path {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| err(key, format!("cannot read {}: {e}", path.display())))?;
+                if !text.contains("id=\"consent-proxy\"") || !text.contains("{{form_open}}") {
+                    return Err(err(key, "the template must keep id=\"consent-proxy\" and {{form_open}} (banner.js and the form need them)".into()));
+                }
+                templates[slot] = Some(super::inject::ascii_html_keep_tags(&text));
+            }
+        }
+        Ok(Self { texts, position_class, css: bytes::Bytes::from(css), css_version, templates })
     }
 }
 
@@ -196,7 +230,7 @@ struct TextsRef<'a>(#[serde(serialize_with = "ser_texts")] &'a BannerTexts);
 
 fn ser_texts<S: serde::Serializer>(t: &&BannerTexts, s: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
-    let mut m = s.serialize_map(Some(13))?;
+    let mut m = s.serialize_map(Some(14))?;
     for (k, v) in [
         ("title", &t.title),
         ("intro", &t.intro),
@@ -211,6 +245,7 @@ fn ser_texts<S: serde::Serializer>(t: &&BannerTexts, s: S) -> Result<S::Ok, S::E
         ("scope", &t.scope),
         ("always_on", &t.always_on),
         ("consent_id", &t.consent_id),
+        ("third_party_cookies", &t.third_party_cookies),
     ] {
         m.serialize_entry(k, v)?;
     }

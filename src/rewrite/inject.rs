@@ -124,7 +124,7 @@ pub fn banner(input: &BannerInput) -> String {
         )
     };
     let gpc = if input.state.gpc && !input.state.decided {
-        format!("<p class=\"cp-gpc\">{}</p>", w.gpc)
+        format!("<p class=\"cp-gpc\">{}</p>", ascii_html(&w.gpc))
     } else {
         String::new()
     };
@@ -134,9 +134,10 @@ pub fn banner(input: &BannerInput) -> String {
         ascii_html(&w.accept),
         ascii_html(&w.reject)
     );
+    let third_party_note = format!("<p class=\"cp-note\">{}</p>", ascii_html(&w.third_party_cookies));
     let settings_layer = format!(
         "<details class=\"cp-settings\"><summary>{}</summary><ul>{switches}</ul>\
-<button type=\"submit\" name=\"action\" value=\"save\">{}</button> <a href=\"{prefix}/policy\">{}</a></details>",
+<button type=\"submit\" name=\"action\" value=\"save\">{}</button> <a href=\"{prefix}/policy\">{}</a>{third_party_note}</details>",
         ascii_html(&w.settings),
         ascii_html(&w.save),
         ascii_html(&w.policy)
@@ -146,12 +147,41 @@ pub fn banner(input: &BannerInput) -> String {
         ascii_html(input.return_to)
     );
     let css = format!("<link rel=\"stylesheet\" href=\"{prefix}/banner.css?v={}\">", input.banner.css_version);
+    if let Some(template) = input.banner.template(input.state.decided) {
+        let consent_id = input.state.consent_id.as_deref().map(ascii_html).unwrap_or_default();
+        let vars: [(&str, String); 20] = [
+            ("lang", input.lang.code().into()),
+            ("position", input.banner.position_class.into()),
+            ("stylesheet", css),
+            ("form_open", form_open),
+            ("form_close", "</form>".into()),
+            ("title", ascii_html(&w.title)),
+            ("intro", ascii_html(&w.intro)),
+            ("third_parties", parties),
+            ("gpc", gpc),
+            ("scope", scope),
+            ("buttons", buttons),
+            ("switches", format!("<ul>{switches}</ul>")),
+            (
+                "save_button",
+                format!("<button type=\"submit\" name=\"action\" value=\"save\">{}</button>", ascii_html(&w.save)),
+            ),
+            ("settings_layer", settings_layer),
+            ("policy_link", format!("<a href=\"{prefix}/policy\">{}</a>", ascii_html(&w.policy))),
+            ("third_party_note", third_party_note),
+            ("shield", ascii_html(&w.shield)),
+            ("shield_icon", SHIELD_ICON.into()),
+            ("consent_id", consent_id),
+            ("settings", ascii_html(&w.settings)),
+        ];
+        return vars.iter().fold(template.to_string(), |t, (k, v)| t.replace(&format!("{{{{{k}}}}}"), v));
+    }
     if input.state.decided {
         let consent_id = input.state.consent_id.as_deref().map_or(String::new(), |id| {
             format!("<p class=\"cp-id\">{}: <code>{}</code></p>", ascii_html(&w.consent_id), ascii_html(id))
         });
         let switches_block = format!(
-            "<ul>{switches}</ul><button type=\"submit\" name=\"action\" value=\"save\">{}</button> <a href=\"{prefix}/policy\">{}</a>{consent_id}",
+            "<ul>{switches}</ul><button type=\"submit\" name=\"action\" value=\"save\">{}</button> <a href=\"{prefix}/policy\">{}</a>{third_party_note}{consent_id}",
             ascii_html(&w.save),
             ascii_html(&w.policy)
         );
