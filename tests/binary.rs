@@ -88,20 +88,7 @@ async fn sighup_and_file_changes_reload_and_bad_config_keeps_the_old_one() {
 
 #[tokio::test]
 async fn sigterm_drains_in_flight_requests_and_exits_zero() {
-    let (release_tx, release_rx) = tokio::sync::oneshot::channel::<()>();
-    let (arrived_tx, arrived_rx) = tokio::sync::oneshot::channel::<()>();
-    let gates = std::sync::Mutex::new(Some((release_rx, arrived_tx)));
-    let origin = origin(move |_| {
-        let gate = gates.lock().unwrap().take();
-        async move {
-            if let Some((release, arrived)) = gate {
-                let _ = arrived.send(());
-                let _ = release.await;
-            }
-            http::Response::new(text_body("done"))
-        }
-    })
-    .await;
+    let (origin, arrived_rx, release_tx) = gated_origin("done").await;
     let dir = tempfile::tempdir().unwrap();
     let path = config_file(&dir, &format!("http://{origin}"), "");
     let mut proxy = BinaryProxy::start(&["--config", path.to_str().unwrap()], &[]);

@@ -307,20 +307,7 @@ async fn admin_endpoints() {
 
 #[tokio::test]
 async fn graceful_drain_finishes_in_flight_requests() {
-    let (release_tx, release_rx) = tokio::sync::oneshot::channel::<()>();
-    let (arrived_tx, arrived_rx) = tokio::sync::oneshot::channel::<()>();
-    let gates = std::sync::Mutex::new(Some((release_rx, arrived_tx)));
-    let origin = origin(move |_| {
-        let gate = gates.lock().unwrap().take();
-        async move {
-            if let Some((release, arrived)) = gate {
-                let _ = arrived.send(());
-                let _ = release.await;
-            }
-            Response::new(text_body("finished"))
-        }
-    })
-    .await;
+    let (origin, arrived_rx, release_tx) = gated_origin("finished").await;
     let mut proxy = TestProxy::start(&format!("http://{origin}"), &[("shutdown.delay", "200ms")]).await;
     let url = proxy.url("/slow");
     let in_flight = tokio::spawn(async move { get(&url).await });

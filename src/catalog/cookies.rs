@@ -9,7 +9,9 @@
 //! `phpsessid` is not `PHPSESSID`.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
+
+use super::Fnv;
 
 /// The embedded Open Cookie Database (path relative to this file).
 pub(super) const OCD_CSV: &str = include_str!("../../data/open-cookie-database/open-cookie-database.csv");
@@ -175,22 +177,6 @@ pub const BUILTIN_NECESSARY: &[(&str, &str, &str, &str)] = &[
     ("SSESS*", "Drupal", "Session of logged-in users (HTTPS)", "23 days"),
 ];
 
-/// FNV-1a: cheap for short cookie names. The tables hold trusted rule patterns only, so
-/// attacker-chosen lookup keys cannot lengthen probe chains (no HashDoS concern).
-#[derive(Default)]
-struct Fnv(u64);
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
 type Map = HashMap<String, usize, BuildHasherDefault<Fnv>>;
 
 pub struct CookieCatalog {

@@ -5,3 +5,21 @@ pub mod cookies;
 mod ocd;
 pub mod trackers;
 mod trackers_data;
+
+/// FNV-1a: cheap for short names and hosts. The tables hold trusted rule patterns only, so
+/// attacker-chosen lookup keys cannot lengthen probe chains (no HashDoS concern).
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}

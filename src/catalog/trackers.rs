@@ -20,7 +20,9 @@
 //!   signature of its own is an allow marker: a script containing it anywhere is not a tracker.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
+
+use super::Fnv;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use url::{Host, Position, Url};
@@ -118,21 +120,6 @@ fn normalize_host(p: &str) -> Option<(String, bool)> {
         }
         Host::Ipv4(a) => Some((a.to_string(), true)),
         Host::Ipv6(a) => Some((format!("[{a}]"), true)),
-    }
-}
-
-#[derive(Default)]
-struct Fnv(u64);
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
     }
 }
 

@@ -76,6 +76,28 @@ pub async fn echo_origin() -> SocketAddr {
     .await
 }
 
+/// An origin whose first request is held: `arrived` fires when it is in, and it is answered with
+/// `body` once `release` is sent (later requests are answered at once).
+pub async fn gated_origin(
+    body: &'static str,
+) -> (SocketAddr, tokio::sync::oneshot::Receiver<()>, tokio::sync::oneshot::Sender<()>) {
+    let (release_tx, release_rx) = tokio::sync::oneshot::channel::<()>();
+    let (arrived_tx, arrived_rx) = tokio::sync::oneshot::channel::<()>();
+    let gates = std::sync::Mutex::new(Some((release_rx, arrived_tx)));
+    let addr = origin(move |_| {
+        let gate = gates.lock().unwrap().take();
+        async move {
+            if let Some((release, arrived)) = gate {
+                let _ = arrived.send(());
+                let _ = release.await;
+            }
+            Response::new(text_body(body))
+        }
+    })
+    .await;
+    (addr, arrived_rx, release_tx)
+}
+
 /// A raw TCP origin: `script` gets each accepted connection.
 pub async fn raw_origin<F, Fut>(script: F) -> SocketAddr
 where
