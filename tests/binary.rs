@@ -113,3 +113,10 @@ async fn sigterm_drains_in_flight_requests_and_exits_zero() {
     .unwrap();
     assert!(status.success(), "exit status {status:?}");
 }
+
+#[test]
+fn the_documented_example_config_is_valid() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/config/consent-proxy.toml");
+    let out = bin().args(["check", "--config", path]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
