@@ -29,11 +29,35 @@ pub const SIGNATURES: [&str; 9] =
     ["fbq(", "gtag(", "_linkedin_partner_id", "hotjar", "clarity.ms", "gtm.js", "ttq.load", "licdn.com", "hs-scripts"];
 
 pub fn is_tracker_url(url: &str) -> bool {
-    let u = url.trim().to_ascii_lowercase().replace('\\', "/");
+    let u = url.trim().to_ascii_lowercase().replace('\\', "/").replace(['\t', '\n', '\r'], "");
     let rest = u.strip_prefix("https:").or_else(|| u.strip_prefix("http:")).unwrap_or(&u);
     let Some(rest) = rest.strip_prefix("//") else { return false };
-    let host = rest.split(['/', '?', '#', ':']).next().unwrap_or("").trim_end_matches('.');
+    let raw_host = rest.split(['/', '?', '#', ':']).next().unwrap_or("");
+    let host = percent_decode(raw_host);
+    let host = host.trim_end_matches('.');
+    // A browser refuses hosts with other characters (controls, spaces, U+FFFD…): nothing loads.
+    if !host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_') {
+        return false;
+    }
     TRACKER_HOSTS.iter().any(|t| host == *t || host.ends_with(&format!(".{t}")))
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() + 0 && i + 2 <= b.len() - 1 {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).to_ascii_lowercase()
 }
 
 fn js_type(el: &Element) -> bool {
