@@ -520,10 +520,24 @@
       var m, re = /data-consent-category="([^"]+)"/g, doc = getA.call(frames[i], "srcdoc");
       while ((m = re.exec(doc))) if (m[1].split(/[\s,]+/).every(function (c) { return !refused(c); })) return true;
     }
+    // Events that have already fired will not fire again for code activated now.
+    var late = [];
+    if (D.readyState !== "loading") late.push("DOMContentLoaded");
+    if (D.readyState === "complete") late.push("load");
+    var waitsFor = late.length ? new RegExp("addEventListener\\(\\s*[\"'](" + late.join("|") + ")[\"']" +
+      (D.readyState === "complete" ? "|\\bonload\\s*=" : "")) : null;
     return els.some(function (el) {
-      return el.tagName === "SCRIPT" && !["data-consent-src", "data-src", "src"].some(function (a) { return hasA.call(el, a); }) &&
-        (hasA.call(el, "data-consent-truncated") || /\bdocument\s*\.\s*write(ln)?\s*\(|document\[["']write/.test(el.textContent));
+      return writesDocument(el) || (isInline(el) && waitsFor !== null && waitsFor.test(el.textContent));
     });
+  }
+  function isInline(el) {
+    return el.tagName === "SCRIPT" && !["data-consent-src", "data-src", "src"].some(function (a) { return hasA.call(el, a); });
+  }
+  /** Inline code that writes into the document (or was cut by the server): after load it would
+   *  blank the page. */
+  function writesDocument(el) {
+    return isInline(el) &&
+      (hasA.call(el, "data-consent-truncated") || /\bdocument\s*\.\s*write(ln)?\s*\(|document\[["']write/.test(el.textContent));
   }
   /** Pixels, iframes, media, links: their attributes back (the iframe placeholder removed). */
   function restore(el) {
@@ -787,7 +801,7 @@
       if (SHARED && state.decided) {
         // The shared page arrived inert: switch on what this visitor granted (code that needs
         // document.write cannot run after load and stays off), and show the shield.
-        var els = grantedEls().filter(function (el) { return !needsReload([el]); });
+        var els = grantedEls().filter(function (el) { return !writesDocument(el); });
         consentModeUpdate();
         activate(els);
         if (root) { syncChecks(); toShield(); }

@@ -79,6 +79,7 @@ function startOrigin() {
     if (url.pathname === '/odd.html') return send(200, 'text/html', file('odd.html'));
     if (url.pathname === '/frames.html' || url.pathname === '/frames2.html') return send(200, 'text/html; charset=utf-8', file(url.pathname.slice(1)));
     if (url.pathname === '/write.html') return send(200, 'text/html; charset=utf-8', file('write.html'));
+    if (url.pathname === '/onload.html') return send(200, 'text/html; charset=utf-8', file('onload.html'));
     if (url.pathname === '/app.js') return send(200, 'text/javascript', file('app.js'));
     if (url.pathname === '/odd.js') return send(200, 'text/javascript', file('odd.js'));
     if (url.pathname === '/favicon.ico') return send(204, 'image/x-icon', '');
@@ -601,6 +602,21 @@ scenario('a granted inline tag that uses document.write reloads the page instead
   check(await t.page.evaluate(() => window.__marker) === undefined, 'the page did not reload');
   check(await t.page.locator('#written').count() === 1, 'the tag did not write after the reload');
   check(await t.page.evaluate(() => window.__writeRuns) === 1, 'the tag ran more than once');
+  check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
+  await t.ctx.close();
+});
+
+scenario('a granted inline tag that waits for the load event reloads the page once it has loaded', async () => {
+  const t = await newContext();
+  await t.page.goto(proxyUrl + '/onload.html');
+  await t.page.evaluate(() => { window.__marker = 13; });
+  check(await t.page.locator('#after-load').count() === 0, 'ran before consent');
+  await t.page.click('#consent-proxy details.cp-settings summary');
+  await t.page.check('#consent-proxy input[value="analytics"]');
+  await Promise.all([t.page.waitForEvent('load', { timeout: 5000 }), t.page.click('#consent-proxy button[value="save"]')]);
+  check(await t.page.evaluate(() => window.__marker) === undefined, 'the page did not reload');
+  await waitFor(() => t.page.locator('#after-load').count(), 3000, 'the tag doing its work on load after the reload');
+  check(await t.page.evaluate(() => window.__onloadRuns) === 1, 'the tag ran more than once');
   check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
   await t.ctx.close();
 });
