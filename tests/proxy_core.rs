@@ -5,7 +5,7 @@ mod support;
 
 use bytes::Bytes;
 use http::{Request, Response, StatusCode};
-use http_body_util::{BodyExt, Full, StreamBody};
+use http_body_util::{BodyExt, Full};
 use std::time::Duration;
 use support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -73,24 +73,7 @@ async fn fixed_host_header() {
 
 #[tokio::test]
 async fn response_streams_before_the_origin_finishes() {
-    let (release_tx, release_rx) = tokio::sync::oneshot::channel::<()>();
-    let release = std::sync::Mutex::new(Some(release_rx));
-    let origin = origin(move |_| {
-        let rx = release.lock().unwrap().take();
-        async move {
-            let (tx, body_rx) = tokio::sync::mpsc::channel::<Result<http_body::Frame<Bytes>, BoxError>>(4);
-            tokio::spawn(async move {
-                tx.send(Ok(http_body::Frame::data(Bytes::from_static(b"first chunk;")))).await.unwrap();
-                if let Some(rx) = rx {
-                    let _ = rx.await;
-                }
-                tx.send(Ok(http_body::Frame::data(Bytes::from_static(b"rest")))).await.unwrap();
-            });
-            let stream = tokio_stream(body_rx);
-            Response::new(StreamBody::new(stream).boxed_unsync())
-        }
-    })
-    .await;
+    let (origin, release_tx) = two_part_origin("text/plain", "first chunk;", "rest").await;
     let proxy = TestProxy::start(&format!("http://{origin}"), &[]).await;
     let resp = client().request(Request::get(proxy.url("/")).body(Full::new(Bytes::new())).unwrap()).await.unwrap();
     let mut body = resp.into_body();
@@ -102,10 +85,6 @@ async fn response_streams_before_the_origin_finishes() {
     let rest = body.collect().await.unwrap().to_bytes();
     assert_eq!(rest, "rest");
     proxy.stop().await;
-}
-
-fn tokio_stream<T: Send + 'static>(mut rx: tokio::sync::mpsc::Receiver<T>) -> impl futures_util::Stream<Item = T> {
-    futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
 }
 
 #[tokio::test]

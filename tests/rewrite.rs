@@ -413,30 +413,8 @@ fn the_checker_itself_finds_leaks() {
 
 /// An HTML origin that sends the first part of the page, then waits for `release`.
 async fn gated_html_origin() -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
-    let (release_tx, release_rx) = tokio::sync::oneshot::channel::<()>();
-    let release = std::sync::Mutex::new(Some(release_rx));
-    let origin = origin(move |_| {
-        let rx = release.lock().unwrap().take();
-        async move {
-            let (tx, body_rx) = tokio::sync::mpsc::channel::<Result<http_body::Frame<Bytes>, BoxError>>(4);
-            tokio::spawn(async move {
-                let first =
-                    "<!DOCTYPE html><html><head><title>Live</title></head><body><h1>Breaking</h1><p>first part</p>\n";
-                tx.send(Ok(http_body::Frame::data(Bytes::from(first)))).await.unwrap();
-                if let Some(rx) = rx {
-                    let _ = rx.await;
-                }
-                tx.send(Ok(http_body::Frame::data(Bytes::from("<p>rest</p></body></html>")))).await.unwrap();
-            });
-            let stream =
-                futures_util::stream::unfold(body_rx, |mut rx| async move { rx.recv().await.map(|f| (f, rx)) });
-            let mut resp = Response::new(StreamBody::new(stream).boxed_unsync());
-            resp.headers_mut().insert("content-type", "text/html".parse().unwrap());
-            resp
-        }
-    })
-    .await;
-    (origin, release_tx)
+    let first = "<!DOCTYPE html><html><head><title>Live</title></head><body><h1>Breaking</h1><p>first part</p>\n";
+    two_part_origin("text/html", first, "<p>rest</p></body></html>").await
 }
 
 #[tokio::test]

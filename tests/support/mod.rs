@@ -98,6 +98,37 @@ pub async fn gated_origin(
     (addr, arrived_rx, release_tx)
 }
 
+/// An origin whose first response sends `first`, then holds `rest` back until `release` is sent:
+/// a proxy that buffers never delivers the first part.
+pub async fn two_part_origin(
+    content_type: &'static str,
+    first: &'static str,
+    rest: &'static str,
+) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
+    let (release_tx, release_rx) = tokio::sync::oneshot::channel::<()>();
+    let release = std::sync::Mutex::new(Some(release_rx));
+    let addr = origin(move |_| {
+        let rx = release.lock().unwrap().take();
+        async move {
+            let (tx, body_rx) = tokio::sync::mpsc::channel::<Result<http_body::Frame<Bytes>, BoxError>>(4);
+            tokio::spawn(async move {
+                let _ = tx.send(Ok(http_body::Frame::data(Bytes::from_static(first.as_bytes())))).await;
+                if let Some(rx) = rx {
+                    let _ = rx.await;
+                }
+                let _ = tx.send(Ok(http_body::Frame::data(Bytes::from_static(rest.as_bytes())))).await;
+            });
+            let stream =
+                futures_util::stream::unfold(body_rx, |mut rx| async move { rx.recv().await.map(|f| (f, rx)) });
+            let mut resp = Response::new(http_body_util::StreamBody::new(stream).boxed_unsync());
+            resp.headers_mut().insert("content-type", content_type.parse().unwrap());
+            resp
+        }
+    })
+    .await;
+    (addr, release_tx)
+}
+
 /// A raw TCP origin: `script` gets each accepted connection.
 pub async fn raw_origin<F, Fut>(script: F) -> SocketAddr
 where
