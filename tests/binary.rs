@@ -114,6 +114,30 @@ async fn sigterm_drains_in_flight_requests_and_exits_zero() {
     assert!(status.success(), "exit status {status:?}");
 }
 
+fn threads(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/task")).unwrap().count()
+}
+
+#[tokio::test]
+async fn server_workers_sets_the_runtime_threads() {
+    let origin = static_origin("hello").await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut counts = Vec::new();
+    for workers in [1, 3] {
+        let path = config_file(&dir, &format!("http://{origin}"), "");
+        let workers_env = workers.to_string();
+        let proxy = BinaryProxy::start(
+            &["--config", path.to_str().unwrap()],
+            &[("CONSENT_PROXY__SERVER__WORKERS", workers_env.as_str())],
+        );
+        assert_eq!(get(&format!("http://{}/", proxy.addr)).await.2, "hello");
+        counts.push(threads(proxy.child.id()));
+    }
+    // One worker: the single-threaded runtime on the main thread (at most a blocking helper).
+    assert!(counts[0] <= 2, "workers = 1 ran {} threads", counts[0]);
+    assert!(counts[1] > 3, "workers = 3 ran {} threads", counts[1]);
+}
+
 #[test]
 fn the_documented_example_config_is_valid() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/config/consent-proxy.toml");

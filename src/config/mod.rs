@@ -156,6 +156,9 @@ pub struct ServerConfig {
     pub admin: SocketAddr,
     /// PEM files for TLS termination; plain HTTP when absent.
     pub tls: Option<TlsFiles>,
+    /// Runtime worker threads (0 = one per CPU available to the process); with one, the proxy
+    /// runs a single-threaded runtime, like one nginx worker.
+    pub workers: usize,
     /// Connections beyond this wait in the kernel backlog instead of exhausting memory.
     pub max_connections: usize,
     /// Request line plus headers; more is answered `431`.
@@ -254,6 +257,7 @@ impl TryFrom<RawConfig> for Config {
             listen: s.listen,
             admin: s.admin,
             tls: s.tls.map(|t| TlsFiles { cert: t.cert, key: t.key }),
+            workers: s.workers,
             max_connections: s.max_connections,
             max_header_bytes: s.max_header_bytes,
             header_read_timeout: positive("server.header_read_timeout", s.header_read_timeout)?,

@@ -32,6 +32,7 @@ pub struct RawServer {
     pub listen: SocketAddr,
     pub admin: SocketAddr,
     pub tls: Option<RawTls>,
+    pub workers: usize,
     pub max_connections: usize,
     pub max_header_bytes: usize,
     #[serde(with = "humantime_serde")]
@@ -46,6 +47,7 @@ impl Default for RawServer {
             listen: ([0, 0, 0, 0], 8080).into(),
             admin: ([127, 0, 0, 1], 9090).into(),
             tls: None,
+            workers: 0,
             max_connections: 25_000,
             max_header_bytes: 32 * 1024,
             header_read_timeout: Duration::from_secs(10),
