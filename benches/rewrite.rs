@@ -16,6 +16,10 @@ use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criteri
 use http::header::{HeaderMap, HeaderValue, COOKIE, SET_COOKIE};
 use std::sync::{Arc, Mutex};
 
+/// The binary's allocator, so the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn filler(paragraphs: usize) -> String {
     (0..paragraphs)
         .map(|i| {

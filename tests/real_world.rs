@@ -161,10 +161,16 @@ async fn unknown_third_parties_are_listed_and_blocked_on_request() {
 
 #[tokio::test]
 async fn a_policy_table_placeholder_is_filled_with_the_cookie_declaration() {
-    let html = r#"<html><body><h1>Our cookie policy</h1><div data-consent-policy-table>Loading…</div></body></html>"#;
+    let html =
+        r#"<html><body><h1>Our cookie policy</h1><consent-policy-table>Loading…</consent-policy-table></body></html>"#;
     let (proxy, _, out) = through(html, &[]).await;
-    assert!(out.contains("<div data-consent-policy-table><section id=\"necessary\"><h2>Necessary</h2>"), "{out}");
+    assert!(out.contains("<consent-policy-table><section id=\"necessary\"><h2>Necessary</h2>"), "{out}");
     assert!(out.contains("<code>consent</code>"), "the consent cookie is declared");
     assert!(!out.contains("Loading"));
+    assert!(!out.contains("<code>_hjSessionUser_"), "without scope=all only cookies seen or configured are listed");
+    proxy.stop().await;
+    let html = r#"<html><body><consent-policy-table scope="all">Loading…</consent-policy-table></body></html>"#;
+    let (proxy, _, out) = through(html, &[]).await;
+    assert!(out.contains("<code>_hjSessionUser_"), "scope=all lists the whole catalog");
     proxy.stop().await;
 }

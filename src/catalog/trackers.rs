@@ -264,6 +264,12 @@ impl TrackerCatalog {
     /// Like [`Self::classify_url`], but also returns allow entries (category `none`), so a caller
     /// can tell "explicitly not a tracker" from "in no rule".
     pub fn classify_url_rule(&self, url: &str, base: Option<&Url>) -> Option<&TrackerRule> {
+        self.classify_url_rule_memo(url, base, &mut BaseMemo::default())
+    }
+
+    /// Like [`Self::classify_url_rule`], remembering the lookup of `base`'s own host in `memo`
+    /// (path-relative URLs, most of a page's, all resolve to it). `memo` belongs to this `base`.
+    pub fn classify_url_rule_memo(&self, url: &str, base: Option<&Url>, memo: &mut BaseMemo) -> Option<&TrackerRule> {
         let base_special = base.is_some_and(|b| matches!(b.scheme(), "http" | "https"));
         if let Some(host) = quick_host(url, base_special) {
             if let Some(hit) = self.lookup(host, false, PathInfo::Unknown) {
@@ -275,9 +281,12 @@ impl TrackerCatalog {
                 (UrlShape::Absolute { web: false }, _) => return None,
                 // Resolves to the page's own host: only that host's rules can match.
                 (UrlShape::PathRelative, Some(base)) => {
-                    let ip = !matches!(base.host(), Some(Host::Domain(_)));
-                    let host = base.host_str().unwrap_or_default();
-                    if let Some(hit) = self.lookup(host.strip_suffix('.').unwrap_or(host), ip, PathInfo::Unknown) {
+                    let hit = *memo.0.get_or_insert_with(|| {
+                        let ip = !matches!(base.host(), Some(Host::Domain(_)));
+                        let host = base.host_str().unwrap_or_default();
+                        self.lookup(host.strip_suffix('.').unwrap_or(host), ip, PathInfo::Unknown)
+                    });
+                    if let Some(hit) = hit {
                         return self.any_rule(hit);
                     }
                 }
@@ -395,6 +404,10 @@ impl TrackerCatalog {
         Some(None)
     }
 }
+
+/// The lookup of one base URL's host, done once: see [`TrackerCatalog::classify_url_rule_memo`].
+#[derive(Debug, Default, Clone)]
+pub struct BaseMemo(Option<Option<Option<u32>>>);
 
 /// Byte offset where the suffix of `host` made of its last `labels` labels starts (0 = whole).
 fn suffix_start(host: &str, labels: usize) -> usize {
@@ -1181,10 +1194,14 @@ mod tests {
             "https://u@bat.bing.com/",
         ];
         for b in &bases {
+            // One memo per base, shared by every URL on it, as a page does.
+            let mut memo = BaseMemo::default();
             for u in inputs {
                 let fast = cat.classify_url(u, b.as_ref()).map(|r| (&r.provider, r.kind));
                 let slow = cat.classify_parsed(u, b.as_ref()).map(|r| (&r.provider, r.kind));
                 assert_eq!(fast, slow, "{u:?} on {b:?}");
+                let memoised = cat.classify_url_rule_memo(u, b.as_ref(), &mut memo).map(|r| (&r.provider, r.kind));
+                assert_eq!(memoised, cat.classify_url_rule(u, b.as_ref()).map(|r| (&r.provider, r.kind)), "{u:?}");
             }
         }
         assert_eq!(quick_host("https://a.b.com/x", false), Some("a.b.com"));

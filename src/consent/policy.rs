@@ -85,7 +85,7 @@ table{{border-collapse:collapse;width:100%;margin-bottom:2rem}}th,td{{border:1px
 }
 
 /// The cookie declaration itself: per category, its description and a table of name, provider,
-/// purpose, duration and party. Also what fills `<div data-consent-policy-table>` on a site's
+/// purpose, duration and party. Also what fills `<consent-policy-table>` on a site's
 /// own policy page.
 pub fn tables(settings: &ConsentSettings, cookies: &CookiePolicy, lang: Lang, all: bool) -> String {
     let w = if lang == Lang::Sv { &SV } else { &EN };

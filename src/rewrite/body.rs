@@ -97,22 +97,28 @@ impl Pipeline {
             }
             None => decoded,
         };
+        // Output is about the input's size; rewriting adds a little (markers, the banner).
+        self.sink.reserve(input.len() + input.len() / 8 + 256);
         let rewriter = self.rewriter.as_mut().expect("started above");
         rewriter.write(input).map_err(|e| RewriteError::new(reason_of(&e), e))
     }
 
     fn encode(&mut self) -> Result<Vec<u8>, RewriteError> {
         let out = self.sink.take();
-        if out.is_empty() {
+        let enc = self.encoder.as_mut().expect("encoder lives until finish");
+        if out.is_empty() || enc.is_identity() {
             return Ok(out);
         }
-        let enc = self.encoder.as_mut().expect("encoder lives until finish");
         enc.write_and_flush(&out).map_err(|e| RewriteError::new("encode", e))
     }
 
     /// One upstream chunk in, whatever is ready out.
     pub fn push(&mut self, data: &[u8]) -> Result<Vec<u8>, RewriteError> {
         let decoder = self.decoder.as_mut().expect("decoder lives until finish");
+        if decoder.is_identity() {
+            self.rewrite(data, false)?;
+            return self.encode();
+        }
         decoder.write(data).map_err(|e| RewriteError::new("decode", e))?;
         let decoded = decoder.output();
         self.rewrite(&decoded, false)?;

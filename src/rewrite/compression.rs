@@ -129,6 +129,11 @@ impl Decoder {
         })
     }
 
+    /// No coding: the caller can use the bytes as they are, without a copy through [`Self::write`].
+    pub fn is_identity(&self) -> bool {
+        matches!(self, Self::Identity(_))
+    }
+
     /// Feeds compressed bytes; decoded bytes accumulate in [`Self::output`].
     pub fn write(&mut self, input: &[u8]) -> io::Result<()> {
         match self {
@@ -186,6 +191,11 @@ impl Encoder {
             Coding::Brotli => Self::Brotli(Box::new(brotli::CompressorWriter::new(Vec::new(), 16 * 1024, 4, 22))),
             Coding::Zstd => Self::Zstd(zstd::stream::write::Encoder::new(Vec::new(), 1)?),
         })
+    }
+
+    /// No coding: the caller can send its bytes as they are, without a copy.
+    pub fn is_identity(&self) -> bool {
+        matches!(self, Self::Identity(_))
     }
 
     /// Compresses `input` and flushes, so the client can render what it has.

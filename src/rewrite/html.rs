@@ -26,6 +26,11 @@ impl Sink {
     pub fn take(&self) -> Vec<u8> {
         std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()))
     }
+
+    /// Room for about `bytes` of output, so lol_html's many small writes do not regrow the buffer.
+    pub fn reserve(&self, bytes: usize) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).reserve(bytes);
+    }
 }
 
 struct Selectors {
@@ -67,7 +72,7 @@ fn selectors() -> &'static Selectors {
         .collect(),
         head: "head".parse().expect("static selector"),
         body: "body".parse().expect("static selector"),
-        policy_table: "div[data-consent-policy-table]".parse().expect("static selector"),
+        policy_table: "consent-policy-table".parse().expect("static selector"),
         noscript: "noscript".parse().expect("static selector"),
     })
 }

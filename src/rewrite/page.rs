@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use url::Url;
 
 use super::inject;
-use crate::catalog::trackers::TrackerRule;
+use crate::catalog::trackers::{BaseMemo, TrackerRule};
 use crate::consent::{ConsentState, Lang};
 use crate::state::{Runtime, Shared};
 
@@ -37,6 +37,8 @@ pub struct Page {
     pub lang: Lang,
     pub report: bool,
     pub base: Option<Url>,
+    /// The tracker lookup of `base`'s host, shared by the page's path-relative URLs.
+    base_memo: BaseMemo,
     pub return_to: String,
     /// The Consent Mode snippet with its `<script>` tag, until injected.
     pub head_snippet: Option<String>,
@@ -79,6 +81,7 @@ impl Page {
             lang,
             report,
             base,
+            base_memo: BaseMemo::default(),
             return_to,
             head_snippet,
             banner_done: false,
@@ -92,7 +95,7 @@ impl Page {
     /// `unknown_third_party = "block"`, refused as marketing.
     fn refused_url(&mut self, url: &str) -> Option<(usize, String)> {
         let trackers = self.rt.config.trackers.clone();
-        match trackers.classify_url_rule(url, self.base.as_ref()) {
+        match trackers.classify_url_rule_memo(url, self.base.as_ref(), &mut self.base_memo) {
             Some(rule) if rule.category == crate::catalog::trackers::NOT_A_TRACKER => None,
             Some(rule) => self.refused_rule(rule),
             None => self.unknown_third_party(url),
@@ -542,6 +545,7 @@ pub fn resource_as<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef,
             };
             if joined.is_some() {
                 p.base = joined;
+                p.base_memo = BaseMemo::default();
             }
         }
         return;
@@ -561,7 +565,11 @@ pub fn resource_as<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef,
     let mut refused = None;
     for attr in attrs {
         let Some(value) = el.get_attribute(attr) else { continue };
-        refused = urls_in(attr, &value).find_map(|url| p.refused_url(url));
+        refused = match *attr {
+            "srcset" | "imagesrcset" => srcset_urls(&value).find_map(|url| p.refused_url(url)),
+            "ping" => value.split_ascii_whitespace().find_map(|url| p.refused_url(url)),
+            _ => p.refused_url(&value),
+        };
         if refused.is_some() {
             break;
         }
@@ -604,13 +612,9 @@ fn is_loading_link(rel: Option<&str>) -> bool {
     })
 }
 
-/// URLs in an attribute value: `srcset`-style lists, space-separated `ping`, or one URL.
-fn urls_in<'a>(attr: &str, value: &'a str) -> Box<dyn Iterator<Item = &'a str> + 'a> {
-    match attr {
-        "srcset" | "imagesrcset" => Box::new(value.split(',').filter_map(|c| c.split_ascii_whitespace().next())),
-        "ping" => Box::new(value.split_ascii_whitespace()),
-        _ => Box::new(std::iter::once(value)),
-    }
+/// The URLs of a `srcset`-style list (`url descriptor, url descriptor`).
+fn srcset_urls(value: &str) -> impl Iterator<Item = &str> {
+    value.split(',').filter_map(|c| c.split_ascii_whitespace().next())
 }
 
 /// `<head>`: Consent Mode defaults go first.
@@ -703,14 +707,16 @@ fn same_site(a: &str, b: &str) -> bool {
     a == b || base(a) == base(b)
 }
 
-/// `<div data-consent-policy-table>` on the site's own cookie-policy page: filled with the
-/// cookie declaration generated from the catalog (as on `/__consent/policy`).
+/// `<consent-policy-table>` on the site's own cookie-policy page: filled with the cookie
+/// declaration generated from the catalog (as on `/__consent/policy`). A custom element, not a
+/// `div` with an attribute: an attribute selector on `div` would make lol_html read the
+/// attributes of every `div` of every page (+55% rewrite time on a div-heavy page).
 pub fn policy_table(el: &mut SendElement<'_, '_>, page: &PageRef) {
     let p = lock(page);
     if p.report {
         return;
     }
-    let all = el.get_attribute("data-consent-policy-table").is_some_and(|v| v == "all");
+    let all = el.get_attribute("scope").is_some_and(|v| v.eq_ignore_ascii_case("all"));
     let html = crate::consent::policy::tables(&p.rt.config.consent, &p.rt.config.cookies, p.lang, all);
     el.set_inner_content(&inject::ascii_html_keep_tags(&html), ContentType::Html);
 }
