@@ -174,3 +174,21 @@ async fn a_policy_table_placeholder_is_filled_with_the_cookie_declaration() {
     assert!(out.contains("<code>_hjSessionUser_"), "scope=all lists the whole catalog");
     proxy.stop().await;
 }
+
+#[tokio::test]
+async fn head_gets_the_headers_get_would_get() {
+    let html = "<html><head></head><body><p>hi</p></body></html>";
+    let origin = page_origin(html, vec![("etag", "\"v1\""), ("cache-control", "public, max-age=60")]).await;
+    let proxy = TestProxy::start(&format!("http://{origin}"), &[("audit.sink", "/dev/null")]).await;
+    let request =
+        |method: &str| Request::builder().method(method).uri(proxy.url("/page")).body(Full::new(Bytes::new())).unwrap();
+    let (_, get, _) = send(request("GET")).await;
+    let (status, head, body) = send(request("HEAD")).await;
+    assert_eq!((status, body.as_str()), (200, ""));
+    for name in ["etag", "vary", "cache-control", "content-encoding"] {
+        assert_eq!(head.get(name), get.get(name), "{name}: HEAD and GET differ");
+    }
+    assert!(head["etag"].to_str().unwrap().starts_with("W/\"v1~cp."), "the tag is keyed: {:?}", head["etag"]);
+    assert!(head.get("content-length").is_none(), "the origin's length is not the rewritten page's");
+    proxy.stop().await;
+}

@@ -38,8 +38,9 @@ pub struct PageRequest {
     lang: Lang,
     /// Path and query, for `return_to`.
     path: String,
-    /// The page's own URL, to resolve relative URLs.
-    url: Option<url::Url>,
+    /// `scheme://host` of the page, to resolve relative URLs; parsed only for a page that is
+    /// rewritten (or has a `Link` header), not for every response.
+    origin: Option<String>,
 }
 
 impl PageRequest {
@@ -67,9 +68,13 @@ impl PageRequest {
         let headers = req.headers();
         let path = req.uri().path_and_query().map_or("/", |p| p.as_str()).to_string();
         let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).or(req.uri().host());
-        let url =
-            host.and_then(|h| url::Url::parse(&format!("{}://{h}{path}", if https { "https" } else { "http" })).ok());
-        Self { method: req.method().clone(), state_key, unwrapped_etag, accept_encoding, lang, path, url }
+        let origin = host.map(|h| format!("{}://{h}", if https { "https" } else { "http" }));
+        Self { method: req.method().clone(), state_key, unwrapped_etag, accept_encoding, lang, path, origin }
+    }
+
+    /// The page's own URL.
+    fn url(&self) -> Option<url::Url> {
+        url::Url::parse(&format!("{}{}", self.origin.as_deref()?, self.path)).ok()
     }
 }
 
@@ -117,8 +122,7 @@ pub fn rewrite_response(
     if status == StatusCode::PARTIAL_CONTENT && html_charset(resp.headers()).is_some() {
         return Err(ProxyError::UpstreamProtocol("a partial HTML response cannot be rewritten".into()));
     }
-    if req.method == Method::HEAD
-        || status.is_informational()
+    if status.is_informational()
         || status == StatusCode::NO_CONTENT
         || status == StatusCode::NOT_MODIFIED
         || !rt.config.html.rewrite
@@ -137,6 +141,16 @@ pub fn rewrite_response(
     let settings = &rt.config.consent;
     let report = rt.config.mode == crate::config::Mode::Report;
     let shared_cache = rt.config.html.cache_mode == CacheMode::Shared;
+    if req.method == Method::HEAD {
+        // No body, but the headers a GET would get: no origin length, the coding and validators
+        // of the rewritten page, the same Vary and Cache-Control.
+        let transcode = declared.is_some_and(body::Pipeline::needs_transcoding);
+        adjust_headers(resp.headers_mut(), out_coding, transcode, report || shared_cache, shared_cache);
+        if !report {
+            validators::key_etag(resp.headers_mut(), &req.state_key);
+        }
+        return Ok(resp);
+    }
     // A shared page must not depend on the visitor: rewritten as for someone who has not decided
     // (everything inert); banner.js reads the real state and activates in the browser.
     let state = if shared_cache {
@@ -172,8 +186,7 @@ pub fn rewrite_response(
         validators::key_etag(&mut parts.headers, &req.state_key);
     }
 
-    let page =
-        page::Page::new(rt.clone(), shared.clone(), state, req.lang, req.url.clone(), req.path.clone(), head_snippet);
+    let page = page::Page::new(rt.clone(), shared.clone(), state, req.lang, req.url(), req.path.clone(), head_snippet);
     let decoder = Decoder::new(coding).map_err(|e| ProxyError::Internal(e.to_string()))?;
     let encoder = Encoder::new(out_coding).map_err(|e| ProxyError::Internal(e.to_string()))?;
     let pipeline = body::Pipeline::new(decoder, encoder, declared, Arc::new(Mutex::new(page)));
@@ -186,6 +199,10 @@ fn filter_link_header(rt: &Runtime, shared: &Shared, state: &ConsentState, req: 
     let settings = &rt.config.consent;
     let report = rt.config.mode == crate::config::Mode::Report;
     let values: Vec<HeaderValue> = headers.get_all(header::LINK).iter().cloned().collect();
+    if values.is_empty() {
+        return;
+    }
+    let page_url = req.url();
     let mut kept_values = Vec::new();
     for value in values {
         // Unreadable values are dropped: they cannot be checked.
@@ -193,7 +210,7 @@ fn filter_link_header(rt: &Runtime, shared: &Shared, state: &ConsentState, req: 
         let kept: Vec<&str> = link_values(text)
             .filter(|lv| {
                 let url = lv.trim_start().strip_prefix('<').and_then(|r| r.split_once('>')).map(|(u, _)| u);
-                let Some(rule) = url.and_then(|u| rt.config.trackers.classify_url(u, req.url.as_ref())) else {
+                let Some(rule) = url.and_then(|u| rt.config.trackers.classify_url(u, page_url.as_ref())) else {
                     return true;
                 };
                 let category = settings.category_index(&rule.category).or_else(|| settings.category_index("marketing"));
