@@ -302,7 +302,7 @@ async fn headers_of_rewritten_and_untouched_responses() {
     assert_eq!((status, h["etag"].to_str().unwrap()), (304, "\"v1\""));
     let (status, h, body) = send(Request::head(proxy.url("/page")).body(Full::new(Bytes::new())).unwrap()).await;
     assert_eq!((status, body.as_str()), (200, ""));
-    assert_eq!(h["etag"], "\"v1\"", "HEAD is not rewritten");
+    assert!(h["etag"].to_str().unwrap().starts_with("W/\"v1~cp.s."), "HEAD gets GET's keyed tag: {:?}", h["etag"]);
     proxy.stop().await;
 }
 
