@@ -362,6 +362,13 @@ async fn site_marked_scripts_are_activated_when_granted() {
         );
     }
     assert!(out.contains("<div data-category=\"analytics\">"), "ordinary data-category attributes are left alone");
+
+    // Everything granted (the rewriter then runs fewer selectors): all of it is activated.
+    let cookie = consent(&proxy, "action=accept_all").await;
+    let out = String::from_utf8(fetch(&proxy, Some(&cookie), None).await.2).unwrap();
+    assert_eq!(out.matches("type=\"text/plain\"").count(), 0, "everything runs after accept all: {out}");
+    assert!(out.contains("<script data-cookieconsent=\"marketing\" src=\"/js/ads.js\"></script>"), "{out}");
+    assert!(out.contains(" src=\"https://www.youtube.com/embed/xyz\""), "the marked iframe loads: {out}");
     proxy.stop().await;
 }
 
