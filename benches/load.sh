@@ -6,11 +6,13 @@
 #   (d) consent-proxy on the non-HTML response
 #   (e) consent-proxy rewriting the HTML page, undecided and decided
 # Both proxies are pinned to CPU 0 (consent-proxy then runs a 1-worker runtime); wrk and the origin
-# share CPU 1. Installs nginx and wrk from Debian if missing. Bounded: 8 runs of DURATION.
-#   benches/load.sh                 # DURATION=10s CONNECTIONS=32
+# share CPU 1. Installs nginx and wrk from Debian if missing. Bounded: 8 scenarios x ROUNDS runs of
+# DURATION, interleaved; prints medians and the serving process's CPU time per request.
+#   benches/load.sh                 # DURATION=5s ROUNDS=3 CONNECTIONS=32
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DURATION=${DURATION:-10s}
+DURATION=${DURATION:-5s}
+ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-32}
 
 if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then
@@ -72,33 +74,82 @@ taskset -c 0 nginx -c "$work/proxy.conf"
 CONSENT_PROXY__LOG__ACCESS_LOG=false CONSENT_PROXY__LOG__LEVEL=warn CONSENT_PROXY__AUDIT__SINK=/dev/null \
   taskset -c 0 target/release/consent-proxy --upstream "http://127.0.0.1:$ORIGIN" \
   --listen "127.0.0.1:$PROXY" --admin "127.0.0.1:$ADMIN" &
+PROXY_PID=$!   # taskset execs the proxy: same process
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PROXY/1k.txt" >/dev/null && break; sleep 0.1; done
 COOKIE=$(curl -si -d action=accept_all "http://127.0.0.1:$PROXY/__consent" | tr -d '\r' | sed -n 's/^set-cookie: \(consent=[^;]*\).*/\1/ip' | head -1)
 
-declare -A RPS
-run() { # name url [header]
-  local out
-  if [ -n "${3:-}" ]; then out=$(taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -H "$3" "$2")
+# CPU seconds (user + system) a process has used so far.
+cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.4f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+NGINX_PID=$(pgrep -P "$(cat "$work/proxy.pid")" | head -1)     # nginx's single proxy worker
+ORIGIN_PID=$(pgrep -P "$(cat "$work/origin.pid")" | head -1)
+
+# name url cpu-pid [header] -> appends "rps p50 p99 cpu_us_per_request" to $work/<slug>
+run() {
+  local out c0 c1 slug
+  slug=$(tr -c 'a-zA-Z0-9' '_' <<<"$1")
+  c0=$(cpu_of "$3")
+  if [ -n "${4:-}" ]; then out=$(taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -H "$4" "$2")
   else out=$(taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "$2"); fi
-  local rps p50 p99
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); p50=$(awk '/^ +50%/ {print $2}' <<<"$out"); p99=$(awk '/^ +99%/ {print $2}' <<<"$out")
-  RPS[$1]=$rps
-  printf "%-44s %10s req/s   p50 %9s   p99 %9s\n" "$1" "$rps" "$p50" "$p99"
+  c1=$(cpu_of "$3")
+  awk -v c0="$c0" -v c1="$c1" '/requests in/ {n=$1} /Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2}
+    END {printf "%s %s %s %.1f\n", rps, p50, p99, (c1 - c0) / n * 1e6}' <<<"$out" >> "$work/$slug"
 }
-echo "wrk -t1 -c$CONNECTIONS -d$DURATION on loopback; proxies pinned to CPU 0, wrk and origin on CPU 1"
+SCENARIOS=(
+  "origin direct, 1 KB|http://127.0.0.1:$ORIGIN/1k.txt|$ORIGIN_PID|"
+  "nginx proxy, 1 KB|http://127.0.0.1:$NGINX/1k.txt|$NGINX_PID|"
+  "consent-proxy, 1 KB|http://127.0.0.1:$PROXY/1k.txt|$PROXY_PID|"
+  "origin direct, 50 KB HTML|http://127.0.0.1:$ORIGIN/page.html|$ORIGIN_PID|"
+  "nginx proxy, 50 KB HTML|http://127.0.0.1:$NGINX/page.html|$NGINX_PID|"
+  "nginx sub_filter, 50 KB HTML|http://127.0.0.1:$SUBF/page.html|$NGINX_PID|"
+  "consent-proxy rewrite, undecided|http://127.0.0.1:$PROXY/page.html|$PROXY_PID|"
+  "consent-proxy rewrite, accepted|http://127.0.0.1:$PROXY/page.html|$PROXY_PID|Cookie: $COOKIE"
+)
+echo "wrk -t1 -c$CONNECTIONS -d$DURATION on loopback, $ROUNDS interleaved rounds (medians); proxies pinned to CPU 0,"
+echo "wrk and the origin on CPU 1; cpu/req = the serving process's user+system CPU per request"
 echo "page.html: $(wc -c < "$work/page.html") bytes, 1k.txt: 1024 bytes"
-run "origin direct, 1 KB"                      "http://127.0.0.1:$ORIGIN/1k.txt"
-run "nginx proxy, 1 KB"                        "http://127.0.0.1:$NGINX/1k.txt"
-run "consent-proxy, 1 KB"                      "http://127.0.0.1:$PROXY/1k.txt"
-run "origin direct, 50 KB HTML"                "http://127.0.0.1:$ORIGIN/page.html"
-run "nginx proxy, 50 KB HTML"                  "http://127.0.0.1:$NGINX/page.html"
-run "nginx sub_filter, 50 KB HTML"             "http://127.0.0.1:$SUBF/page.html"
-run "consent-proxy rewrite, undecided"         "http://127.0.0.1:$PROXY/page.html"
-run "consent-proxy rewrite, accepted"          "http://127.0.0.1:$PROXY/page.html" "Cookie: $COOKIE"
-python3 - "${RPS[consent-proxy, 1 KB]}" "${RPS[nginx proxy, 1 KB]}" "${RPS[consent-proxy rewrite, undecided]}" "${RPS[consent-proxy rewrite, accepted]}" "${RPS[nginx sub_filter, 50 KB HTML]}" <<'PY'
+for round in $(seq "$ROUNDS"); do
+  for s in "${SCENARIOS[@]}"; do IFS='|' read -r name url pid header <<<"$s"; run "$name" "$url" "$pid" "$header"; done
+done
+declare -A RPS CPU
+printf "%-36s %12s %10s %10s %14s\n" "" "requests/s" "p50" "p99" "CPU/request"
+for s in "${SCENARIOS[@]}"; do
+  IFS='|' read -r name _ <<<"$s"
+  slug=$(tr -c 'a-zA-Z0-9' '_' <<<"$name")
+  read -r rps p50 p99 cpu < <(python3 - "$work/$slug" <<'PY'
+import sys, statistics, re
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+def ms(v):  # wrk prints 512.00us / 1.20ms / 2.00s
+    n, u = re.match(r"([\d.]+)(\w+)", v).groups()
+    return float(n) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[u]
+med = lambda xs: statistics.median(xs)
+print(f"{med([float(r[0]) for r in rows]):.0f} {med([ms(r[1]) for r in rows]):.2f}ms {med([ms(r[2]) for r in rows]):.2f}ms {med([float(r[3]) for r in rows]):.1f}")
+PY
+)
+  RPS[$name]=$rps; CPU[$name]=$cpu
+  printf "%-36s %12s %10s %10s %11s µs\n" "$name" "$rps" "$p50" "$p99" "$cpu"
+done
+python3 - "${RPS[consent-proxy, 1 KB]}" "${RPS[nginx proxy, 1 KB]}" "${RPS[consent-proxy rewrite, undecided]}" \
+  "${RPS[consent-proxy rewrite, accepted]}" "${RPS[nginx sub_filter, 50 KB HTML]}" \
+  "${CPU[consent-proxy, 1 KB]}" "${CPU[nginx proxy, 1 KB]}" "${CPU[consent-proxy rewrite, undecided]}" \
+  "${CPU[consent-proxy rewrite, accepted]}" "${CPU[nginx sub_filter, 50 KB HTML]}" <<'PY'
 import sys
-cp1, ng1, cpu, cpa, sub = map(float, sys.argv[1:])
-print(f"ratio consent-proxy / nginx proxy, 1 KB:                 {cp1/ng1:.2f}")
-print(f"ratio consent-proxy rewrite (undecided) / sub_filter:    {cpu/sub:.2f}")
-print(f"ratio consent-proxy rewrite (accepted) / sub_filter:     {cpa/sub:.2f}")
+cp1, ng1, cpu, cpa, sub, c_cp1, c_ng1, c_cpu, c_cpa, c_sub = map(float, sys.argv[1:])
+print(f"ratio consent-proxy / nginx proxy, 1 KB:               {cp1/ng1:.2f} (requests/s)  {c_ng1/c_cp1:.2f} (CPU per request)")
+print(f"ratio consent-proxy rewrite (undecided) / sub_filter:  {cpu/sub:.2f} (requests/s)  {c_sub/c_cpu:.2f} (CPU per request)")
+print(f"ratio consent-proxy rewrite (accepted) / sub_filter:   {cpa/sub:.2f} (requests/s)  {c_sub/c_cpa:.2f} (CPU per request)")
+PY
+
+# Added latency at moderate load: 4 connections instead of CONNECTIONS (the proxy is far from
+# saturated), p99 through the proxy minus p99 straight to the origin.
+p99_of() { taskset -c 1 wrk -t1 -c4 -d"$DURATION" --latency ${2:+-H "$2"} "$1" | awk '/^ +99%/ {print $2}'; }
+python3 - "$(p99_of "http://127.0.0.1:$ORIGIN/1k.txt")" "$(p99_of "http://127.0.0.1:$PROXY/1k.txt")" \
+  "$(p99_of "http://127.0.0.1:$ORIGIN/page.html")" "$(p99_of "http://127.0.0.1:$PROXY/page.html")" \
+  "$(p99_of "http://127.0.0.1:$NGINX/1k.txt")" <<'PY'
+import sys, re
+def ms(v):
+    n, u = re.match(r"([\d.]+)(\w+)", v).groups()
+    return float(n) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[u]
+o1, p1, oh, ph, n1 = map(ms, sys.argv[1:])
+print(f"p99 at 4 connections: 1 KB origin {o1:.2f} ms, via nginx {n1:.2f} ms, via consent-proxy {p1:.2f} ms (+{p1 - o1:.2f} ms); "
+      f"HTML origin {oh:.2f} ms, rewritten {ph:.2f} ms (+{ph - oh:.2f} ms)")
 PY

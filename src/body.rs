@@ -25,8 +25,10 @@ pub fn empty() -> ProxyBody {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyOutcome {
     Complete,
-    /// The origin (or a rewriter) failed mid-body: the client sees a broken response.
+    /// The origin failed mid-body: the client sees a broken response.
     Error,
+    /// The HTML rewrite failed mid-body (fail closed): the client sees a broken response.
+    RewriteFailed,
     /// The client went away before the end.
     Aborted,
 }
@@ -36,6 +38,7 @@ impl BodyOutcome {
         match self {
             Self::Complete => "complete",
             Self::Error => "error",
+            Self::RewriteFailed => "rewrite_failed",
             Self::Aborted => "aborted",
         }
     }
@@ -83,7 +86,7 @@ where
 
     fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         let this = self.project();
-        let frame = ready!(this.inner.poll_frame(cx));
+        let frame = ready!(this.inner.poll_frame(cx)).map(|r| r.map_err(Into::<BoxError>::into));
         let outcome = match &frame {
             Some(Ok(f)) => {
                 if let Some(data) = f.data_ref() {
@@ -91,13 +94,14 @@ where
                 }
                 None
             }
+            Some(Err(e)) if e.is::<crate::rewrite::body::RewriteError>() => Some(BodyOutcome::RewriteFailed),
             Some(Err(_)) => Some(BodyOutcome::Error),
             None => Some(BodyOutcome::Complete),
         };
         if let Some(f) = outcome.and_then(|o| this.on_end.take().map(|f| (o, f))) {
             f.1.body_ended(f.0, *this.bytes);
         }
-        Poll::Ready(frame.map(|r| r.map_err(Into::into)))
+        Poll::Ready(frame)
     }
 
     fn is_end_stream(&self) -> bool {

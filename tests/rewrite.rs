@@ -385,6 +385,7 @@ async fn a_rewrite_that_fails_aborts_the_response() {
     assert!(resp.into_body().collect().await.is_err(), "a corrupt body must not end like a complete page");
     let m = proxy.metrics().await;
     assert_eq!(metric(&m, "consent_proxy_html_rewrite_errors_total{reason=\"decode\"}"), 1.0, "{m}");
+    assert_eq!(metric(&m, "consent_proxy_upstream_errors_total{kind=\"body\"}"), 0.0, "not the origin's fault: {m}");
 
     let origin = html_origin(b"<p>x</p>".to_vec(), None, vec![("content-encoding", "compress".into())]).await;
     let proxy2 = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[])).await;
