@@ -160,6 +160,23 @@ async fn unknown_third_parties_are_listed_and_blocked_on_request() {
 }
 
 #[tokio::test]
+async fn sites_are_told_apart_by_the_public_suffix_list() {
+    // www.shop.co.uk: static.shop.co.uk is the same site, ads.co.uk and shop.github.io's
+    // neighbour other.github.io are not (co.uk and github.io are public suffixes).
+    let html = r#"<html><head></head><body><img src="https://static.shop.co.uk/a.png"><img src="https://ads.co.uk/p.gif"><img src="https://other.github.io/x.png"></body></html>"#;
+    let origin = page_origin(html, vec![]).await;
+    let opts = [("audit.sink", "/dev/null"), ("trackers.unknown_third_party", "block")];
+    let proxy = TestProxy::start(&format!("http://{origin}"), &opts).await;
+    let req = Request::get(proxy.url("/page")).header("host", "www.shop.co.uk").body(Full::new(Bytes::new())).unwrap();
+    let out = send(req).await.2;
+    assert!(out.contains("<img src=\"https://static.shop.co.uk/a.png\">"), "the site's own subdomain: {out}");
+    assert!(out.contains("data-consent-src=\"https://ads.co.uk/p.gif\""), "another site under co.uk: {out}");
+    assert!(out.contains("data-consent-src=\"https://other.github.io/x.png\""), "{out}");
+    assert!(out.contains("data-site=\"shop.co.uk\""), "the client guard gets the same site: {out}");
+    proxy.stop().await;
+}
+
+#[tokio::test]
 async fn a_policy_table_placeholder_is_filled_with_the_cookie_declaration() {
     let html =
         r#"<html><body><h1>Our cookie policy</h1><consent-policy-table>Loading…</consent-policy-table></body></html>"#;

@@ -133,10 +133,16 @@
     }
     // unknown_third_party = "block": any other site's host is refused as marketing.
     return elements && RULES.unknownThirdParty === "block" && /^https?:$/.test(url.protocol) &&
-      siteOf(host) !== siteOf(normHost(location.hostname)) ? "marketing" : null;
+      !sameSite(host) ? "marketing" : null;
   }
-  /** Registrable domain, approximately (the last two labels), as the server's same_site(). */
-  function siteOf(h) { return h.split(".").slice(-2).join("."); }
+  /** Whether `h` is on the page's site: its registrable domain, computed by the server from the
+   *  Public Suffix List (data-site), or else approximately the last two labels. */
+  function sameSite(h) {
+    var site = DS.site;
+    if (site) return h === site || h.slice(-site.length - 1) === "." + site;
+    var last2 = function (x) { return x.split(".").slice(-2).join("."); };
+    return last2(h) === last2(normHost(location.hostname));
+  }
   /** The category to mark when `u` is a tracker of a refused category, else null. */
   function refusedUrl(u, elements) {
     var c = classify(u, elements);

@@ -56,12 +56,16 @@ pub fn banner_script_tag(
     version: &str,
     nonce: Option<&str>,
     shared: bool,
+    site: Option<&str>,
 ) -> String {
     let granted: Vec<&str> =
         state.granted.iter().filter_map(|i| settings.categories.get(i)).map(|c| c.id.as_str()).collect();
     let nonce = nonce.map_or(String::new(), |n| format!(" nonce=\"{}\"", escape(n)));
+    // The page's registrable domain (Public Suffix List), so the client guard tells other sites
+    // apart as the server does.
+    let site = site.map_or(String::new(), |s| format!(" data-site=\"{}\"", escape(s)));
     format!(
-        "<script src=\"{}/banner.js?v={version}\" id=\"consent-proxy-script\" data-granted=\"{}\" data-decided=\"{}\" data-gpc=\"{}\" data-lang=\"{}\"{}{nonce}></script>",
+        "<script src=\"{}/banner.js?v={version}\" id=\"consent-proxy-script\" data-granted=\"{}\" data-decided=\"{}\" data-gpc=\"{}\" data-lang=\"{}\"{site}{}{nonce}></script>",
         settings.prefix,
         ascii_html(&granted.join(" ")),
         u8::from(state.decided),

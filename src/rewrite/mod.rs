@@ -72,6 +72,12 @@ impl PageRequest {
         Self { method: req.method().clone(), state_key, unwrapped_etag, accept_encoding, lang, path, origin }
     }
 
+    /// The page's registrable domain, for the client guard.
+    fn site(&self) -> Option<String> {
+        let host = self.url()?.host_str()?.trim_end_matches('.').to_ascii_lowercase();
+        Some(page::registrable_domain(&host).to_string())
+    }
+
     /// The page's own URL.
     fn url(&self) -> Option<url::Url> {
         url::Url::parse(&format!("{}{}", self.origin.as_deref()?, self.path)).ok()
@@ -178,7 +184,15 @@ pub fn rewrite_response(
         };
         let script = &rt.config.html.script.version;
         consent_mode
-            + &inject::banner_script_tag(settings, &state, req.lang, script, csp_nonce.as_deref(), shared_cache)
+            + &inject::banner_script_tag(
+                settings,
+                &state,
+                req.lang,
+                script,
+                csp_nonce.as_deref(),
+                shared_cache,
+                req.site().as_deref(),
+            )
     });
     let transcode = declared.is_some_and(body::Pipeline::needs_transcoding);
     adjust_headers(&mut parts.headers, out_coding, transcode, report || shared_cache, shared_cache);

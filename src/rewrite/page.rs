@@ -697,14 +697,43 @@ pub fn noscript_script<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &Page
 /// Same registrable domain, approximately: equal, or one is a subdomain of the other's last two
 /// labels (`www.shop.example` and `cdn.shop.example`).
 fn same_site(a: &str, b: &str) -> bool {
-    fn base(h: &str) -> &str {
-        let mut dots = h.rmatch_indices('.');
-        match (dots.next(), dots.next()) {
-            (Some(_), Some((i, _))) => &h[i + 1..],
-            _ => h,
+    a == b || registrable_domain(a) == registrable_domain(b)
+}
+
+#[cfg(test)]
+mod site_tests {
+    use super::*;
+
+    #[test]
+    fn registrable_domains_follow_the_public_suffix_list() {
+        for (host, site) in [
+            ("www.shop.co.uk", "shop.co.uk"),
+            ("shop.co.uk", "shop.co.uk"),
+            ("co.uk", "co.uk"),
+            ("a.b.example.com", "example.com"),
+            ("user.github.io", "user.github.io"),
+            ("news.example", "news.example"),
+            ("localhost", "localhost"),
+            ("127.0.0.1", "127.0.0.1"),
+            ("[::1]", "[::1]"),
+        ] {
+            assert_eq!(registrable_domain(host), site, "{host}");
         }
+        assert!(same_site("www.shop.co.uk", "img.shop.co.uk"));
+        assert!(!same_site("www.shop.co.uk", "ads.co.uk"));
+        assert!(!same_site("a.github.io", "b.github.io"));
+        assert!(!same_site("10.0.0.1", "10.0.0.2"));
     }
-    a == b || base(a) == base(b)
+}
+
+/// The registrable domain ("site") of a lowercase host, by the Public Suffix List: `shop.co.uk`
+/// for `www.shop.co.uk`, so `ads.co.uk` is another site. A host that is itself a public suffix,
+/// or an IP address, is its own site.
+pub fn registrable_domain(host: &str) -> &str {
+    if host.starts_with('[') || host.parse::<std::net::Ipv4Addr>().is_ok() {
+        return host;
+    }
+    psl::domain_str(host).unwrap_or(host)
 }
 
 /// `<consent-policy-table>` on the site's own cookie-policy page: filled with the cookie

@@ -477,16 +477,17 @@ scenario('robustness: no rules = stubs only; no banner; URL and cookie classific
   const t = await newContext();
   await t.page.goto(proxyUrl + '/__consent/policy');
   check(await t.page.locator('#consent-proxy').count() === 0, 'the policy page has a banner');
-  const run = (withRules, granted, extra = '') => t.page.evaluate(async ([withRules, granted, extra]) => {
+  const run = (withRules, granted, extra = '', site = '') => t.page.evaluate(async ([withRules, granted, extra, site]) => {
     // `extra` switches the served rules to unknownThirdParty "block".
     const src = (await (await fetch('/__consent/banner.js')).text()).replace('"unknownThirdParty":"allow"', extra || '"unknownThirdParty":"allow"');
     delete window.__consentProxyLoaded;
     delete window.__consentProxyRules;
     const s = document.createElement('script');
     if (granted !== null) s.dataset.granted = granted;
+    if (site) s.dataset.site = site; // the page's registrable domain, as the server sends it
     s.textContent = withRules ? src : src.slice(src.indexOf('\n') + 1);
     document.head.appendChild(s);
-  }, [withRules, granted, extra]);
+  }, [withRules, granted, extra, site]);
   // No data attributes at all (not our markup): it does nothing.
   await run(true, null);
   check(await t.page.evaluate(() => typeof window.fbq === 'undefined' && !window.consentProxy), 'acted without state');
@@ -549,8 +550,18 @@ scenario('robustness: no rules = stubs only; no banner; URL and cookie classific
     return [img.hasAttribute('src'), img.dataset.consentCategory, own.hasAttribute('src'), res].join();
   });
   check(u === 'false,marketing,true,sent', `unknown third party: ${u}`);
+  // Sites by the Public Suffix List (data-site from the server): a page of shop.co.uk may load
+  // from cdn.shop.co.uk, not from ads.co.uk.
+  await t.page.goto(proxyUrl + '/__consent/policy');
+  await run(true, 'necessary analytics', '"unknownThirdParty":"block"', 'shop.co.uk');
+  const psl = await t.page.evaluate(() => {
+    const other = document.createElement('img'); other.src = 'https://ads.co.uk/p.gif';
+    const own = document.createElement('img'); own.src = 'https://cdn.shop.co.uk/a.png';
+    return [other.hasAttribute('src'), other.dataset.consentCategory, own.hasAttribute('src')].join();
+  });
+  check(psl === 'false,marketing,true', `sites by the public suffix list: ${psl}`);
   await sleep(500);
-  const hosts = t.hosts().filter((h) => h !== 'api.unknown-site.example');
+  const hosts = t.hosts().filter((h) => h !== 'api.unknown-site.example' && h !== 'cdn.shop.co.uk');
   check(hosts.length === 0, `tracker requests: ${hosts}`);
   check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
   await t.ctx.close();
