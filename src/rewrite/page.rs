@@ -700,6 +700,30 @@ fn same_site(a: &str, b: &str) -> bool {
     a == b || registrable_domain(a) == registrable_domain(b)
 }
 
+/// The registrable domain ("site") of a lowercase host, by the Public Suffix List: `shop.co.uk`
+/// for `www.shop.co.uk`, so `ads.co.uk` is another site. A host that is itself a public suffix,
+/// or an IP address, is its own site.
+pub fn registrable_domain(host: &str) -> &str {
+    if host.starts_with('[') || host.parse::<std::net::Ipv4Addr>().is_ok() {
+        return host;
+    }
+    psl::domain_str(host).unwrap_or(host)
+}
+
+/// `<consent-policy-table>` on the site's own cookie-policy page: filled with the cookie
+/// declaration generated from the catalog (as on `/__consent/policy`). A custom element, not a
+/// `div` with an attribute: an attribute selector on `div` would make lol_html read the
+/// attributes of every `div` of every page (+55% rewrite time on a div-heavy page).
+pub fn policy_table(el: &mut SendElement<'_, '_>, page: &PageRef) {
+    let p = lock(page);
+    if p.report {
+        return;
+    }
+    let all = el.get_attribute("scope").is_some_and(|v| v.eq_ignore_ascii_case("all"));
+    let html = crate::consent::policy::tables(&p.rt.config.consent, &p.rt.config.cookies, p.lang, all);
+    el.set_inner_content(&inject::ascii_html_keep_tags(&html), ContentType::Html);
+}
+
 #[cfg(test)]
 mod site_tests {
     use super::*;
@@ -724,28 +748,4 @@ mod site_tests {
         assert!(!same_site("a.github.io", "b.github.io"));
         assert!(!same_site("10.0.0.1", "10.0.0.2"));
     }
-}
-
-/// The registrable domain ("site") of a lowercase host, by the Public Suffix List: `shop.co.uk`
-/// for `www.shop.co.uk`, so `ads.co.uk` is another site. A host that is itself a public suffix,
-/// or an IP address, is its own site.
-pub fn registrable_domain(host: &str) -> &str {
-    if host.starts_with('[') || host.parse::<std::net::Ipv4Addr>().is_ok() {
-        return host;
-    }
-    psl::domain_str(host).unwrap_or(host)
-}
-
-/// `<consent-policy-table>` on the site's own cookie-policy page: filled with the cookie
-/// declaration generated from the catalog (as on `/__consent/policy`). A custom element, not a
-/// `div` with an attribute: an attribute selector on `div` would make lol_html read the
-/// attributes of every `div` of every page (+55% rewrite time on a div-heavy page).
-pub fn policy_table(el: &mut SendElement<'_, '_>, page: &PageRef) {
-    let p = lock(page);
-    if p.report {
-        return;
-    }
-    let all = el.get_attribute("scope").is_some_and(|v| v.eq_ignore_ascii_case("all"));
-    let html = crate::consent::policy::tables(&p.rt.config.consent, &p.rt.config.cookies, p.lang, all);
-    el.set_inner_content(&inject::ascii_html_keep_tags(&html), ContentType::Html);
 }
