@@ -5,7 +5,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -15,9 +15,12 @@ use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
 use crate::forward::ClientConn;
 use crate::state::Shared;
 
-/// Per-connection activity, to close keep-alive connections that stay idle.
+/// Per-connection activity, to close keep-alive connections that stay idle and connections whose
+/// first request never arrives.
 pub struct ConnActivity {
     epoch: Instant,
+    /// A request has started on this connection.
+    started: AtomicBool,
     in_flight: AtomicUsize,
     /// Nanoseconds after `epoch` when the connection last became idle.
     idle_since: AtomicU64,
@@ -25,10 +28,16 @@ pub struct ConnActivity {
 
 impl ConnActivity {
     fn new() -> Self {
-        Self { epoch: Instant::now(), in_flight: AtomicUsize::new(0), idle_since: AtomicU64::new(0) }
+        Self {
+            epoch: Instant::now(),
+            started: AtomicBool::new(false),
+            in_flight: AtomicUsize::new(0),
+            idle_since: AtomicU64::new(0),
+        }
     }
 
     pub fn request_started(&self) {
+        self.started.store(true, Ordering::Release);
         self.in_flight.fetch_add(1, Ordering::AcqRel);
     }
 
@@ -45,6 +54,10 @@ impl ConnActivity {
             self.epoch + Duration::from_nanos(self.idle_since.load(Ordering::Acquire))
         };
         (since + limit).into()
+    }
+
+    fn has_started(&self) -> bool {
+        self.started.load(Ordering::Acquire)
     }
 
     fn is_idle_for(&self, limit: Duration) -> bool {
@@ -131,6 +144,11 @@ impl Connection {
             .keep_alive(true);
         builder.http2().timer(TokioTimer::new()).max_header_list_size(cfg.max_header_bytes as u32);
         let activity = Arc::new(ConnActivity::new());
+        // hyper's HTTP/1 header timer starts only once the protocol is known: a connection that
+        // sends nothing, or the first bytes of the HTTP/2 preface, or an HTTP/2 connection that
+        // opens no stream, would otherwise be held until `idle_timeout`. The first request must
+        // start within `header_read_timeout` of the connection (after the TLS handshake).
+        let first_request_deadline = tokio::time::Instant::now() + cfg.header_read_timeout;
         let (shared, act) = (self.shared.clone(), activity.clone());
         let svc = service_fn(move |req| crate::proxy::handle(shared.clone(), conn, act.clone(), req));
         let served = builder.serve_connection_with_upgrades(TokioIo::new(io), svc);
@@ -150,6 +168,13 @@ impl Connection {
                 _ = self.shutdown.changed(), if !closing => {
                     closing = true;
                     served.as_mut().graceful_shutdown();
+                }
+                _ = tokio::time::sleep_until(first_request_deadline), if !closing && !activity.has_started() => {
+                    if !activity.has_started() {
+                        tracing::debug!("no request within the header read timeout; closing");
+                        closing = true;
+                        served.as_mut().graceful_shutdown();
+                    }
                 }
                 _ = tokio::time::sleep_until(activity.idle_deadline(cfg.idle_timeout)), if !closing => {
                     if activity.is_idle_for(cfg.idle_timeout) {
