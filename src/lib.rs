@@ -60,18 +60,30 @@ pub struct Proxy {
     hangup: Option<tokio::signal::unix::Signal>,
 }
 
+/// A listening socket with room for `backlog` connections the proxy has not accepted yet (the
+/// standard library's bind uses 128; a burst beyond it is dropped by the kernel). Linux caps the
+/// value at `net.core.somaxconn`.
+fn listen_on(addr: SocketAddr, backlog: u32) -> std::io::Result<TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(backlog)
+}
+
 impl Proxy {
     /// Builds the runtime and binds both listeners (port 0 picks a free port: see [`Proxy::addr`]).
     pub async fn bind(config: Config, source: ConfigSource) -> anyhow::Result<Self> {
         tls::install_crypto_provider();
         let (listen, admin) = (config.server.listen, config.server.admin);
         let runtime = Runtime::build(config)?;
-        let listener = TcpListener::bind(listen)
-            .await
+        let backlog = runtime.config.server.backlog;
+        let listener = listen_on(listen, backlog)
             .map_err(|e| anyhow::anyhow!("cannot listen on {listen} (server.listen): {e}"))?;
-        let admin = TcpListener::bind(admin)
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot listen on {admin} (server.admin): {e}"))?;
+        let admin =
+            listen_on(admin, 128).map_err(|e| anyhow::anyhow!("cannot listen on {admin} (server.admin): {e}"))?;
         #[cfg(unix)]
         let hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
         Ok(Self {

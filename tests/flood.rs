@@ -100,8 +100,7 @@ async fn exchange(s: &mut TcpStream, request: &[u8]) -> std::io::Result<u16> {
 }
 
 /// Opens `n` keep-alive connections, each with one answered request (so each has been accepted),
-/// 64 at a time: the proxy's listen backlog is 128 (tokio's default), and a burst beyond it makes
-/// the kernel drop handshakes, and the client is left with a connection nobody accepts.
+/// 64 at a time (a steady ramp, like real visitors; bursts are the backlog test's subject).
 async fn open_connections(addr: SocketAddr, n: usize, request: &'static [u8]) -> Vec<TcpStream> {
     let gate = Arc::new(Semaphore::new(64));
     let mut set = tokio::task::JoinSet::new();
@@ -574,5 +573,60 @@ async fn obs_folded_request_headers_get_400_and_nothing_reaches_the_origin() {
     }
     assert_eq!(get(&proxy.url("/after")).await.0, 200);
     assert_eq!(*seen.lock().unwrap(), vec!["GET /after".to_string()], "only the well-formed request was forwarded");
+    proxy.stop().await;
+}
+
+#[tokio::test]
+async fn a_burst_of_a_thousand_connections_waits_in_the_backlog_and_is_served() {
+    // The proxy takes one connection at a time (max_connections = 1) and holds it: a burst of
+    // 1,000 more completes the TCP handshake into the kernel's accept queue (server.backlog =
+    // 4096; with the standard library's 128, SYNs beyond it are dropped and those connects hang),
+    // and once the held connection closes every one is answered.
+    const BURST: usize = 1000;
+    let proxy = TestProxy::start(
+        &format!("http://{}", static_origin("ok").await),
+        &[("server.max_connections", "1"), ("server.header_read_timeout", "60s")],
+    )
+    .await;
+    let addr = proxy.addr;
+    let mut held = TcpStream::connect(addr).await.unwrap();
+    assert_eq!(exchange(&mut held, b"GET /held HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap(), 200);
+    let connects = (0..BURST).map(|_| async move {
+        let mut s = tokio::time::timeout(Duration::from_secs(3), TcpStream::connect(addr))
+            .await
+            .map_err(|_| "the handshake did not complete (dropped from a full backlog)".to_string())?
+            .map_err(|e| format!("connect: {e}"))?;
+        s.write_all(b"GET /burst HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.map_err(|e| e.to_string())?;
+        Ok::<_, String>(s)
+    });
+    let streams = futures_util::future::join_all(connects).await;
+    let refused: Vec<_> = streams.iter().filter_map(|s| s.as_ref().err()).take(3).collect();
+    assert!(
+        refused.is_empty(),
+        "{} of {BURST} not queued, e.g. {refused:?}",
+        streams.iter().filter(|s| s.is_err()).count()
+    );
+    drop(held);
+    let mut statuses = tokio::task::JoinSet::new();
+    for s in streams {
+        let mut s = s.unwrap();
+        statuses.spawn(async move {
+            let mut out = Vec::new();
+            s.read_to_end(&mut out).await.map_err(|e| format!("read: {e}"))?;
+            Ok::<_, String>(String::from_utf8_lossy(&out).lines().next().unwrap_or("").to_string())
+        });
+    }
+    let all = tokio::time::timeout(Duration::from_secs(60), async {
+        let mut lines = Vec::new();
+        while let Some(r) = statuses.join_next().await {
+            lines.push(r.unwrap());
+        }
+        lines
+    })
+    .await
+    .expect("every connection of the burst is answered");
+    let ok = |r: &Result<String, String>| matches!(r, Ok(l) if l.starts_with("HTTP/1.1 200"));
+    let failed: Vec<_> = all.iter().filter(|r| !ok(r)).take(5).collect();
+    assert_eq!(all.iter().filter(|r| ok(r)).count(), BURST, "some of the burst were not served, e.g. {failed:?}");
     proxy.stop().await;
 }

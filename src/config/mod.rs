@@ -159,6 +159,8 @@ pub struct ServerConfig {
     /// Runtime worker threads (0 = one per CPU available to the process); with one, the proxy
     /// runs a single-threaded runtime, like one nginx worker.
     pub workers: usize,
+    /// Connections the kernel queues before the proxy accepts them (capped by `somaxconn`).
+    pub backlog: u32,
     /// Connections beyond this wait in the kernel backlog instead of exhausting memory.
     pub max_connections: usize,
     /// Request line plus headers; more is answered `431`.
@@ -258,6 +260,7 @@ impl TryFrom<RawConfig> for Config {
             admin: s.admin,
             tls: s.tls.map(|t| TlsFiles { cert: t.cert, key: t.key }),
             workers: s.workers,
+            backlog: s.backlog.max(1),
             max_connections: s.max_connections,
             max_header_bytes: s.max_header_bytes,
             header_read_timeout: positive("server.header_read_timeout", s.header_read_timeout)?,

@@ -33,6 +33,7 @@ pub struct RawServer {
     pub admin: SocketAddr,
     pub tls: Option<RawTls>,
     pub workers: usize,
+    pub backlog: u32,
     pub max_connections: usize,
     pub max_header_bytes: usize,
     #[serde(with = "humantime_serde")]
@@ -48,6 +49,7 @@ impl Default for RawServer {
             admin: ([127, 0, 0, 1], 9090).into(),
             tls: None,
             workers: 0,
+            backlog: 4096,
             max_connections: 25_000,
             max_header_bytes: 32 * 1024,
             header_read_timeout: Duration::from_secs(10),
