@@ -67,8 +67,10 @@ impl OnBodyEnd for RequestRecord {
         let m = &self.shared.metrics;
         m.in_flight.dec();
         m.observe_response(self.status, elapsed.as_secs_f64());
-        if outcome == BodyOutcome::Error {
-            m.upstream_errors_total.with_label_values(&["body"]).inc();
+        match outcome {
+            BodyOutcome::Error => m.upstream_errors_total.with_label_values(&["body"]).inc(),
+            BodyOutcome::ReadTimeout => m.upstream_errors_total.with_label_values(&["read_timeout"]).inc(),
+            _ => {}
         }
         self.conn.request_finished();
         if self.shared.runtime.load().config.log.access_log {

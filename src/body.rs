@@ -27,6 +27,8 @@ pub enum BodyOutcome {
     Complete,
     /// The origin failed mid-body: the client sees a broken response.
     Error,
+    /// The origin sent nothing more for `upstream.read_timeout`: the response was cut.
+    ReadTimeout,
     /// The HTML rewrite failed mid-body (fail closed): the client sees a broken response.
     RewriteFailed,
     /// The client went away before the end.
@@ -38,6 +40,7 @@ impl BodyOutcome {
         match self {
             Self::Complete => "complete",
             Self::Error => "error",
+            Self::ReadTimeout => "read_timeout",
             Self::RewriteFailed => "rewrite_failed",
             Self::Aborted => "aborted",
         }
@@ -95,6 +98,7 @@ where
                 None
             }
             Some(Err(e)) if e.is::<crate::rewrite::body::RewriteError>() => Some(BodyOutcome::RewriteFailed),
+            Some(Err(e)) if e.is::<ReadTimedOut>() => Some(BodyOutcome::ReadTimeout),
             Some(Err(_)) => Some(BodyOutcome::Error),
             None => Some(BodyOutcome::Complete),
         };
@@ -102,6 +106,60 @@ where
             f.1.body_ended(f.0, *this.bytes);
         }
         Poll::Ready(frame)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// The origin's body stalled for longer than `upstream.read_timeout`.
+#[derive(Debug, thiserror::Error)]
+#[error("the origin sent nothing for {0:?} (upstream.read_timeout)")]
+pub struct ReadTimedOut(pub std::time::Duration);
+
+pin_project_lite::pin_project! {
+    /// An origin body that fails with [`ReadTimedOut`] when no frame arrives for `timeout`
+    /// (nginx's `proxy_read_timeout`): a stalled origin does not hold the visitor forever.
+    pub struct ReadTimeout<B> {
+        #[pin]
+        inner: B,
+        timeout: std::time::Duration,
+        #[pin]
+        sleep: tokio::time::Sleep,
+    }
+}
+
+impl<B> ReadTimeout<B> {
+    pub fn new(inner: B, timeout: std::time::Duration) -> Self {
+        Self { inner, timeout, sleep: tokio::time::sleep(timeout) }
+    }
+}
+
+impl<B> Body for ReadTimeout<B>
+where
+    B: Body<Data = Bytes>,
+    B::Error: Into<BoxError>,
+{
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let mut this = self.project();
+        match this.inner.poll_frame(cx) {
+            Poll::Ready(frame) => {
+                this.sleep.as_mut().reset(tokio::time::Instant::now() + *this.timeout);
+                Poll::Ready(frame.map(|r| r.map_err(Into::into)))
+            }
+            Poll::Pending => match std::future::Future::poll(this.sleep, cx) {
+                Poll::Ready(()) => Poll::Ready(Some(Err(Box::new(ReadTimedOut(*this.timeout))))),
+                Poll::Pending => Poll::Pending,
+            },
+        }
     }
 
     fn is_end_stream(&self) -> bool {

@@ -111,7 +111,8 @@ async fn pipeline(
         forward::strip_hop_by_hop(resp.headers_mut());
     }
     enforce::response(&rt, &shared, &state, resp.headers_mut());
-    let resp = resp.map(|body| body.map_err(Into::into).boxed_unsync());
+    let read_timeout = rt.config.upstream.read_timeout;
+    let resp = resp.map(|body| body::ReadTimeout::new(body, read_timeout).boxed_unsync());
     rewrite::rewrite_response(&rt, &shared, state, &page, resp)
 }
 

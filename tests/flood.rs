@@ -124,10 +124,12 @@ async fn open_connections(addr: SocketAddr, n: usize, request: &'static [u8]) ->
 // 1. An origin that stalls mid-body.
 
 #[tokio::test]
-async fn an_origin_stalling_mid_body_holds_only_that_request_until_the_client_leaves() {
-    // Headers and 16 KiB of a 1 MB body, then nothing, forever. There is no upstream body/idle
-    // timeout: the client keeps waiting until it gives up, and neither `server.idle_timeout`
-    // nor `server.header_read_timeout` cuts a response in flight.
+async fn an_origin_stalling_mid_body_is_cut_after_the_read_timeout_and_others_are_served() {
+    // Headers and 16 KiB of a 1 MB body, then nothing, forever. Neither `server.idle_timeout`
+    // nor `server.header_read_timeout` cuts a response in flight; `upstream.read_timeout` does:
+    // the client sees a broken response (never a complete-looking one), the proxy lets go of the
+    // origin connection, and it is counted. With a longer read timeout, the visitor leaving
+    // first also frees everything.
     let (closed_tx, mut closed_rx) = tokio::sync::mpsc::unbounded_channel::<String>();
     let origin = raw_origin(move |mut s| {
         let closed = closed_tx.clone();
@@ -156,10 +158,11 @@ async fn an_origin_stalling_mid_body_holds_only_that_request_until_the_client_le
     .await;
     let proxy = TestProxy::start(
         &format!("http://{origin}"),
-        &[("server.idle_timeout", "300ms"), ("server.header_read_timeout", "300ms")],
+        &[("server.idle_timeout", "300ms"), ("server.header_read_timeout", "300ms"), ("upstream.read_timeout", "3s")],
     )
     .await;
-    for path in ["/stall.bin", "/stall.html"] {
+    for (round, path) in ["/stall.bin", "/stall.html", "/stall.bin", "/stall.html"].into_iter().enumerate() {
+        let client_leaves_first = round < 2;
         let mut c = TcpStream::connect(proxy.addr).await.unwrap();
         c.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes()).await.unwrap();
         let mut got = Vec::new();
@@ -170,15 +173,25 @@ async fn an_origin_stalling_mid_body_holds_only_that_request_until_the_client_le
             got.extend_from_slice(&buf[..n]);
         }
         assert!(String::from_utf8_lossy(&got).starts_with("HTTP/1.1 200"), "{path}");
-        // Five times both server timeouts later the response is still open, nothing more came,
-        // and the request is counted in flight.
-        let more = tokio::time::timeout(Duration::from_millis(1500), c.read(&mut buf)).await;
-        assert!(more.is_err(), "{path}: a stalled response is neither completed nor cut: {more:?}");
-        assert_eq!(metric(&proxy.metrics().await, "consent_proxy_in_flight_requests"), 1.0, "{path}");
-        // Others are served meanwhile.
-        assert_eq!(get(&proxy.url("/ok")).await.0, 200, "{path}");
-        // The visitor gives up: the proxy lets go of the stalled origin connection too.
-        drop(c);
+        if client_leaves_first {
+            // Several times both server timeouts later (and before the read timeout) the response
+            // is still open, nothing more came, and the request is counted in flight.
+            let more = tokio::time::timeout(Duration::from_millis(1000), c.read(&mut buf)).await;
+            assert!(more.is_err(), "{path}: a stalled response is neither completed nor cut early: {more:?}");
+            assert_eq!(metric(&proxy.metrics().await, "consent_proxy_in_flight_requests"), 1.0, "{path}");
+            // Others are served meanwhile.
+            assert_eq!(get(&proxy.url("/ok")).await.0, 200, "{path}");
+            // The visitor gives up: the proxy lets go of the stalled origin connection too.
+            drop(c);
+        } else {
+            // The read timeout cuts the response: the connection closes short of the promised
+            // 1 MB (for the rewritten page: no final chunk).
+            let mut rest = Vec::new();
+            let end = tokio::time::timeout(Duration::from_secs(20), c.read_to_end(&mut rest)).await;
+            assert!(end.is_ok(), "{path}: the stalled response is cut");
+            got.extend_from_slice(&rest);
+            assert!(got.len() < 1_000_000 && !got.ends_with(b"0\r\n\r\n"), "{path}: must not look complete");
+        }
         let released = tokio::time::timeout(Duration::from_secs(20), closed_rx.recv()).await;
         assert_eq!(released.expect("the origin connection is closed").as_deref(), Some(path));
         let mut in_flight = 1.0;
@@ -192,6 +205,8 @@ async fn an_origin_stalling_mid_body_holds_only_that_request_until_the_client_le
         assert_eq!(in_flight, 0.0, "{path}");
     }
     assert_eq!(get(&proxy.url("/ok")).await.0, 200);
+    let m = proxy.metrics().await;
+    assert_eq!(metric(&m, "consent_proxy_upstream_errors_total{kind=\"read_timeout\"}"), 2.0, "{m}");
     proxy.stop().await;
 }
 

@@ -200,6 +200,8 @@ pub struct UpstreamConfig {
     pub connect_timeout: Duration,
     /// From sending the request to receiving the response head.
     pub response_timeout: Duration,
+    /// Longest wait for the next piece of the response body (nginx's `proxy_read_timeout`).
+    pub read_timeout: Duration,
     pub pool_idle_timeout: Duration,
     pub pool_max_idle_per_host: usize,
 }
@@ -365,6 +367,7 @@ fn upstream(raw: raw::RawUpstream) -> Result<UpstreamConfig, ConfigError> {
         ca_file: raw.ca_file,
         connect_timeout: positive("upstream.connect_timeout", raw.connect_timeout)?,
         response_timeout: positive("upstream.response_timeout", raw.response_timeout)?,
+        read_timeout: positive("upstream.read_timeout", raw.read_timeout)?,
         pool_idle_timeout: raw.pool_idle_timeout,
         pool_max_idle_per_host: raw.pool_max_idle_per_host,
     })

@@ -76,6 +76,8 @@ pub struct RawUpstream {
     #[serde(with = "humantime_serde")]
     pub response_timeout: Duration,
     #[serde(with = "humantime_serde")]
+    pub read_timeout: Duration,
+    #[serde(with = "humantime_serde")]
     pub pool_idle_timeout: Duration,
     pub pool_max_idle_per_host: usize,
 }
@@ -88,6 +90,7 @@ impl Default for RawUpstream {
             ca_file: None,
             connect_timeout: Duration::from_secs(5),
             response_timeout: Duration::from_secs(60),
+            read_timeout: Duration::from_secs(60),
             pool_idle_timeout: Duration::from_secs(90),
             pool_max_idle_per_host: 256,
         }
