@@ -395,6 +395,48 @@ async fn a_rewrite_that_fails_aborts_the_response() {
 }
 
 #[tokio::test]
+async fn a_tag_beyond_the_rewriters_memory_limit_aborts_the_response() {
+    // A 10 MB tracker <img> tag, sent in 64 KiB chunks: lol_html must buffer the whole tag to
+    // judge it, which exceeds its 8 MiB limit. The response is aborted; no byte of the tag passes.
+    let mut page = b"<!DOCTYPE html><html><head></head><body><p>before</p><img alt=\"".to_vec();
+    page.extend(std::iter::repeat_n(b'a', 10 * 1024 * 1024));
+    page.extend_from_slice(b"\" src=\"https://www.facebook.com/tr?id=1\"></body></html>");
+    let chunks: Vec<Bytes> = page.chunks(64 * 1024).map(Bytes::copy_from_slice).collect();
+    let origin = origin(move |_| {
+        let chunks = chunks.clone();
+        async move {
+            let stream =
+                futures_util::stream::iter(chunks.into_iter().map(|c| Ok::<_, BoxError>(http_body::Frame::data(c))));
+            let mut resp = Response::new(StreamBody::new(stream).boxed_unsync());
+            resp.headers_mut().insert("content-type", "text/html; charset=utf-8".parse().unwrap());
+            resp
+        }
+    })
+    .await;
+    let proxy = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[])).await;
+    let resp = client().request(Request::get(proxy.url("/p")).body(Full::new(Bytes::new())).unwrap()).await.unwrap();
+    assert_eq!(resp.status(), 200, "the head was already sent");
+    let mut body = resp.into_body();
+    let mut got = Vec::new();
+    let mut failed = false;
+    while let Some(frame) = body.frame().await {
+        match frame {
+            Ok(f) => got.extend_from_slice(f.data_ref().map(|d| d.as_ref()).unwrap_or_default()),
+            Err(_) => {
+                failed = true;
+                break;
+            }
+        }
+    }
+    assert!(failed, "the response must end broken, not complete");
+    assert!(!got.windows(8).any(|w| w == b"facebook"), "no part of the tracker tag passed");
+    assert!(!got.windows(64).any(|w| w.iter().all(|&b| b == b'a')), "the buffered tag was not passed through");
+    let m = proxy.metrics().await;
+    assert_eq!(metric(&m, "consent_proxy_html_rewrite_errors_total{reason=\"memory_limit\"}"), 1.0, "{m}");
+    proxy.stop().await;
+}
+
+#[tokio::test]
 async fn report_only_mode_changes_no_html() {
     let page = fixture("trackers.html");
     let origin = html_origin(page.clone(), Some(13), vec![]).await;
