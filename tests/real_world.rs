@@ -7,7 +7,7 @@ mod support;
 use bytes::Bytes;
 use http::{Request, Response};
 use http_body_util::Full;
-use support::html::leaks;
+use support::html::{leaks, without_banner};
 use support::*;
 
 async fn page_origin(html: &'static str, headers: Vec<(&'static str, &'static str)>) -> std::net::SocketAddr {
@@ -207,5 +207,107 @@ async fn head_gets_the_headers_get_would_get() {
     }
     assert!(head["etag"].to_str().unwrap().starts_with("W/\"v1~cp."), "the tag is keyed: {:?}", head["etag"]);
     assert!(head.get("content-length").is_none(), "the origin's length is not the rewritten page's");
+    proxy.stop().await;
+}
+
+/// What a browser does with markup the rewriter must not misread; each found by fuzzing
+/// (`fuzz/regressions/rewrite_html`).
+#[tokio::test]
+async fn markup_that_fuzzing_found_is_judged_as_a_browser_parses_it() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        // <image> is <img> to the HTML tree builder.
+        (
+            "image tag",
+            r#"<body><image src="https://www.facebook.com/tr?id=1"></body>"#,
+            &["data-consent-src=\"https://www.facebook.com/tr?id=1\""],
+        ),
+        // SVG scripts load href / xlink:href; SVG images load href.
+        (
+            "svg script href",
+            r#"<body><svg><script href="https://www.googletagmanager.com/gtag/js?id=G-1"></script></svg></body>"#,
+            &["data-consent-href=\"https://www.googletagmanager.com/gtag/js?id=G-1\"", "type=\"text/plain\""],
+        ),
+        (
+            "svg script xlink:href",
+            r#"<body><svg><script xlink:href="https://connect.facebook.net/en_US/fbevents.js"></script></svg></body>"#,
+            &["data-consent-href=\"https://connect.facebook.net/en_US/fbevents.js\""],
+        ),
+        (
+            "svg image href",
+            r#"<body><svg><image href="https://www.facebook.com/tr?id=2"/></svg></body>"#,
+            &["data-consent-href=\"https://www.facebook.com/tr?id=2\""],
+        ),
+        // In SVG, src means nothing: the text runs and is judged.
+        (
+            "svg script with src and tracker text",
+            r#"<body><svg><script src="/own.js">fbq("init","1");fbq("track","PageView");</script></svg></body>"#,
+            &["<script src=\"/own.js\"></script>", "data-consent-provider=\"Meta Pixel\">fbq("],
+        ),
+        // The spec's other JavaScript MIME types run.
+        (
+            "javascript1.2",
+            r#"<head><script type="text/javascript1.2" src="https://connect.facebook.net/en_US/fbevents.js"></script></head>"#,
+            &["data-consent-src=\"https://connect.facebook.net/en_US/fbevents.js\""],
+        ),
+        (
+            "x-ecmascript inline",
+            r#"<head><script type="application/x-ecmascript">fbq("init","1");fbq("track","PageView");</script></head>"#,
+            &["data-consent-category=\"marketing\""],
+        ),
+        // Only the first <base href> counts.
+        (
+            "first base",
+            r#"<head><base href="https://www.facebook.com/"><base href="https://shop.example/"></head><body><img src="tr?id=1&ev=PageView"></body>"#,
+            &["data-consent-src=\"tr?id=1&ev=PageView\""],
+        ),
+        // A <noscript> inside <noscript> is markup without JavaScript.
+        (
+            "nested noscript",
+            r#"<body><noscript><p>x</p><noscript><img src="https://www.facebook.com/tr?id=1"></noscript></noscript></body>"#,
+            &[],
+        ),
+        // In SVG, <noscript> is an ordinary element and <i> breaks out into HTML.
+        (
+            "svg noscript",
+            r#"<body><svg><noscript><i><script>fbq("init","1");fbq("track","PageView");</script></i></noscript></svg></body>"#,
+            &[],
+        ),
+    ];
+    for (name, html, expected) in cases {
+        let (proxy, _, out) = through(html, &[]).await;
+        // (A <base href> itself loads nothing.)
+        let page = without_banner(&out).replace(r#"<base href="https://www.facebook.com/">"#, "");
+        for needle in *expected {
+            assert!(page.contains(needle), "{name}: missing {needle}\n{page}");
+        }
+        for live in [
+            " src=\"https://www.facebook.com",
+            " href=\"https://www.googletagmanager.com",
+            " xlink:href=\"https://connect.facebook.net",
+            " href=\"https://www.facebook.com",
+            " src=\"https://connect.facebook.net",
+            "<img src=\"https://www.facebook.com",
+        ] {
+            assert!(!page.contains(live), "{name}: a refused tracker is live ({live})\n{page}");
+        }
+        if name.contains("noscript") {
+            assert!(
+                !page.contains("<img src=\"https://www.facebook.com") && !page.contains("<script>fbq"),
+                "{name}\n{page}"
+            );
+        }
+        proxy.stop().await;
+    }
+}
+
+/// A page that ends inside a tag: the browser drops the unfinished tag at the end of input,
+/// so the banner appended after it must not complete it.
+#[tokio::test]
+async fn a_page_ending_inside_a_tag_does_not_let_the_banner_complete_it() {
+    let html = r#"<html><head><title>cut</title></head><p>text</p><script async src="https://www.googletagmanager.com/gtag/js?id=G-1"#;
+    let (proxy, _, out) = through(html, &[]).await;
+    assert!(!out.contains("googletagmanager"), "the unfinished tracker tag is cut: {out}");
+    assert!(out.contains("<p>text</p>"), "{out}");
+    assert!(out.contains("id=\"consent-proxy\""), "the banner is still appended: {out}");
     proxy.stop().await;
 }

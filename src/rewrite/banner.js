@@ -197,9 +197,10 @@
   var STASHED = ["rel", "src", "srcset", "poster", "data", "href", "imagesrcset", "ping", "srcdoc"];
   var GUARD_SELECTOR = "script[src],iframe[src],frame[src],img[src],img[srcset],source[src],source[srcset]," +
     "video[src],video[poster],audio[src],embed[src],object[data],input[src],link[href],link[imagesrcset],a[ping],area[ping]";
-  var JS_TYPE = /^(|module|(text|application)\/(x-)?(java|ecma)script|text\/(jscript|livescript))$/i;
+  // The HTML spec's JavaScript MIME types (parameters ignored, as the server does).
+  var JS_TYPE = /^(|module|(text|application)\/(x-)?(java|ecma)script|text\/javascript1\.[0-5]|text\/(jscript|livescript))$/i;
   var LOADING_REL = /(^|\s)(preconnect|dns-prefetch|preload|prefetch|modulepreload|prerender|stylesheet|icon)(\s|$)/i;
-  function isJsType(t) { return t == null || JS_TYPE.test(String(t).trim()); }
+  function isJsType(t) { return t == null || JS_TYPE.test(String(t).split(";")[0].trim()); }
   function urlsIn(attr, v) {
     if (attr === "srcset" || attr === "imagesrcset") {
       return v.split(",").map(function (c) { return c.trim().split(/\s+/)[0]; });

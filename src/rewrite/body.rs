@@ -126,13 +126,28 @@ impl Pipeline {
     }
 
     /// The origin's body ended: flush every stage.
+    ///
+    /// A document that ends inside a tag (`…<script src="https://tracker…` and no `>`) never
+    /// reaches a handler; lol_html passes those bytes through at the end. A browser drops an
+    /// unfinished tag at the end of the input, but not once the banner is appended after it (its
+    /// first quote and `>` would complete the tag): everything lol_html flushes at the end from
+    /// its first `<` on is cut, which is what the browser would have done with it.
     pub fn finish(&mut self) -> Result<Vec<u8>, RewriteError> {
         let decoder = self.decoder.take().expect("finish runs once");
         let rest = decoder.finish().map_err(|e| RewriteError::new("decode", e))?;
         self.rewrite(&rest, true)?;
+        let mut out = self.sink.take();
         if let Some(rewriter) = self.rewriter.take() {
             rewriter.end().map_err(|e| RewriteError::new(reason_of(&e), e))?;
+            let mut tail = self.sink.take();
+            let ours = self.page.lock().unwrap_or_else(|e| e.into_inner()).appended_at_end;
+            let flushed = tail.len().saturating_sub(ours);
+            if let Some(at) = tail[..flushed].iter().position(|&b| b == b'<') {
+                tail.drain(at..flushed);
+            }
+            out.extend_from_slice(&tail);
         }
+        self.sink.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(&out);
         let mut out = self.encode()?;
         let enc = self.encoder.take().expect("finish runs once");
         out.extend(enc.finish().map_err(|e| RewriteError::new("encode", e))?);

@@ -51,11 +51,11 @@ fn selectors() -> &'static Selectors {
     S.get_or_init(|| Selectors {
         script: "script".parse().expect("static selector"),
         resource:
-            "img, iframe, frame, link, a[ping], area[ping], source, embed, object, video, audio, input[src], base[href]"
+            "img, image, iframe, frame, link, a[ping], area[ping], source, embed, object, video, audio, input[src], base[href]"
                 .parse()
                 .expect("static selector"),
         by_kind: [
-            ("img", page::Res::Img),
+            ("img, image", page::Res::Img),
             ("source", page::Res::Source),
             ("iframe, frame", page::Res::Frame),
             ("embed", page::Res::Embed),
@@ -91,8 +91,16 @@ pub fn page_rewriter(page: PageRef, encoding: AsciiCompatibleEncoding, sink: Sin
         let p = page.lock().unwrap_or_else(|e| e.into_inner());
         !p.report && p.state.granted == p.rt.config.consent.all()
     };
-    let (p1, p2, p4, p5, p6, p7, p8) =
-        (page.clone(), page.clone(), page.clone(), page.clone(), page.clone(), page.clone(), page.clone());
+    let (p1, p2, p4, p5, p6, p7, p8, p9) = (
+        page.clone(),
+        page.clone(),
+        page.clone(),
+        page.clone(),
+        page.clone(),
+        page.clone(),
+        page.clone(),
+        page.clone(),
+    );
     let mut noscript_buffer = String::new();
     let mut settings = Settings::new_send();
     for (selector, kind) in &s.by_kind {
@@ -144,20 +152,28 @@ pub fn page_rewriter(page: PageRef, encoding: AsciiCompatibleEncoding, sink: Sin
         ))
         .append_element_content_handler((
             Cow::Owned(s.noscript.clone()),
-            ElementContentHandlers::default().text(move |t: &mut TextChunk<'_>| {
-                page::noscript_text(t, &p6, &mut noscript_buffer);
-                Ok(())
-            }),
+            ElementContentHandlers::default()
+                .element(move |el: &mut Element<'_, '_, _>| {
+                    page::noscript(el, &p9);
+                    Ok(())
+                })
+                .text(move |t: &mut TextChunk<'_>| {
+                    page::noscript_text(t, &p6, &mut noscript_buffer);
+                    Ok(())
+                }),
         ))
         .append_document_content_handler(lol_html::send::DocumentContentHandlers::default().end(
             move |end: &mut DocumentEnd<'_>| {
                 // No </body>: the banner goes at the very end.
+                // Counted, so an unfinished tag at the end can be cut before it (body.rs).
                 let mut p = p7.lock().unwrap_or_else(|e| e.into_inner());
                 if let Some(snippet) = p.head_snippet.take().filter(|_| !p.report) {
                     end.append(&snippet, lol_html::html_content::ContentType::Html);
+                    p.appended_at_end += snippet.len();
                 }
                 if let Some(html) = page::banner_html(&mut p) {
                     end.append(&html, lol_html::html_content::ContentType::Html);
+                    p.appended_at_end += html.len();
                 }
                 Ok(())
             },
@@ -184,6 +200,15 @@ pub fn rewrite_fragment(html: &str, page: &PageRef) -> Result<String, lol_html::
             Cow::Owned(s.script.clone()),
             lol_html::ElementContentHandlers::default().element(move |el: &mut Element<'_, '_>| {
                 page::noscript_script(el, &p2);
+                Ok(())
+            }),
+        ))
+        // A <noscript> inside <noscript> is markup to a browser without JavaScript but raw text
+        // here: it is dropped rather than left unjudged.
+        .append_element_content_handler((
+            Cow::Owned(s.noscript.clone()),
+            lol_html::ElementContentHandlers::default().element(|el: &mut Element<'_, '_>| {
+                el.remove();
                 Ok(())
             }),
         ));

@@ -28,6 +28,8 @@ const INLINE_PREFIX: usize = 64 * 1024;
 const INLINE_MAX: usize = 512 * 1024;
 /// `<noscript>` content rewritten as HTML, at most; beyond, it is dropped (fail closed).
 const NOSCRIPT_MAX: usize = 64 * 1024;
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+const HTML_NS: &str = "http://www.w3.org/1999/xhtml";
 
 /// Everything the handlers of one response share.
 pub struct Page {
@@ -39,6 +41,12 @@ pub struct Page {
     pub base: Option<Url>,
     /// The tracker lookup of `base`'s host, shared by the page's path-relative URLs.
     base_memo: BaseMemo,
+    /// A `<base href>` has been applied: browsers use only the first one.
+    base_from_element: bool,
+    /// The `<noscript>` being read is in SVG or MathML, where its content is live markup.
+    noscript_foreign: bool,
+    /// Bytes appended at the very end of the document (no `</body>`), see [`super::body`].
+    pub appended_at_end: usize,
     pub return_to: String,
     /// The Consent Mode snippet with its `<script>` tag, until injected.
     pub head_snippet: Option<String>,
@@ -82,6 +90,9 @@ impl Page {
             report,
             base,
             base_memo: BaseMemo::default(),
+            base_from_element: false,
+            noscript_foreign: false,
+            appended_at_end: 0,
             return_to,
             head_snippet,
             banner_done: false,
@@ -167,28 +178,40 @@ fn lock(page: &PageRef) -> MutexGuard<'_, Page> {
 }
 
 /// Types a script may have and still run as JavaScript.
+/// Whether a `<script type>` runs: empty, `module`, or one of the HTML spec's JavaScript MIME
+/// types. Parameters are ignored (`text/javascript; charset=utf-8` runs in browsers), so the
+/// essence is compared; judging too much as JavaScript only means judging it.
 fn is_js_type(ty: Option<&str>) -> bool {
-    match ty.map(|t| t.trim().to_ascii_lowercase()) {
-        None => true,
-        Some(t) => matches!(
-            t.as_str(),
-            "" | "module"
-                | "text/javascript"
-                | "application/javascript"
-                | "application/x-javascript"
-                | "text/ecmascript"
-                | "application/ecmascript"
-                | "text/jscript"
-                | "text/livescript"
-                | "text/x-javascript"
-        ),
-    }
+    let Some(ty) = ty else { return true };
+    let essence = ty.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    matches!(
+        essence.as_str(),
+        "" | "module"
+            | "application/ecmascript"
+            | "application/javascript"
+            | "application/x-ecmascript"
+            | "application/x-javascript"
+            | "text/ecmascript"
+            | "text/javascript"
+            | "text/javascript1.0"
+            | "text/javascript1.1"
+            | "text/javascript1.2"
+            | "text/javascript1.3"
+            | "text/javascript1.4"
+            | "text/javascript1.5"
+            | "text/jscript"
+            | "text/livescript"
+            | "text/x-ecmascript"
+            | "text/x-javascript"
+    )
 }
 
 /// Moves `attr` to `data-consent-<attr>`.
 fn stash<H: HandlerTypes>(el: &mut Element<'_, '_, H>, attr: &str) {
     if let Some(v) = el.get_attribute(attr) {
-        let _ = el.set_attribute(&format!("data-consent-{attr}"), &v);
+        // SVG's legacy xlink:href comes back as plain href (SVG 2), which banner.js restores.
+        let kept = if attr == "xlink:href" { "href" } else { attr };
+        let _ = el.set_attribute(&format!("data-consent-{kept}"), &v);
         el.remove_attribute(attr);
     }
 }
@@ -313,17 +336,24 @@ pub fn script(el: &mut SendElement<'_, '_>, page: &PageRef) {
     if !speculation && !is_js_type(ty.as_deref()) {
         return;
     }
-    if let Some(src) = el.get_attribute("src") {
+    // An SVG script loads `href` / `xlink:href` and ignores `src`; its text runs unless the
+    // URL is refused (then it is made inert whole), so its text is always judged too.
+    let svg = el.namespace_uri() == SVG_NS;
+    let url_attr = if svg { ["href", "xlink:href"].into_iter().find(|a| el.has_attribute(a)) } else { Some("src") };
+    if let Some(src) = url_attr.and_then(|a| el.get_attribute(a)) {
         if let Some((category, provider)) = p.refused_url(&src) {
             p.count("script", category);
             if !p.report {
                 stash(el, "type");
-                stash(el, "src");
+                stash(el, url_attr.unwrap_or("src"));
                 let _ = el.set_attribute("type", "text/plain");
                 mark(el, &p, category, &provider);
             }
+            return;
         }
-        return;
+        if !svg {
+            return;
+        }
     }
     let attrs = el.attributes().iter().map(|a| (a.name(), a.value())).collect();
     p.inline = Some(Inline { speculation, attrs, text: String::new(), verdict: None, truncated: false });
@@ -482,7 +512,7 @@ pub enum Res {
 impl Res {
     pub fn from_tag(tag: &str) -> Option<Self> {
         Some(match tag {
-            "img" => Res::Img,
+            "img" | "image" => Res::Img,
             "source" => Res::Source,
             "iframe" | "frame" => Res::Frame,
             "embed" => Res::Embed,
@@ -500,7 +530,9 @@ impl Res {
     /// Attributes holding URLs the browser loads.
     fn url_attrs(self) -> &'static [&'static str] {
         match self {
-            Res::Img | Res::Source => &["src", "srcset"],
+            // `<image>` is `<img>` in HTML; in SVG it loads `href` / `xlink:href`.
+            Res::Img => &["src", "srcset", "href", "xlink:href"],
+            Res::Source => &["src", "srcset"],
             Res::Frame | Res::Embed | Res::Input | Res::Audio => &["src"],
             Res::Object => &["data"],
             Res::Video => &["src", "poster"],
@@ -538,6 +570,11 @@ pub fn resource_as<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef,
     }
     let mut p = lock(page);
     if kind == Res::Base {
+        // Only the first <base href> counts (HTML: "the first base element with an href").
+        if p.base_from_element {
+            return;
+        }
+        p.base_from_element = true;
         if let Some(href) = el.get_attribute("href") {
             let joined = match &p.base {
                 Some(b) => b.join(&href).ok(),
@@ -659,10 +696,24 @@ pub fn banner_html(p: &mut Page) -> Option<String> {
 
 /// `<noscript>` content is raw text to lol_html but markup to a browser without JavaScript: it is
 /// collected (bounded) and rewritten as HTML with the same rules.
+/// `<noscript>` start: in SVG or MathML it is an ordinary element whose content the browser
+/// parses as markup (an `<i>` there even breaks out into HTML), while lol_html reads it as raw
+/// text: that content is dropped (fail closed).
+pub fn noscript<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef) {
+    lock(page).noscript_foreign = el.namespace_uri() != HTML_NS;
+}
+
 pub fn noscript_text(chunk: &mut TextChunk<'_>, page: &PageRef, buffer: &mut String) {
-    if lock(page).report {
+    let p = lock(page);
+    if p.noscript_foreign && !p.report {
+        drop(p);
+        chunk.remove();
         return;
     }
+    if p.report {
+        return;
+    }
+    drop(p);
     if buffer.len() <= NOSCRIPT_MAX {
         buffer.push_str(chunk.as_str());
     }
