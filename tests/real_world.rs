@@ -311,3 +311,30 @@ async fn a_page_ending_inside_a_tag_does_not_let_the_banner_complete_it() {
     assert!(out.contains("id=\"consent-proxy\""), "the banner is still appended: {out}");
     proxy.stop().await;
 }
+
+/// A `<base href>` to another site moves every relative URL there, the proxy's own included:
+/// banner.js, banner.css and the forms then name this site in full.
+#[tokio::test]
+async fn the_proxys_own_urls_stay_on_the_site_under_a_foreign_base() {
+    let html = r#"<html><head><base href="https://www.facebook.com/"></head><body><iframe src="https://www.youtube.com/embed/x"></iframe></body></html>"#;
+    let (proxy, _, out) = through(html, &[]).await;
+    assert!(out.contains("<link rel=\"stylesheet\" href=\"http://shop.example/__consent/banner.css"), "{out}");
+    assert!(out.contains("<form method=\"post\" action=\"http://shop.example/__consent\">"), "{out}");
+    assert!(
+        out.contains("action=&quot;http://shop.example/__consent&quot;")
+            || out.contains("action=\"http://shop.example/__consent\" target"),
+        "the placeholder's form: {out}"
+    );
+    assert!(!out.contains("href=\"/__consent/banner.css"), "{out}");
+    proxy.stop().await;
+    // No <head> tag: the banner.js tag lands after the <base>, before the first script.
+    let html = r#"<base href="https://www.facebook.com/"><script src="/app.js"></script><p>x</p>"#;
+    let (proxy, _, out) = through(html, &[]).await;
+    assert!(out.contains("<script src=\"http://shop.example/__consent/banner.js?v="), "{out}");
+    proxy.stop().await;
+    // A base on the same site changes nothing.
+    let html = r#"<html><head><base href="/shop/"></head><body></body></html>"#;
+    let (proxy, _, out) = through(html, &[]).await;
+    assert!(out.contains("href=\"/__consent/banner.css"), "{out}");
+    proxy.stop().await;
+}

@@ -83,7 +83,7 @@ fn selectors() -> &'static Selectors {
 /// makes it read the attributes of every element with that name). A visitor who granted every
 /// category has nothing to neutralise, so only the selectors that can still change the page run:
 /// head/body (injection), scripts (activation of site-marked scripts), `img`/`iframe`
-/// (consent-manager markup) and `<noscript>`. Unknown third-party hosts are then not inventoried;
+/// (consent-manager markup), `<base href>` (where the proxy's own URLs resolve) and `<noscript>`. Unknown third-party hosts are then not inventoried;
 /// undecided visitors' pages are.
 pub fn page_rewriter(page: PageRef, encoding: AsciiCompatibleEncoding, sink: Sink) -> HtmlRewriter<'static, Sink> {
     let s = selectors();
@@ -104,7 +104,7 @@ pub fn page_rewriter(page: PageRef, encoding: AsciiCompatibleEncoding, sink: Sin
     let mut noscript_buffer = String::new();
     let mut settings = Settings::new_send();
     for (selector, kind) in &s.by_kind {
-        if everything_granted && !matches!(kind, page::Res::Img | page::Res::Frame) {
+        if everything_granted && !matches!(kind, page::Res::Img | page::Res::Frame | page::Res::Base) {
             continue;
         }
         let (page, kind) = (page.clone(), *kind);

@@ -95,6 +95,9 @@ pub struct BannerInput<'a> {
     pub return_to: &'a str,
     /// Providers of the trackers found on the page.
     pub providers: &'a [String],
+    /// `scheme://host` to put before the proxy's own URLs when a `<base href>` points elsewhere
+    /// (else empty: path-absolute URLs).
+    pub origin: &'a str,
 }
 
 /// The first layer with the settings layer inside a `<details>` (undecided), or the shield
@@ -102,7 +105,7 @@ pub struct BannerInput<'a> {
 pub fn banner(input: &BannerInput) -> String {
     let w = input.banner.texts(input.lang);
     let s = input.settings;
-    let prefix = &s.prefix;
+    let prefix = &format!("{}{}", input.origin, s.prefix);
     let mut switches = String::new();
     for (i, c) in s.categories.iter().enumerate() {
         let id = ascii_html(&c.id);
@@ -217,6 +220,7 @@ pub fn iframe_placeholder(
     provider: &str,
     lang: Lang,
     return_to: &str,
+    origin: &str,
 ) -> String {
     let (text, uses, button) = match lang {
         Lang::Sv => {
@@ -237,7 +241,7 @@ pub fn iframe_placeholder(
 <form method=\"post\" action=\"{prefix}\" target=\"_top\"><p>{text} {provider}, {uses} {label_note}.</p>{hidden}\
 <input type=\"hidden\" name=\"categories\" value=\"{id}\"><input type=\"hidden\" name=\"action\" value=\"save\">\
 <input type=\"hidden\" name=\"return_to\" value=\"{ret}\"><button type=\"submit\">{button} {label}</button></form></body></html>",
-        prefix = settings.prefix,
+        prefix = format!("{origin}{}", settings.prefix),
         provider = ascii_html(provider),
         label_note = ascii_html(&cat.label(lang).to_lowercase()),
         id = ascii_html(&cat.id),

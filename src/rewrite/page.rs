@@ -43,6 +43,8 @@ pub struct Page {
     base_memo: BaseMemo,
     /// A `<base href>` has been applied: browsers use only the first one.
     base_from_element: bool,
+    /// The page's own origin (`scheme://host[:port]`), from its URL.
+    page_origin: Option<String>,
     /// The `<noscript>` being read is in SVG or MathML, where its content is live markup.
     noscript_foreign: bool,
     /// Bytes appended at the very end of the document (no `</body>`), see [`super::body`].
@@ -82,6 +84,7 @@ impl Page {
         head_snippet: Option<String>,
     ) -> Self {
         let report = rt.config.mode == crate::config::Mode::Report;
+        let page_origin = base.as_ref().map(|u| u.origin().ascii_serialization()).filter(|o| o != "null");
         Self {
             rt,
             shared,
@@ -91,6 +94,7 @@ impl Page {
             base,
             base_memo: BaseMemo::default(),
             base_from_element: false,
+            page_origin,
             noscript_foreign: false,
             appended_at_end: 0,
             return_to,
@@ -169,7 +173,30 @@ impl Page {
         if self.report {
             return None;
         }
-        self.head_snippet.take()
+        let snippet = self.head_snippet.take()?;
+        // Injected after a <base href> to another site (no <head> tag before it): banner.js must
+        // still come from this site.
+        let origin = self.own_origin();
+        if origin.is_empty() {
+            return Some(snippet);
+        }
+        let prefix = &self.rt.config.consent.prefix;
+        Some(snippet.replace(&format!(" src=\"{prefix}/"), &format!(" src=\"{origin}{prefix}/")))
+    }
+
+    /// The page's own `scheme://host` when a `<base href>` has moved relative URLs to another
+    /// origin, so the proxy's own URLs (banner.js, banner.css, the form) still reach this site;
+    /// else empty.
+    fn own_origin(&self) -> &str {
+        match (&self.page_origin, &self.base) {
+            (Some(own), Some(base)) if self.base_from_element && base.origin().ascii_serialization() != *own => own,
+            _ => "",
+        }
+    }
+
+    fn placeholder(&self, category: usize, provider: &str) -> String {
+        let s = &self.rt.config.consent;
+        inject::iframe_placeholder(s, &self.state, category, provider, self.lang, &self.return_to, self.own_origin())
     }
 }
 
@@ -469,8 +496,7 @@ fn iframe_srcdoc<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef, d
         if !p.report {
             stash(el, "srcdoc");
             mark(el, &p, category, &provider);
-            let placeholder =
-                inject::iframe_placeholder(&p.rt.config.consent, &p.state, category, &provider, p.lang, &p.return_to);
+            let placeholder = p.placeholder(category, &provider);
             let _ = el.set_attribute("srcdoc", &placeholder);
         }
         return;
@@ -624,8 +650,7 @@ pub fn resource_as<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef,
     }
     mark(el, &p, category, &provider);
     if kind == Res::Frame {
-        let placeholder =
-            inject::iframe_placeholder(&p.rt.config.consent, &p.state, category, &provider, p.lang, &p.return_to);
+        let placeholder = p.placeholder(category, &provider);
         let _ = el.set_attribute("srcdoc", &placeholder);
     }
 }
@@ -691,6 +716,7 @@ pub fn banner_html(p: &mut Page) -> Option<String> {
         lang: p.lang,
         return_to: &p.return_to,
         providers: &p.providers,
+        origin: p.own_origin(),
     }))
 }
 
