@@ -238,10 +238,10 @@ pub fn iframe_placeholder(
     }
     format!(
         "<!DOCTYPE html><html><body style=\"font-family:sans-serif;display:flex;align-items:center;justify-content:center;height:100vh;margin:0;background:#eee;color:#111;text-align:center\">\
-<form method=\"post\" action=\"{prefix}\" target=\"_top\"><p>{text} {provider}, {uses} {label_note}.</p>{hidden}\
+<form method=\"post\" action=\"{origin}{prefix}\" target=\"_top\"><p>{text} {provider}, {uses} {label_note}.</p>{hidden}\
 <input type=\"hidden\" name=\"categories\" value=\"{id}\"><input type=\"hidden\" name=\"action\" value=\"save\">\
 <input type=\"hidden\" name=\"return_to\" value=\"{ret}\"><button type=\"submit\">{button} {label}</button></form></body></html>",
-        prefix = format!("{origin}{}", settings.prefix),
+        prefix = settings.prefix,
         provider = ascii_html(provider),
         label_note = ascii_html(&cat.label(lang).to_lowercase()),
         id = ascii_html(&cat.id),
