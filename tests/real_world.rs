@@ -260,6 +260,16 @@ async fn markup_that_fuzzing_found_is_judged_as_a_browser_parses_it() {
             r#"<head><base href="https://www.facebook.com/"><base href="https://shop.example/"></head><body><img src="tr?id=1&ev=PageView"></body>"#,
             &["data-consent-src=\"tr?id=1&ev=PageView\""],
         ),
+        // Consent-manager markup with a live tracker src beside data-src.
+        (
+            "marked with a live src",
+            r#"<body><img data-src="/a.png" data-cookieconsent="marketing" src="https://www.facebook.com/tr?id=1"><iframe data-src="https://www.youtube.com/embed/x" data-cookieconsent="marketing" src="https://www.facebook.com/tr?id=2"></iframe></body>"#,
+            &[
+                "data-consent-src=\"https://www.facebook.com/tr?id=1\"",
+                "data-consent-src=\"https://www.facebook.com/tr?id=2\"",
+                "data-src=\"/a.png\"",
+            ],
+        ),
         // A <noscript> inside <noscript> is markup without JavaScript.
         (
             "nested noscript",

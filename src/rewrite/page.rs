@@ -322,6 +322,21 @@ fn handle_marked<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &mut Page, 
         if let Some(c) = category {
             let _ = el.set_attribute("data-consent-category", &page.rt.config.consent.categories[c].id);
         }
+        // Marked media keep their real URL in data-src; a live src/srcset beside it (a
+        // placeholder, or the tracker itself) loads now: a refused one is stashed too.
+        if tag != "script" && !page.report {
+            for attr in ["src", "srcset"] {
+                let Some(v) = el.get_attribute(attr) else { continue };
+                let refused = match attr {
+                    "srcset" => srcset_urls(&v).find_map(|u| page.refused_url(u)),
+                    _ => page.refused_url(&v),
+                };
+                if let Some((c, _)) = refused {
+                    page.count(tag, c);
+                    stash(el, attr);
+                }
+            }
+        }
         return true;
     }
     if page.report {
