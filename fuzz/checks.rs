@@ -121,6 +121,15 @@ pub fn rewrite_html(data: &[u8]) {
 }
 
 /// [`rewrite_html`] tolerating only the given leak kinds (none: the strict oracle).
+/// What the oracle alone says about `html` (no rewrite) for an undecided visitor: its leaks.
+pub fn oracle_leaks(html: &str) -> Vec<String> {
+    let e = env();
+    let state = undecided(&e.rt.config.consent, false);
+    let judge = oracle::Judge { rt: &e.rt, state: &state };
+    let base = url::Url::parse(PAGE_URL).expect("page url");
+    judge.leaks(html, &base).into_iter().map(|l| format!("{}: {}", l.kind, l.what)).collect()
+}
+
 pub fn rewrite_html_with(data: &[u8], tolerated: &[&str]) {
     let e = env();
     let flags = data.first().copied().unwrap_or(0);

@@ -240,12 +240,28 @@ impl Judge<'_> {
         let script: Rc<RefCell<ScriptKind>> = Rc::new(RefCell::new(ScriptKind::Inert));
         let inline: Rc<RefCell<String>> = Rc::default();
         let noscript: Rc<RefCell<String>> = Rc::default();
-        let (f1, f2, f3) = (found.clone(), found.clone(), found.clone());
+        // What an inline script would do, kept until its end tag: a script (HTML or SVG) runs only
+        // when the parser reaches its end tag; one still open at the end of the input, or popped
+        // by an HTML tag breaking out of SVG, never runs.
+        let pending: Rc<RefCell<Vec<Leak>>> = Rc::default();
+        let (f1, f2, f3) = (found.clone(), pending.clone(), found.clone());
+        let (p_start, f_end) = (pending.clone(), found.clone());
         let (b1, b2, b3) = (base.clone(), base.clone(), base.clone());
         let s1 = script.clone();
         let settings = RewriteStrSettings::new()
             .append_element_content_handler(element!("*", move |el| {
                 self.element(el, &b1, &f1, &s1, scripting);
+                Ok(())
+            }))
+            .append_element_content_handler(element!("script", move |el| {
+                p_start.borrow_mut().clear();
+                let (pending, found) = (p_start.clone(), f_end.clone());
+                // No end tag handler can be set on a self-closing or void element: then nothing runs.
+                // (lol_html calls no end tag handler for an implicitly closed element either.)
+                let _ = el.on_end_tag(lol_html::end_tag!(move |_end| {
+                    found.borrow_mut().append(&mut pending.borrow_mut());
+                    Ok(())
+                }));
                 Ok(())
             }))
             .append_element_content_handler(text!("script", move |t: &mut TextChunk| {

@@ -9,7 +9,9 @@
 # dependencies; debug assertions (overflow checks) are always on.
 # New inputs go to fuzz/corpus-grown/<target>/ (ignored by git); the committed seeds in
 # fuzz/corpus/<target>/ are read, never written. Crashes land in fuzz/artifacts/<target>/.
-# Other knobs: FUZZ_TARGETS="cookies config" (a subset), FUZZ_JOBS (parallel jobs per target, 1).
+# Other knobs: FUZZ_TARGETS="cookies config" (a subset), FUZZ_JOBS (parallel jobs per target, 1),
+# FUZZ_SEED and FUZZ_RUNS (a fixed seed and execution count: with an empty fuzz/corpus-grown the
+# run is reproducible, which is how CI runs it), FUZZ_GROWN (where new inputs go).
 set -euo pipefail
 
 secs="${1:-30}"
@@ -38,14 +40,18 @@ nice -n 10 cargo "${toolchain[@]}" fuzz build "${flags[@]}"
 
 failed=()
 for t in $targets; do
-    mkdir -p "fuzz/corpus-grown/$t"
+    grown="${FUZZ_GROWN:-fuzz/corpus-grown}/$t"
+    mkdir -p "$grown"
     opts=(-max_total_time="$secs" -timeout=10 -print_final_stats=1)
+    # Reproducible runs (CI): a fixed seed and number of executions from the committed seeds only.
+    [ -n "${FUZZ_SEED:-}" ] && opts+=(-seed="$FUZZ_SEED")
+    [ -n "${FUZZ_RUNS:-}" ] && opts+=(-runs="$FUZZ_RUNS")
     [ -f "fuzz/dict/$t.dict" ] && opts+=(-dict="fuzz/dict/$t.dict")
     [ "${FUZZ_JOBS:-1}" -gt 1 ] && opts+=(-fork="${FUZZ_JOBS}")
     echo "fuzz: $t for ${secs}s" >&2
     # The first corpus directory receives new inputs: the grown one, never the committed seeds.
     if ! nice -n 10 cargo "${toolchain[@]}" fuzz run "${flags[@]}" "$t" \
-        "fuzz/corpus-grown/$t" "fuzz/corpus/$t" -- "${opts[@]}"; then
+        "$grown" "fuzz/corpus/$t" -- "${opts[@]}"; then
         failed+=("$t")
     fi
 done

@@ -97,3 +97,28 @@ fn known_open_rewriter_issues_still_reproduce() {
     }
     assert!(fixed.is_empty(), "known issues no longer reproduce (fixed?): {fixed:?}");
 }
+
+/// The oracle itself: it sees live trackers (a test of the test), and models what runs: a script
+/// runs when the parser reaches its end tag, so one left open at the end of the input does not.
+#[test]
+fn the_oracle_sees_what_a_browser_would_load() {
+    let live = [
+        r#"<script>fbq("init","1");fbq("track","PageView");</script>"#,
+        r#"<svg><script>fbq("init","1");fbq("track","PageView");</script></svg>"#,
+        r#"<img src="https://www.facebook.com/tr?id=1">"#,
+        r#"<image src="https://www.facebook.com/tr?id=1">"#,
+        r#"<svg><script href="https://connect.facebook.net/en_US/fbevents.js"></script></svg>"#,
+    ];
+    for html in live {
+        assert!(!checks::oracle_leaks(html).is_empty(), "the oracle misses a live tracker in {html}");
+    }
+    let inert = [
+        r#"<script type="text/plain">fbq("init","1");fbq("track","PageView");</script>"#,
+        r#"<svg><script>fbq("init","1");fbq("track","PageView");</scriIPT >connect.facebook.net/en_US/fbevents.js"#,
+        r#"<script>fbq("init","1");fbq("track","PageView");"#,
+        r#"<img data-consent-src="https://www.facebook.com/tr?id=1">"#,
+    ];
+    for html in inert {
+        assert_eq!(checks::oracle_leaks(html), Vec::<String>::new(), "{html}");
+    }
+}
