@@ -246,6 +246,8 @@ impl Judge<'_> {
         let pending: Rc<RefCell<Vec<Leak>>> = Rc::default();
         let (f1, f2, f3) = (found.clone(), pending.clone(), found.clone());
         let (p_start, f_end) = (pending.clone(), found.clone());
+        let alive: Rc<std::cell::Cell<bool>> = Rc::default();
+        let (alive_start, alive_breakout) = (alive.clone(), alive.clone());
         let (b1, b2, b3) = (base.clone(), base.clone(), base.clone());
         let s1 = script.clone();
         let settings = RewriteStrSettings::new()
@@ -253,13 +255,26 @@ impl Judge<'_> {
                 self.element(el, &b1, &f1, &s1, scripting);
                 Ok(())
             }))
+            // Inside <svg>/<math> a script's content is markup, and an HTML "breakout" tag (<i>,
+            // <p>, <div>, …) pops the foreign elements: that script is closed without running.
+            .append_element_content_handler(element!("*", move |el| {
+                let tag = el.tag_name();
+                let font_breaks = tag == "font" && ["color", "face", "size"].iter().any(|a| el.has_attribute(a));
+                if font_breaks || BREAKOUT.contains(&tag.as_str()) {
+                    alive_breakout.set(false);
+                }
+                Ok(())
+            }))
             .append_element_content_handler(element!("script", move |el| {
                 p_start.borrow_mut().clear();
-                let (pending, found) = (p_start.clone(), f_end.clone());
+                alive_start.set(true);
+                let (pending, found, alive) = (p_start.clone(), f_end.clone(), alive_start.clone());
                 // No end tag handler can be set on a self-closing or void element: then nothing runs.
                 // (lol_html calls no end tag handler for an implicitly closed element either.)
                 let _ = el.on_end_tag(lol_html::end_tag!(move |_end| {
-                    found.borrow_mut().append(&mut pending.borrow_mut());
+                    if alive.get() {
+                        found.borrow_mut().append(&mut pending.borrow_mut());
+                    }
                     Ok(())
                 }));
                 Ok(())
@@ -492,3 +507,10 @@ fn speculation_urls(text: &str) -> Vec<String> {
     }
     out
 }
+
+/// Start tags that break out of foreign content (HTML "in foreign content" insertion mode).
+const BREAKOUT: [&str; 44] = [
+    "b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em", "embed", "h1", "h2", "h3",
+    "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing", "menu", "meta", "nobr", "ol", "p", "pre", "ruby", "s",
+    "small", "span", "strong", "strike", "sub", "sup", "table", "tt", "u", "ul", "var",
+];

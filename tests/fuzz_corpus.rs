@@ -116,6 +116,8 @@ fn the_oracle_sees_what_a_browser_would_load() {
         r#"<script type="text/plain">fbq("init","1");fbq("track","PageView");</script>"#,
         r#"<svg><script>fbq("init","1");fbq("track","PageView");</scriIPT >connect.facebook.net/en_US/fbevents.js"#,
         r#"<script>fbq("init","1");fbq("track","PageView");"#,
+        // <i> breaks out of SVG: the script is popped, never run.
+        r#"<svg><script>a<I>/fbevents.js</SCRIPT>"#,
         r#"<img data-consent-src="https://www.facebook.com/tr?id=1">"#,
     ];
     for html in inert {
