@@ -270,6 +270,12 @@ async fn markup_that_fuzzing_found_is_judged_as_a_browser_parses_it() {
                 "data-src=\"/a.png\"",
             ],
         ),
+        // An SVG script's content is markup: its text after a child element runs too.
+        (
+            "svg script text after a child element",
+            r#"<body><svg><script>var a=1;<x></x>fbq("init","1");fbq("track","PageView");</script></svg></body>"#,
+            &["data-consent-provider=\"Meta Pixel\""],
+        ),
         // A <noscript> inside <noscript> is markup without JavaScript.
         (
             "nested noscript",

@@ -68,6 +68,9 @@ struct Inline {
     /// `None` until decided; then the refused tracker's (category, provider), if any.
     verdict: Option<Option<(usize, String)>>,
     truncated: bool,
+    /// An SVG script: its content is markup, so text can follow a child element. Each text node
+    /// is judged together with the text before it (kept here, bounded) until the end tag.
+    svg: Option<String>,
 }
 
 pub type PageRef = Arc<Mutex<Page>>;
@@ -398,7 +401,8 @@ pub fn script(el: &mut SendElement<'_, '_>, page: &PageRef) {
         }
     }
     let attrs = el.attributes().iter().map(|a| (a.name(), a.value())).collect();
-    p.inline = Some(Inline { speculation, attrs, text: String::new(), verdict: None, truncated: false });
+    let svg = svg.then(String::new);
+    p.inline = Some(Inline { speculation, attrs, text: String::new(), verdict: None, truncated: false, svg });
     drop(p);
     let page = page.clone();
     let _ = el.on_end_tag(Box::new(move |end: &mut EndTag<'_>| {
@@ -433,10 +437,14 @@ pub fn script_text(chunk: &mut TextChunk<'_>, page: &PageRef) {
         return;
     }
     let text = std::mem::take(&mut inline.text);
+    let judged = match &inline.svg {
+        Some(before) => format!("{before}{text}"),
+        None => text.clone(),
+    };
     let refused = if inline.speculation {
-        json_urls(&text).into_iter().find_map(|u| p.refused_url(&u))
+        json_urls(&judged).into_iter().find_map(|u| p.refused_url(&u))
     } else {
-        let rule = p.rt.config.trackers.classify_inline(&text).cloned();
+        let rule = p.rt.config.trackers.classify_inline(&judged).cloned();
         rule.and_then(|r| p.refused_rule(&r))
     };
     let inline = p.inline.as_mut().expect("checked above");
@@ -450,7 +458,11 @@ pub fn script_text(chunk: &mut TextChunk<'_>, page: &PageRef) {
             p.count("inline_script", category);
         }
         None => {
-            inline.verdict = Some(None);
+            match inline.svg.as_mut() {
+                // More text may follow a child element: keep judging.
+                Some(before) if before.len() + text.len() <= INLINE_PREFIX => before.push_str(&text),
+                _ => inline.verdict = Some(None),
+            }
             if !report {
                 chunk.replace(&text, ContentType::Html);
             }
