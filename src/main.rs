@@ -7,11 +7,6 @@ use consent_proxy::{demo, stop_signal, Proxy};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// mimalloc: the proxy allocates many short-lived buffers (tokens, headers, chunks); glibc's
-/// malloc costs ~13% of the HTML path, mimalloc about half of that (see README, Performance).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// A reverse proxy that makes any website honour cookie consent.
 #[derive(Parser)]
 #[command(version, about)]

@@ -40,7 +40,11 @@ impl ScriptAsset {
             e.write_all(body.as_bytes()).and_then(|_| e.finish()).unwrap_or_default()
         };
         let mut brotli = Vec::new();
-        let params = brotli::enc::BrotliEncoderParams { quality: 9, ..Default::default() };
+        // A window just big enough for the asset: the default (4 MiB) makes the encoder allocate
+        // ~40 MB at start-up, which the allocator may keep for the life of the process.
+        let lgwin = (usize::BITS - body.len().max(1 << 10).leading_zeros()).clamp(10, 24) as i32;
+        let params =
+            brotli::enc::BrotliEncoderParams { quality: 11, lgwin, size_hint: body.len(), ..Default::default() };
         let _ = brotli::BrotliCompress(&mut body.as_bytes(), &mut brotli, &params);
         Self { body: bytes::Bytes::from(body), gzip: gzip.into(), brotli: brotli.into(), version }
     }
