@@ -48,7 +48,7 @@ for t in $targets; do
     [ -n "${FUZZ_RUNS:-}" ] && opts+=(-runs="$FUZZ_RUNS")
     [ -f "fuzz/dict/$t.dict" ] && opts+=(-dict="fuzz/dict/$t.dict")
     [ "${FUZZ_JOBS:-1}" -gt 1 ] && opts+=(-fork="${FUZZ_JOBS}")
-    echo "fuzz: $t for ${secs}s" >&2
+    echo "fuzz: $t (${FUZZ_RUNS:+$FUZZ_RUNS inputs, }at most ${secs}s)" >&2
     # The first corpus directory receives new inputs: the grown one, never the committed seeds.
     if ! nice -n 10 cargo "${toolchain[@]}" fuzz run "${flags[@]}" "$t" \
         "$grown" "fuzz/corpus/$t" -- "${opts[@]}"; then
@@ -61,4 +61,4 @@ if [ "${#failed[@]}" -gt 0 ]; then
     echo "      cargo fuzz run -s none -a <target> fuzz/artifacts/<target>/<file>; keep it in fuzz/regressions/<target>/)" >&2
     exit 1
 fi
-echo "fuzz: all targets ran ${secs}s without a crash" >&2
+echo "fuzz: every target ran (${FUZZ_RUNS:+$FUZZ_RUNS inputs each, }at most ${secs}s) without a crash" >&2
