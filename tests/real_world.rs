@@ -276,6 +276,12 @@ async fn markup_that_fuzzing_found_is_judged_as_a_browser_parses_it() {
             r#"<body><svg><script>var a=1;<x></x>fbq("init","1");fbq("track","PageView");</script></svg></body>"#,
             &["data-consent-provider=\"Meta Pixel\""],
         ),
+        // In SVG a script can hold another; the outer one's text after it runs too.
+        (
+            "svg script inside an svg script",
+            r#"<body><svg><script><script></script>fbq("init","1");fbq("track","PageView");</script></svg></body>"#,
+            &["data-consent-provider=\"Meta Pixel\""],
+        ),
         // A <noscript> inside <noscript> is markup without JavaScript.
         (
             "nested noscript",

@@ -56,7 +56,8 @@ pub struct Page {
     pub banner_done: bool,
     /// Tracker providers seen on the page, for the banner.
     pub providers: Vec<String>,
-    inline: Option<Inline>,
+    /// Inline scripts being examined, innermost last: in SVG a script can contain another.
+    inline: Vec<Inline>,
 }
 
 /// An inline script being examined.
@@ -104,7 +105,7 @@ impl Page {
             head_snippet,
             banner_done: false,
             providers: Vec::new(),
-            inline: None,
+            inline: Vec::new(),
         }
     }
 
@@ -402,7 +403,7 @@ pub fn script(el: &mut SendElement<'_, '_>, page: &PageRef) {
     }
     let attrs = el.attributes().iter().map(|a| (a.name(), a.value())).collect();
     let svg = svg.then(String::new);
-    p.inline = Some(Inline { speculation, attrs, text: String::new(), verdict: None, truncated: false, svg });
+    p.inline.push(Inline { speculation, attrs, text: String::new(), verdict: None, truncated: false, svg });
     drop(p);
     let page = page.clone();
     let _ = el.on_end_tag(Box::new(move |end: &mut EndTag<'_>| {
@@ -415,7 +416,7 @@ pub fn script(el: &mut SendElement<'_, '_>, page: &PageRef) {
 pub fn script_text(chunk: &mut TextChunk<'_>, page: &PageRef) {
     let mut p = lock(page);
     let report = p.report;
-    let Some(inline) = p.inline.as_mut() else { return };
+    let Some(inline) = p.inline.last_mut() else { return };
     match &inline.verdict {
         Some(None) => return,
         Some(Some(_)) => {
@@ -447,7 +448,7 @@ pub fn script_text(chunk: &mut TextChunk<'_>, page: &PageRef) {
         let rule = p.rt.config.trackers.classify_inline(&judged).cloned();
         rule.and_then(|r| p.refused_rule(&r))
     };
-    let inline = p.inline.as_mut().expect("checked above");
+    let inline = p.inline.last_mut().expect("checked above");
     match refused {
         Some(found) if !report => {
             inline.text = text;
@@ -472,7 +473,7 @@ pub fn script_text(chunk: &mut TextChunk<'_>, page: &PageRef) {
 
 fn inline_script_end(end: &mut EndTag<'_>, page: &PageRef) {
     let mut p = lock(page);
-    let Some(inline) = p.inline.take() else { return };
+    let Some(inline) = p.inline.pop() else { return };
     let Some(Some((category, provider))) = inline.verdict else { return };
     p.count("inline_script", category);
     let settings = &p.rt.config.consent;
