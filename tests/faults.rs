@@ -6,7 +6,6 @@ mod support;
 use bytes::Bytes;
 use http::Response;
 use http_body_util::{BodyExt, StreamBody};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use support::*;
 use tokio::io::AsyncWriteExt;
@@ -16,22 +15,6 @@ async fn first_response_head(addr: std::net::SocketAddr, request: &[u8]) -> Stri
     let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
     s.write_all(request).await.unwrap();
     tokio::time::timeout(Duration::from_secs(20), read_head(&mut s)).await.expect("an answer within 20 s")
-}
-
-/// An origin that records every request path it sees.
-async fn recording_origin() -> (std::net::SocketAddr, Arc<Mutex<Vec<String>>>) {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = seen.clone();
-    let addr = origin(move |req| {
-        let log = log.clone();
-        async move {
-            log.lock().unwrap().push(format!("{} {}", req.method(), req.uri().path()));
-            let _ = req.into_body().collect().await;
-            Response::new(text_body("ok"))
-        }
-    })
-    .await;
-    (addr, seen)
 }
 
 #[tokio::test]

@@ -554,17 +554,7 @@ async fn connections_beyond_the_limit_wait_in_the_backlog_and_are_served_when_on
 
 #[tokio::test]
 async fn obs_folded_request_headers_get_400_and_nothing_reaches_the_origin() {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = seen.clone();
-    let origin = origin(move |req| {
-        let log = log.clone();
-        async move {
-            log.lock().unwrap().push(format!("{} {}", req.method(), req.uri().path()));
-            let _ = req.into_body().collect().await;
-            Response::new(text_body("ok"))
-        }
-    })
-    .await;
+    let (origin, seen) = recording_origin().await;
     let proxy = TestProxy::start(&format!("http://{origin}"), &[]).await;
     let attempts: [&[u8]; 5] = [
         // Folded with a tab.

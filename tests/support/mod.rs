@@ -319,3 +319,19 @@ impl Drop for BinaryProxy {
         let _ = self.child.wait();
     }
 }
+
+/// An origin that records every request path it sees.
+pub async fn recording_origin() -> (SocketAddr, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let addr = origin(move |req| {
+        let log = log.clone();
+        async move {
+            log.lock().unwrap().push(format!("{} {}", req.method(), req.uri().path()));
+            let _ = req.into_body().collect().await;
+            Response::new(text_body("ok"))
+        }
+    })
+    .await;
+    (addr, seen)
+}
