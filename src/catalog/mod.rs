@@ -2,6 +2,7 @@
 //! cookies), compiled once at config load into fast matchers.
 
 pub mod cookies;
+pub mod lists;
 mod ocd;
 pub mod trackers;
 mod trackers_data;
@@ -22,4 +23,14 @@ impl std::hash::Hasher for Fnv {
         }
         self.0 = h;
     }
+}
+
+/// The registrable domain ("site") of a lowercase host, by the Public Suffix List: `shop.co.uk`
+/// for `www.shop.co.uk`, so `ads.co.uk` is another site. A host that is itself a public suffix,
+/// or an IP address, is its own site.
+pub fn site(host: &str) -> &str {
+    if host.starts_with('[') || host.parse::<std::net::Ipv4Addr>().is_ok() {
+        return host;
+    }
+    psl::domain_str(host).unwrap_or(host)
 }

@@ -1,0 +1,328 @@
+//! The per-page rewriting rules, as lol_html handlers sharing one [`Page`]:
+//!
+//! - **neutralise** trackers of refused categories: external and inline scripts become
+//!   `type="text/plain"` with `data-consent-category` (original `src`/`type` kept in
+//!   `data-consent-*`), pixels and media lose their URLs, tracker iframes get a click-to-load
+//!   placeholder, resource hints and `<a ping>` to trackers are disarmed, `<noscript>` content is
+//!   rewritten as HTML too (a browser without JavaScript parses it);
+//! - **activate** site-marked scripts and iframes whose category is granted (ours, Cookiebot,
+//!   vanilla-cookieconsent, Klaro, OneTrust markup);
+//! - **inject** Consent Mode defaults first in `<head>` and the banner or shield before `</body>`.
+//!
+//! In report-only mode the handlers count what they would do and change nothing.
+
+use lol_html::html_content::{ContentType, Element, EndTag, TextChunk};
+use lol_html::send::Element as SendElement;
+use lol_html::HandlerTypes;
+use std::sync::{Arc, Mutex, MutexGuard};
+use url::Url;
+
+use super::inject;
+
+mod inline;
+mod marked;
+mod noscript;
+mod resources;
+
+pub use inline::{script, script_text};
+pub use noscript::{noscript, noscript_script, noscript_text};
+pub use resources::{resource, resource_as, Res};
+use marked::handle_marked;
+use inline::is_js_type;
+use resources::srcset_urls;
+use crate::catalog::trackers::{BaseMemo, TrackerRule};
+use crate::consent::{ConsentState, Lang};
+use crate::state::{Runtime, Shared};
+
+/// Inline scripts are classified on at most this prefix; larger ones pass after it.
+pub(super) const INLINE_PREFIX: usize = 64 * 1024;
+/// An inert copy of an inline tracker keeps at most this much text.
+pub(super) const INLINE_MAX: usize = 512 * 1024;
+/// `<noscript>` content rewritten as HTML, at most; beyond, it is dropped (fail closed).
+pub(super) const NOSCRIPT_MAX: usize = 64 * 1024;
+pub(super) const SVG_NS: &str = "http://www.w3.org/2000/svg";
+pub(super) const HTML_NS: &str = "http://www.w3.org/1999/xhtml";
+
+/// Everything the handlers of one response share.
+pub struct Page {
+    pub rt: Arc<Runtime>,
+    pub shared: Arc<Shared>,
+    pub state: ConsentState,
+    pub lang: Lang,
+    pub report: bool,
+    pub base: Option<Url>,
+    /// The tracker lookup of `base`'s host, shared by the page's path-relative URLs.
+    pub(super) base_memo: BaseMemo,
+    /// A `<base href>` has been applied: browsers use only the first one.
+    pub(super) base_from_element: bool,
+    /// The page's own origin (`scheme://host[:port]`), from its URL.
+    pub(super) page_origin: Option<String>,
+    /// The `<noscript>` being read is in SVG or MathML, where its content is live markup.
+    pub(super) noscript_foreign: bool,
+    /// Bytes appended at the very end of the document (no `</body>`), see [`super::body`].
+    pub appended_at_end: usize,
+    pub return_to: String,
+    /// The Consent Mode snippet with its `<script>` tag, until injected.
+    pub head_snippet: Option<String>,
+    /// Whether the banner/shield has been injected.
+    pub banner_done: bool,
+    /// Tracker providers seen on the page, for the banner.
+    pub providers: Vec<String>,
+    /// Inline scripts being examined, innermost last: in SVG a script can contain another.
+    pub(super) inline: Vec<Inline>,
+}
+
+/// An inline script being examined.
+pub(super) struct Inline {
+    /// `<script type="speculationrules">`: judged by the URLs in its JSON.
+    speculation: bool,
+    attrs: Vec<(String, String)>,
+    text: String,
+    /// `None` until decided; then the refused tracker's (category, provider), if any.
+    verdict: Option<Option<(usize, String)>>,
+    truncated: bool,
+    /// An SVG script: its content is markup, so text can follow a child element. Each text node
+    /// is judged together with the text before it (kept here, bounded) until the end tag.
+    svg: Option<String>,
+}
+
+pub type PageRef = Arc<Mutex<Page>>;
+
+impl Page {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        rt: Arc<Runtime>,
+        shared: Arc<Shared>,
+        state: ConsentState,
+        lang: Lang,
+        base: Option<Url>,
+        return_to: String,
+        head_snippet: Option<String>,
+    ) -> Self {
+        let report = rt.config.mode == crate::config::Mode::Report;
+        let page_origin = base.as_ref().map(|u| u.origin().ascii_serialization()).filter(|o| o != "null");
+        Self {
+            rt,
+            shared,
+            state,
+            lang,
+            report,
+            base,
+            base_memo: BaseMemo::default(),
+            base_from_element: false,
+            page_origin,
+            noscript_foreign: false,
+            appended_at_end: 0,
+            return_to,
+            head_snippet,
+            banner_done: false,
+            providers: Vec::new(),
+            inline: Vec::new(),
+        }
+    }
+
+    /// The refused tracker behind `url`, as (category index, provider); records the provider.
+    /// A third-party host in no rule is listed for discovery and, with
+    /// `unknown_third_party = "block"`, refused as marketing.
+    pub(super) fn refused_url(&mut self, url: &str) -> Option<(usize, String)> {
+        let trackers = self.rt.config.trackers.clone();
+        match trackers.classify_url_rule_memo(url, self.base.as_ref(), &mut self.base_memo) {
+            Some(rule) if rule.category == crate::catalog::trackers::NOT_A_TRACKER => None,
+            Some(rule) => self.refused_rule(rule),
+            None => self.unknown_third_party(url),
+        }
+    }
+
+    pub(super) fn unknown_third_party(&mut self, url: &str) -> Option<(usize, String)> {
+        let u = url.trim_start();
+        // Relative URLs stay on the page's own host: the common case costs no parsing.
+        let maybe_other_host = u.starts_with("//") || u.starts_with("\\") || u.starts_with("/\\") || u.contains(':');
+        if !maybe_other_host {
+            return None;
+        }
+        let parsed = match &self.base {
+            Some(b) => b.join(u).ok()?,
+            None => Url::parse(u).ok()?,
+        };
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return None;
+        }
+        let host = parsed.host_str()?.trim_end_matches('.').to_ascii_lowercase();
+        let own = self.base.as_ref().and_then(|b| b.host_str()).map(|h| h.to_ascii_lowercase());
+        if own.as_deref().is_some_and(|own| same_site(own, &host)) {
+            return None;
+        }
+        if self.shared.inventory.record_host(&host) {
+            tracing::info!(host, "unknown third-party host: classify it in trackers.rules");
+        }
+        if self.rt.config.html.unknown_third_party == crate::config::UnknownThirdParty::Block {
+            let marketing = self.rt.config.consent.category_index("marketing")?;
+            return (!self.state.allows(marketing)).then_some((marketing, host));
+        }
+        None
+    }
+
+    pub(super) fn refused_rule(&mut self, rule: &TrackerRule) -> Option<(usize, String)> {
+        let category = self.rt.config.consent.category_index(&rule.category);
+        if !self.providers.contains(&rule.provider) {
+            self.providers.push(rule.provider.clone());
+        }
+        match category {
+            Some(c) if self.state.allows(c) => None,
+            // An undeclared category cannot be granted: treat as the strictest refusal.
+            Some(c) => Some((c, rule.provider.clone())),
+            None => self.rt.config.consent.category_index("marketing").map(|c| (c, rule.provider.clone())),
+        }
+    }
+
+    pub(super) fn count(&self, kind: &str, category: usize) {
+        let id = &self.rt.config.consent.categories[category].id;
+        let m = &self.shared.metrics;
+        if self.report {
+            m.report_only_total.with_label_values(&[&format!("element_{kind}"), id]).inc();
+        } else {
+            m.elements_neutralized_total.with_label_values(&[kind, id]).inc();
+        }
+    }
+
+    pub(super) fn take_head_snippet(&mut self) -> Option<String> {
+        if self.report {
+            return None;
+        }
+        let snippet = self.head_snippet.take()?;
+        // Injected after a <base href> to another site (no <head> tag before it): banner.js must
+        // still come from this site.
+        let origin = self.own_origin();
+        if origin.is_empty() {
+            return Some(snippet);
+        }
+        let prefix = &self.rt.config.consent.prefix;
+        Some(snippet.replace(&format!(" src=\"{prefix}/"), &format!(" src=\"{origin}{prefix}/")))
+    }
+
+    /// The page's own `scheme://host` when a `<base href>` has moved relative URLs to another
+    /// origin, so the proxy's own URLs (banner.js, banner.css, the form) still reach this site;
+    /// else empty.
+    pub(super) fn own_origin(&self) -> &str {
+        match (&self.page_origin, &self.base) {
+            (Some(own), Some(base)) if self.base_from_element && base.origin().ascii_serialization() != *own => own,
+            _ => "",
+        }
+    }
+
+    pub(super) fn placeholder(&self, category: usize, provider: &str) -> String {
+        let s = &self.rt.config.consent;
+        inject::iframe_placeholder(s, &self.state, category, provider, self.lang, &self.return_to, self.own_origin())
+    }
+}
+
+pub(super) fn lock(page: &PageRef) -> MutexGuard<'_, Page> {
+    page.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Moves `attr` to `data-consent-<attr>`.
+pub(super) fn stash<H: HandlerTypes>(el: &mut Element<'_, '_, H>, attr: &str) {
+    if let Some(v) = el.get_attribute(attr) {
+        // SVG's legacy xlink:href comes back as plain href (SVG 2), which banner.js restores.
+        let kept = if attr == "xlink:href" { "href" } else { attr };
+        let _ = el.set_attribute(&format!("data-consent-{kept}"), &v);
+        el.remove_attribute(attr);
+    }
+}
+
+pub(super) fn mark<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &Page, category: usize, provider: &str) {
+    let _ = el.set_attribute("data-consent-category", &page.rt.config.consent.categories[category].id);
+    let _ = el.set_attribute("data-consent-provider", provider);
+}
+
+/// `<head>`: Consent Mode defaults go first.
+pub fn head<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef) {
+    if let Some(snippet) = lock(page).take_head_snippet() {
+        el.prepend(&snippet, ContentType::Html);
+    }
+}
+
+/// `<body>`: no `<head>` script slot was found before it, so the snippet goes here; the banner
+/// goes before `</body>`.
+pub fn body(el: &mut SendElement<'_, '_>, page: &PageRef) {
+    if let Some(snippet) = lock(page).take_head_snippet() {
+        el.prepend(&snippet, ContentType::Html);
+    }
+    let page = page.clone();
+    let _ = el.on_end_tag(Box::new(move |end: &mut EndTag<'_>| {
+        if let Some(html) = banner_html(&mut lock(&page)) {
+            end.before(&html, ContentType::Html);
+        }
+        Ok(())
+    }));
+}
+
+/// The banner or shield, once per page (never in report-only mode).
+pub fn banner_html(p: &mut Page) -> Option<String> {
+    if p.banner_done || p.report {
+        return None;
+    }
+    p.banner_done = true;
+    let kind = if p.state.decided { "shield" } else { "banner" };
+    p.shared.metrics.banners_injected_total.with_label_values(&[kind]).inc();
+    Some(inject::banner(&inject::BannerInput {
+        settings: &p.rt.config.consent,
+        banner: &p.rt.config.banner,
+        state: &p.state,
+        lang: p.lang,
+        return_to: &p.return_to,
+        providers: &p.providers,
+        origin: p.own_origin(),
+    }))
+}
+
+/// Same registrable domain, approximately: equal, or one is a subdomain of the other's last two
+/// labels (`www.shop.example` and `cdn.shop.example`).
+fn same_site(a: &str, b: &str) -> bool {
+    a == b || registrable_domain(a) == registrable_domain(b)
+}
+
+/// The registrable domain of a lowercase host (see [`crate::catalog::site`]).
+pub fn registrable_domain(host: &str) -> &str {
+    crate::catalog::site(host)
+}
+
+/// `<consent-policy-table>` on the site's own cookie-policy page: filled with the cookie
+/// declaration generated from the catalog (as on `/__consent/policy`). A custom element, not a
+/// `div` with an attribute: an attribute selector on `div` would make lol_html read the
+/// attributes of every `div` of every page (+55% rewrite time on a div-heavy page).
+pub fn policy_table(el: &mut SendElement<'_, '_>, page: &PageRef) {
+    let p = lock(page);
+    if p.report {
+        return;
+    }
+    let all = el.get_attribute("scope").is_some_and(|v| v.eq_ignore_ascii_case("all"));
+    let html = crate::consent::policy::tables(&p.rt.config.consent, &p.rt.config.cookies, p.lang, all);
+    el.set_inner_content(&inject::ascii_html_keep_tags(&html), ContentType::Html);
+}
+
+#[cfg(test)]
+mod site_tests {
+    use super::*;
+
+    #[test]
+    fn registrable_domains_follow_the_public_suffix_list() {
+        for (host, site) in [
+            ("www.shop.co.uk", "shop.co.uk"),
+            ("shop.co.uk", "shop.co.uk"),
+            ("co.uk", "co.uk"),
+            ("a.b.example.com", "example.com"),
+            ("user.github.io", "user.github.io"),
+            ("news.example", "news.example"),
+            ("localhost", "localhost"),
+            ("127.0.0.1", "127.0.0.1"),
+            ("[::1]", "[::1]"),
+        ] {
+            assert_eq!(registrable_domain(host), site, "{host}");
+        }
+        assert!(same_site("www.shop.co.uk", "img.shop.co.uk"));
+        assert!(!same_site("www.shop.co.uk", "ads.co.uk"));
+        assert!(!same_site("a.github.io", "b.github.io"));
+        assert!(!same_site("10.0.0.1", "10.0.0.2"));
+    }
+}

@@ -1,0 +1,202 @@
+//! Elements other than scripts that load a URL: images, frames (and `srcdoc`), media, embeds,
+//! resource hints, `<a ping>`, and `<base href>`, which moves every relative URL.
+
+use super::*;
+
+/// `<iframe srcdoc>`: the inline document is markup the browser loads like a page. Its resources
+/// are rewritten with the same rules; if it carries inline tracker code, the whole iframe waits
+/// for consent like a tracker iframe.
+fn iframe_srcdoc<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef, doc: &str) {
+    let refused = {
+        let mut p = lock(page);
+        let rule = p.rt.config.trackers.classify_inline(doc).cloned();
+        rule.and_then(|r| p.refused_rule(&r))
+    };
+    let p = lock(page);
+    if let Some((category, provider)) = refused {
+        p.count("iframe", category);
+        if !p.report {
+            stash(el, "srcdoc");
+            mark(el, &p, category, &provider);
+            let placeholder = p.placeholder(category, &provider);
+            let _ = el.set_attribute("srcdoc", &placeholder);
+        }
+        return;
+    }
+    if p.report {
+        return;
+    }
+    drop(p);
+    match crate::rewrite::html::rewrite_fragment(doc, page) {
+        Ok(out) if out != doc => {
+            let _ = el.set_attribute("srcdoc", &out);
+        }
+        Ok(_) => {}
+        Err(_) => {
+            // Cannot be checked: keep it from loading at all (fail closed).
+            el.remove_attribute("srcdoc");
+            lock(page).shared.metrics.html_rewrite_errors_total.with_label_values(&["srcdoc"]).inc();
+        }
+    }
+}
+
+/// The elements that can load a URL, other than scripts. The selector decides the kind, so the
+/// hot path never allocates a tag name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Res {
+    Img,
+    Source,
+    Frame,
+    Embed,
+    Object,
+    Video,
+    Audio,
+    Input,
+    Link,
+    Ping,
+    Base,
+}
+
+impl Res {
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        Some(match tag {
+            "img" | "image" => Res::Img,
+            "source" => Res::Source,
+            "iframe" | "frame" => Res::Frame,
+            "embed" => Res::Embed,
+            "object" => Res::Object,
+            "video" => Res::Video,
+            "audio" => Res::Audio,
+            "input" => Res::Input,
+            "link" => Res::Link,
+            "a" | "area" => Res::Ping,
+            "base" => Res::Base,
+            _ => return None,
+        })
+    }
+
+    /// Attributes holding URLs the browser loads.
+    fn url_attrs(self) -> &'static [&'static str] {
+        match self {
+            // `<image>` is `<img>` in HTML; in SVG it loads `href` / `xlink:href`.
+            Res::Img => &["src", "srcset", "href", "xlink:href"],
+            Res::Source => &["src", "srcset"],
+            Res::Frame | Res::Embed | Res::Input | Res::Audio => &["src"],
+            Res::Object => &["data"],
+            Res::Video => &["src", "poster"],
+            Res::Link => &["href", "imagesrcset"],
+            Res::Ping => &["ping"],
+            Res::Base => &[],
+        }
+    }
+
+    /// The `kind` label of `elements_neutralized_total`.
+    fn metric_kind(self) -> &'static str {
+        match self {
+            Res::Img | Res::Input => "img",
+            Res::Frame => "iframe",
+            Res::Link => "link",
+            Res::Ping => "ping",
+            _ => "media",
+        }
+    }
+}
+
+/// Any element that can load a URL, by tag name (the `<noscript>`/`srcdoc` fragment rewriter).
+pub fn resource<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef) {
+    if let Some(kind) = Res::from_tag(&el.tag_name()) {
+        resource_as(el, page, kind);
+    }
+}
+
+/// An element of a known kind.
+pub fn resource_as<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef, kind: Res) {
+    if kind == Res::Frame && !el.has_attribute("data-consent-src") {
+        if let Some(doc) = el.get_attribute("srcdoc") {
+            iframe_srcdoc(el, page, &doc);
+        }
+    }
+    let mut p = lock(page);
+    if kind == Res::Base {
+        // Only the first <base href> counts (HTML: "the first base element with an href").
+        if p.base_from_element {
+            return;
+        }
+        p.base_from_element = true;
+        if let Some(href) = el.get_attribute("href") {
+            let joined = match &p.base {
+                Some(b) => b.join(&href).ok(),
+                None => Url::parse(&href).ok(),
+            };
+            if joined.is_some() {
+                p.base = joined;
+                p.base_memo = BaseMemo::default();
+            }
+        }
+        return;
+    }
+    // Consent-manager markup on media keeps its URL in data-src: cheap to rule out first.
+    let maybe_marked = matches!(kind, Res::Img | Res::Frame)
+        && (el.has_attribute("data-src")
+            || el.has_attribute("data-consent-src")
+            || el.has_attribute("data-consent-srcset"));
+    if maybe_marked && handle_marked(el, &mut p, if kind == Res::Img { "img" } else { "iframe" }) {
+        return;
+    }
+    if kind == Res::Link && !is_loading_link(el.get_attribute("rel").as_deref()) {
+        return;
+    }
+    let attrs = kind.url_attrs();
+    let mut refused = None;
+    for attr in attrs {
+        let Some(value) = el.get_attribute(attr) else { continue };
+        refused = match *attr {
+            "srcset" | "imagesrcset" => srcset_urls(&value).find_map(|url| p.refused_url(url)),
+            "ping" => value.split_ascii_whitespace().find_map(|url| p.refused_url(url)),
+            _ => p.refused_url(&value),
+        };
+        if refused.is_some() {
+            break;
+        }
+    }
+    let Some((category, provider)) = refused else { return };
+    p.count(kind.metric_kind(), category);
+    if p.report {
+        return;
+    }
+    for attr in attrs {
+        stash(el, attr);
+    }
+    if kind == Res::Link {
+        stash(el, "rel");
+    }
+    mark(el, &p, category, &provider);
+    if kind == Res::Frame {
+        let placeholder = p.placeholder(category, &provider);
+        let _ = el.set_attribute("srcdoc", &placeholder);
+    }
+}
+
+/// `<link rel>` values that make the browser connect or fetch.
+fn is_loading_link(rel: Option<&str>) -> bool {
+    rel.is_some_and(|rel| {
+        rel.split_ascii_whitespace().any(|r| {
+            matches!(
+                r.to_ascii_lowercase().as_str(),
+                "preconnect"
+                    | "dns-prefetch"
+                    | "preload"
+                    | "prefetch"
+                    | "modulepreload"
+                    | "prerender"
+                    | "stylesheet"
+                    | "icon"
+            )
+        })
+    })
+}
+
+/// The URLs of a `srcset`-style list (`url descriptor, url descriptor`).
+pub(super) fn srcset_urls(value: &str) -> impl Iterator<Item = &str> {
+    value.split(',').filter_map(|c| c.split_ascii_whitespace().next())
+}
