@@ -7,12 +7,14 @@
 //   CONSENT_PROXY_BIN  proxy binary (default: target/debug/consent-proxy under the repo root)
 //   CHROMIUM_PATH      browser (default: /usr/bin/chromium)
 //   ONLY=3,6           run only these scenarios
-//   BANNER_SCRIPT_FILE another banner.js to test (e.g. a deliberately broken copy)
+//   BANNER_SCRIPT_FILE another banner.js to test (default: the parts in src/rewrite/banner/,
+//                      assembled as src/rewrite/assets.rs lists them)
 //
 // One line per scenario, then "N passed, M failed"; exit 1 on any failure.
 
 import http from 'node:http';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +92,23 @@ function startOrigin() {
 
 // -------------------------------------------------------------------------------- proxy --
 
+/** banner.js as the binary embeds it: the `include_str!` parts of `BANNER_JS` in
+ *  src/rewrite/assets.rs, in that order, concatenated into a temporary file (once). */
+let assembled = null;
+function assembledScript() {
+  if (assembled) return assembled;
+  const rs = fs.readFileSync(path.join(REPO, 'src/rewrite/assets.rs'), 'utf8');
+  const block = /pub const BANNER_JS: &str = concat!\(([^;]*)\);/.exec(rs);
+  const parts = block ? [...block[1].matchAll(/include_str!\("([^"]+)"\)/g)].map((m) => m[1]) : [];
+  if (parts.length === 0) throw new Error('no include_str! parts found in BANNER_JS (src/rewrite/assets.rs)');
+  const js = parts.map((p) => fs.readFileSync(path.join(REPO, 'src/rewrite', p), 'utf8')).join('');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'consent-proxy-browser-'));
+  assembled = path.join(dir, 'banner.js');
+  fs.writeFileSync(assembled, js);
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return assembled;
+}
+
 function startProxy(originPort, extraEnv = {}, demo = false) {
   if (!fs.existsSync(BIN)) throw new Error(`proxy binary not found: ${BIN} (build it, or set CONSENT_PROXY_BIN)`);
   const args = demo
@@ -103,9 +122,9 @@ function startProxy(originPort, extraEnv = {}, demo = false) {
       CONSENT_PROXY__LOG__FORMAT: 'json',
       CONSENT_PROXY__SHUTDOWN__DELAY: '0s',
       CONSENT_PROXY__CONSENT__RATE_LIMIT_PER_MINUTE: '0',
-      // The script on disk, so that the tests check this checkout's banner.js even with an
-      // older binary (the built one embeds the same file).
-      CONSENT_PROXY__HTML__BANNER_SCRIPT_FILE: process.env.BANNER_SCRIPT_FILE || path.join(REPO, 'src/rewrite/banner.js'),
+      // The script from this checkout's files, so that the tests check them even with an older
+      // binary (the built one embeds the same parts, in the same order).
+      CONSENT_PROXY__HTML__BANNER_SCRIPT_FILE: process.env.BANNER_SCRIPT_FILE || assembledScript(),
       ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
