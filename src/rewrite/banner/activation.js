@@ -7,8 +7,8 @@
 
   /** The categories an inert element waits for (all must be granted), or null if not inert. */
   function waitingFor(el) {
-    var isScript = el.tagName === "SCRIPT";
-    if (isScript ? isJsType(getA.call(el, "type")) :
+    var script = isScript(el);
+    if (script ? isJsType(getA.call(el, "type")) :
       !STASHED.some(function (a) { return hasA.call(el, "data-consent-" + a); }) &&
       !(hasA.call(el, "data-src") && !hasA.call(el, "src"))) return null;
     var v;
@@ -16,7 +16,7 @@
     if ((v = getA.call(el, "data-cookieconsent"))) {
       return v.split(",").map(function (c) { return COOKIEBOT[c.trim()] || "marketing"; });
     }
-    if (isScript && (v = getA.call(el, "data-category"))) return v.split(/[\s,]+/);
+    if (script && (v = getA.call(el, "data-category"))) return v.split(/[\s,]+/);
     if ((v = / optanon-category-(\S+)/.exec(" " + (getA.call(el, "class") || "")))) {
       return v[1].split("-").map(function (c) { return ONETRUST[c] || "marketing"; });
     }
@@ -53,7 +53,8 @@
     });
   }
   function isInline(el) {
-    return el.tagName === "SCRIPT" && !["data-consent-src", "data-src", "src"].some(function (a) { return hasA.call(el, a); });
+    return isScript(el) && !["data-consent-src", "data-src", "src", "data-consent-href", "href", "xlink:href"]
+      .some(function (a) { return hasA.call(el, a); });
   }
   /** Inline code that writes into the document (or was cut by the server): after load it would
    *  blank the page. */
@@ -67,24 +68,31 @@
       var doc = getA.call(el, "data-consent-srcdoc");
       if (doc === null) remA.call(el, "srcdoc"); else { remA.call(el, "data-consent-srcdoc"); setA.call(el, "srcdoc", doc); }
     }
+    unstash(el);
+  }
+  /** The attributes kept in data-consent-* (or Klaro's data-src) back where they were. */
+  function unstash(el) {
     var klaro = hasA.call(el, "data-src") && !hasA.call(el, "data-consent-src") && !hasA.call(el, "src");
     STASHED.forEach(function (a) {
       var v = a === "srcdoc" ? null : getA.call(el, "data-consent-" + a);
       if (v !== null) { remA.call(el, "data-consent-" + a); setA.call(el, a, v); }
     });
     if (klaro) setA.call(el, "src", getA.call(el, "data-src"));
-    ["data-consent-category", "data-consent-provider", "data-consent-dynamic"].forEach(function (a) { remA.call(el, a); });
+    ["data-consent-category", "data-consent-provider", "data-consent-dynamic", "data-consent-pending"].forEach(function (a) { remA.call(el, a); });
     var media = el.tagName === "SOURCE" && el.parentNode;
     if (media && typeof media.load === "function") media.load();
   }
   /** A script is re-created (an inert one never runs by changing its type). `done` is called
    *  when the next one may run; returns true when that waits for this one to load. */
   function runScript(old, done) {
-    var s = createEl.call(D, "script");
-    var src = getA.call(old, "data-consent-src") || getA.call(old, "data-src") || getA.call(old, "src");
+    var svg = old.namespaceURI === SVG_NS, urlAttr = svg ? "href" : "src"; // SVG: href, or xlink:href
+    var s = svg ? D.createElementNS(SVG_NS, "script") : createEl.call(D, "script");
+    var src = getA.call(old, "data-consent-" + urlAttr) || getA.call(old, "data-src") || getA.call(old, urlAttr) ||
+      (svg ? getA.call(old, "xlink:href") : null);
     for (var i = 0; i < old.attributes.length; i++) {
       var a = old.attributes[i];
-      if (!/^(type|src|nonce|data-consent-.*|data-src|data-type)$/.test(a.name)) setA.call(s, a.name, a.value);
+      if (!/^(type|src|nonce|data-consent-.*|data-src|data-type)$/.test(a.name) &&
+          !(svg && /^(xlink:)?href$/.test(a.name))) setA.call(s, a.name, a.value);
     }
     // The original type, verbatim (module, speculationrules, ...): only runnable types are inert.
     var type = getA.call(old, "data-consent-type") || getA.call(old, "data-type");
@@ -94,7 +102,8 @@
     if (src) {
       // Originally blocking: keep document order (async=false), and run later inline code after it.
       wait = !hasA.call(old, "async") && !hasA.call(old, "defer") && !hasA.call(old, "data-consent-dynamic");
-      s.async = !wait && !hasA.call(old, "defer");
+      // A held dynamic script the site had set async=false keeps its order among those.
+      s.async = !wait && !hasA.call(old, "defer") && !hasA.call(old, "data-consent-ordered");
       var finished = false;
       var finish = function () {
         if (finished) return;
@@ -104,18 +113,20 @@
       s.addEventListener("load", finish);
       s.addEventListener("error", finish);
       if (wait) setTimeout(finish, 10000); // a hanging script does not stop the rest
-      setA.call(s, "src", src);
+      setA.call(s, urlAttr, src);
     } else {
-      s.text = old.textContent;
+      s.textContent = old.textContent;
     }
-    if (old.parentNode) old.parentNode.replaceChild(s, old);
+    // The native method: what is activated has been judged (granted, or let through), and is
+    // not held again as an unknown host.
+    if (old.parentNode) replaceChild.call(old.parentNode, s, old);
     return wait;
   }
   /** Activates every inert element whose categories are now all granted, in document order. */
   function activate(els) {
     releaseStubs();
     var scripts = els.filter(function (el) {
-      if (el.tagName === "SCRIPT") return true;
+      if (isScript(el)) return true;
       try { restore(el); } catch (e) { report(e); }
       return false;
     });

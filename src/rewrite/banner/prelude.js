@@ -7,8 +7,10 @@
  * without JavaScript (a plain form POST to /__consent). This script adds:
  *
  *   1. the client guard: trackers of refused categories that other scripts insert later never
- *      load (attribute setters, insertion methods, HTML-string APIs, a MutationObserver), their
- *      beacons, fetches and XHRs are dropped, and refused cookies are not written;
+ *      load (attribute setters, insertion methods, HTML-string APIs, a MutationObserver, CSS
+ *      set at runtime), their beacons, fetches, XHRs and connections are dropped, and refused
+ *      cookies are not written. Third-party hosts the catalog does not know are held while the
+ *      proxy is asked (it also knows the filter lists);
  *   2. queueing stubs (fbq, ttq.track, _hsq, ...) so the site's own code never throws, replayed
  *      into the vendor's code once its category is granted;
  *   3. the banner enhancement: decisions posted as JSON, granted elements activated without a
@@ -22,10 +24,13 @@
  *   prelude.js      this header, the natives saved before any hook, wrap()/wrapSetter()
  *   state.js        categories and the visitor's consent state (refused, markId)
  *   classify.js     URL classification by the catalog's host, suffix and prefix rules
+ *   ask.js          hosts the rules do not know: server hints, asking the proxy, the answers
  *   cookies.js      cookie classification and the document.cookie / cookieStore guard
- *   elements.js     making one element (or an HTML string) inert the way the server does
+ *   elements.js     making one element (or an HTML string) inert the way the server does,
+ *                   or holding it while the proxy is asked
  *   guard-dom.js    the DOM hooks: setters, insertion methods, HTML strings, the observer
- *   guard-net.js    the network hooks: sendBeacon, fetch, XHR
+ *   guard-net.js    the network hooks: sendBeacon, fetch, XHR, WebSocket, EventSource
+ *   guard-css.js    CSS set at runtime: tracker url()s and @imports taken out
  *   stubs.js        queueing stubs for vendor globals (fbq, _hsq, ...)
  *   activation.js   activating inert elements once their categories are granted
  *   decisions.js    posting a decision and applying the new state to the page
@@ -51,7 +56,7 @@
 
   var EP = Element.prototype, NP = Node.prototype;
   var getA = EP.getAttribute, setA = EP.setAttribute, remA = EP.removeAttribute, hasA = EP.hasAttribute;
-  var createEl = D.createElement;
+  var createEl = D.createElement, replaceChild = NP.replaceChild;
   var nativeFetch = W.fetch;
   var slice = Array.prototype.slice;
   function own(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
@@ -75,6 +80,19 @@
         var stop = false;
         try { stop = skip(this, v); } catch (e) { report(e); }
         if (!stop) d.set.call(this, v);
+      },
+    });
+  }
+  /** Wraps the setter of accessor `prop` on `proto`: the value set is `filter(el, value)`. */
+  function filterSetter(proto, prop, filter) {
+    var d = proto && Object.getOwnPropertyDescriptor(proto, prop);
+    if (!d || !d.set || !d.configurable) return;
+    Object.defineProperty(proto, prop, {
+      configurable: true, enumerable: d.enumerable, get: d.get,
+      set: function (v) {
+        var w = v;
+        try { w = filter(this, v); } catch (e) { report(e); }
+        d.set.call(this, w);
       },
     });
   }

@@ -1,11 +1,9 @@
   /* ------------------------------------------------------------------------------ start -- */
 
-  try {
-    var anyRefused = Object.keys(declared).some(refused) || !RULES;
-    installStubs();
-    if (RULES && anyRefused) { installDomGuard(); installNetworkGuard(); }
-    if (RULES && (anyRefused || RULES.unknownCookies !== "allow")) installCookieGuard();
-  } catch (e) { report(e); }
+  var anyRefused = Object.keys(declared).some(refused) || !RULES;
+  [[installStubs, true], [installDomGuard, RULES && anyRefused], [installNetworkGuard, RULES && anyRefused],
+    [installCssGuard, RULES && anyRefused], [installCookieGuard, RULES && (anyRefused || RULES.unknownCookies !== "allow")]]
+    .forEach(function (g) { try { if (g[1]) g[0](); } catch (e) { report(e); } });
 
   /** A small API for the site's own code (and tests). */
   W.consentProxy = {
