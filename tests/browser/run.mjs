@@ -971,6 +971,79 @@ scenario('CSS set at runtime: tracker url()s and @imports dropped when refused, 
   await t.ctx.close();
 });
 
+scenario('holding: fetch, XHR, beacons and pixels to unknown hosts wait for the answer; one question per task; a failed ask', async () => {
+  const t = await newContext();
+  // The proxy's answers, given here so that the guard's side is tested on its own: hosts with
+  // "tracker" in their name are marketing.
+  let down = false;
+  await t.ctx.route('**/__consent/classify', (route) => {
+    if (down) return route.fulfill({ status: 503, body: 'down' });
+    const verdicts = route.request().postDataJSON().requests
+      .map((q) => (new URL(q.url).hostname.includes('tracker') ? { category: 'marketing', provider: 'tracker-unknown.example' } : null));
+    return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ verdicts }) });
+  });
+  await t.page.goto(proxyUrl + '/runtime.html');
+  const r = await t.page.evaluate(async () => {
+    const out = {};
+    const ok = fetch('https://api.ok-unknown.example/v1', { mode: 'no-cors' }).then(() => 'sent', (e) => e.name);
+    const bad = fetch('https://api.tracker-unknown.example/v1', { mode: 'no-cors' }).then(() => 'sent', (e) => `${e.name}:${e.message}`);
+    const x1 = new XMLHttpRequest();
+    x1.open('POST', 'https://api.tracker-unknown.example/xhr');
+    x1.send('x');
+    const x2 = new XMLHttpRequest();
+    x2.open('POST', 'https://api.ok-unknown.example/xhr');
+    x2.send('x');
+    out.beacons = [navigator.sendBeacon('https://b.tracker-unknown.example/b', 'x'), navigator.sendBeacon('https://b.ok-unknown.example/b', 'x')].join();
+    const img = new Image();
+    img.src = 'https://img.tracker-unknown.example/p.gif';
+    out.held = [img.hasAttribute('src'), img.dataset.consentPending].join();
+    const okImg = new Image();
+    okImg.src = 'https://img.ok-unknown.example/a.gif';
+    out.fetches = [await ok, await bad].join();
+    await new Promise((res) => setTimeout(res, 300));
+    out.img = [img.hasAttribute('src'), img.dataset.consentSrc, img.dataset.consentCategory, img.dataset.consentProvider, 'consentPending' in img.dataset].join();
+    out.okImg = okImg.getAttribute('src');
+    out.again = await fetch('https://api.ok-unknown.example/v1', { mode: 'no-cors' }).then(() => 'sent', (e) => e.name);
+    // A connection cannot wait: a host the page's hint names is refused at once.
+    const ws = new WebSocket('wss://cdn.hinted-tracker.example/live');
+    out.ws = await new Promise((res) => { ws.onclose = (e) => res([ws.readyState, e.code].join()); setTimeout(() => res('open?'), 2000); });
+    return out;
+  });
+  check(r.fetches === 'sent,TypeError:Failed to fetch', `fetch (allowed, refused): ${r.fetches}`);
+  check(r.held === 'false,image', `the pixel while asking: ${r.held}`);
+  check(r.img === 'false,https://img.tracker-unknown.example/p.gif,marketing,tracker-unknown.example,false', `the refused pixel: ${r.img}`);
+  check(r.okImg === 'https://img.ok-unknown.example/a.gif', `the allowed image: ${r.okImg}`);
+  check(r.beacons === 'true,true' && r.again === 'sent', `beacons, fetch again: ${r.beacons}, ${r.again}`);
+  check(r.ws === '3,1006', `WebSocket to a hinted host: ${r.ws}`);
+  check(t.asks.length === 1 && t.asks[0].asked.length === 8, `questions: ${JSON.stringify(t.asks.map((a) => a.asked))}`);
+  await sleep(300);
+  const hosts = t.hosts();
+  check(!hosts.some((h) => h.includes('tracker')), `requests to refused hosts: ${hosts}`);
+  for (const h of ['api.ok-unknown.example', 'b.ok-unknown.example', 'img.ok-unknown.example']) check(t.hit(h), `nothing reached ${h}`);
+  check(t.requests.filter((q) => q.host === 'api.ok-unknown.example').length === 3, 'the allowed fetches and XHR were not all sent');
+  // The proxy cannot answer: a script waits as marketing, a fetch goes through, one warning.
+  down = true;
+  const f = await t.page.evaluate(async () => {
+    const s = document.createElement('script');
+    s.src = 'https://cdn.unknown-down.example/lib.js';
+    document.head.appendChild(s);
+    const res = await fetch('https://api.unknown-down.example/v1', { mode: 'no-cors' }).then(() => 'sent', (e) => e.name);
+    const i = document.createElement('img');
+    i.src = 'https://img.unknown-down.example/a.gif';
+    document.body.appendChild(i);
+    await new Promise((done) => setTimeout(done, 300));
+    return [res, s.getAttribute('type'), s.dataset.consentCategory, i.hasAttribute('src')].join();
+  });
+  check(f === 'sent,text/plain,marketing,false', `when the proxy cannot answer (fetch, script, image): ${f}`);
+  const warnings = t.errors.filter((e) => e.includes('classify failed'));
+  check(warnings.length === 1 && t.errors.length === 1, `console: ${t.errors.join('; ')}`);
+  check(!t.hit('cdn.unknown-down.example') && t.hit('api.unknown-down.example'), `requests: ${t.hosts()}`);
+  // What the failure blocked is only inert: "Accept all" loads it without a reload.
+  await t.page.click('#consent-proxy button[value="accept_all"]');
+  await waitFor(() => t.hit('cdn.unknown-down.example') && t.hit('img.unknown-down.example'), 5000, 'the blocked script and image after accepting');
+  await t.ctx.close();
+});
+
 // --------------------------------------------------------------------------------- main --
 
 async function main() {

@@ -70,10 +70,10 @@
     if (c !== undefined) return c !== "none" && refused(c) ? { c: markId(c), p: "" } : null;
     if (elements && blocksUnknown(url)) return refused("marketing") ? { c: markId("marketing"), p: "" } : null;
     if (!thirdParty(url) || !someRefused()) return null;
+    var o = outcome(verdicts[type + " " + url.href]); // (before the hints: no DOM query then)
+    if (o !== undefined) return o;
     var h = hintFor(host);
-    if (h) return refusal(h, host);
-    var o = outcome(verdicts[type + " " + url.href]);
-    return o === undefined ? { ask: url.href } : o;
+    return h ? refusal(h, host) : { ask: url.href };
   }
   /** What an ask's entry means now: a refusal, null (allowed), or undefined (no answer yet, or
    *  a failure old enough to ask again). */
