@@ -20,6 +20,7 @@ pub const BANNER_JS: &str = concat!(
     include_str!("banner/ask.js"),
     include_str!("banner/cookies.js"),
     include_str!("banner/elements.js"),
+    include_str!("banner/hold.js"),
     include_str!("banner/guard-dom.js"),
     include_str!("banner/guard-net.js"),
     include_str!("banner/guard-css.js"),

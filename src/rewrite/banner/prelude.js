@@ -26,8 +26,8 @@
  *   classify.js     URL classification by the catalog's host, suffix and prefix rules
  *   ask.js          hosts the rules do not know: server hints, asking the proxy, the answers
  *   cookies.js      cookie classification and the document.cookie / cookieStore guard
- *   elements.js     making one element (or an HTML string) inert the way the server does,
- *                   or holding it while the proxy is asked
+ *   elements.js     making one element (or an HTML string) inert the way the server does
+ *   hold.js         elements held while the proxy is asked: released or marked when it answers
  *   guard-dom.js    the DOM hooks: setters, insertion methods, HTML strings, the observer
  *   guard-net.js    the network hooks: sendBeacon, fetch, XHR, WebSocket, EventSource
  *   guard-css.js    CSS set at runtime: tracker url()s and @imports taken out
