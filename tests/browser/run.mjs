@@ -999,6 +999,11 @@ scenario('holding: fetch, XHR, beacons and pixels to unknown hosts wait for the 
     out.held = [img.hasAttribute('src'), img.dataset.consentPending].join();
     const okImg = new Image();
     okImg.src = 'https://img.ok-unknown.example/a.gif';
+    // A script parsed by innerHTML never runs: inserting it later must not make it run.
+    const div = document.createElement('div');
+    div.innerHTML = '<script id="inner-s" src="https://cdn.inner-unknown.example/x.js"><\/script><img id="inner-i" src="https://img.tracker-unknown.example/inner.gif">';
+    document.body.appendChild(div);
+    out.inner = [document.getElementById('inner-s').getAttribute('src'), document.getElementById('inner-i').dataset.consentPending].join();
     out.fetches = [await ok, await bad].join();
     await new Promise((res) => setTimeout(res, 300));
     out.img = [img.hasAttribute('src'), img.dataset.consentSrc, img.dataset.consentCategory, img.dataset.consentProvider, 'consentPending' in img.dataset].join();
@@ -1015,7 +1020,8 @@ scenario('holding: fetch, XHR, beacons and pixels to unknown hosts wait for the 
   check(r.okImg === 'https://img.ok-unknown.example/a.gif', `the allowed image: ${r.okImg}`);
   check(r.beacons === 'true,true' && r.again === 'sent', `beacons, fetch again: ${r.beacons}, ${r.again}`);
   check(r.ws === '3,1006', `WebSocket to a hinted host: ${r.ws}`);
-  check(t.asks.length === 1 && t.asks[0].asked.length === 8, `questions: ${JSON.stringify(t.asks.map((a) => a.asked))}`);
+  check(r.inner === 'https://cdn.inner-unknown.example/x.js,image', `innerHTML (script left alone, image held): ${r.inner}`);
+  check(t.asks.length === 1 && t.asks[0].asked.length === 9, `questions: ${JSON.stringify(t.asks.map((a) => a.asked))}`);
   await sleep(300);
   const hosts = t.hosts();
   check(!hosts.some((h) => h.includes('tracker')), `requests to refused hosts: ${hosts}`);

@@ -37,14 +37,17 @@
     });
 
     // 2. Insertion, the last line for scripts built elsewhere (another realm, cloned, adopted).
-    //    A node already in the document is only moved: what it loaded, it has loaded (and a
-    //    script that ran would run again if held and released), so it is not held.
+    //    A node already in the document is only moved: what it loaded, it has loaded, so it
+    //    is not held. Nor are scripts: one the site builds gets its src through the setters
+    //    above (held there); one that arrives here with its src set mostly never runs (parsed
+    //    by innerHTML or DOMParser), and re-creating it on release would make it run. (A gap:
+    //    a template's cloned script to an unknown host loads without asking.)
     var insert = function (orig) {
       return function () {
         try {
           for (var i = 0; i < arguments.length; i++) {
             var n = arguments[i];
-            if (n && typeof n === "object") guardTree(n, n.isConnected ? HOLD_NONE : HOLD_ALL);
+            if (n && typeof n === "object") guardTree(n, n.isConnected ? HOLD_NONE : HOLD_NO_SCRIPTS);
           }
         } catch (e) { report(e); }
         return orig.apply(this, arguments);

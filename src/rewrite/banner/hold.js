@@ -5,8 +5,9 @@
   // are found by that attribute; detached ones (`new Image()`, a script not inserted yet) are
   // kept here until decided.
   var held = typeof Set === "function" ? new Set() : null;
-  // How far insertion may hold: not at all (the observer: markup the server already judged),
-  // everything, or everything but scripts (innerHTML: its scripts never run anyway).
+  // How far a tree may hold: not at all (the observer: markup the server already judged),
+  // everything (document.write, createContextualFragment: their scripts run), or everything
+  // but scripts (innerHTML and insertion: see guard-dom.js).
   var HOLD_NONE = 0, HOLD_ALL = 1, HOLD_NO_SCRIPTS = 2;
 
   /** Holds `el` (its URLs already stashed) and asks about `urls`. */
