@@ -96,8 +96,9 @@
   function interceptAttr(el, attr, value) {
     var attrs = urlAttrs(el), j;
     if (!attrs || attrs.indexOf(attr) < 0 || value == null || !mayLoad(el)) return false;
-    var type = requestType(el);
-    if (!(j = judgeValue(attr, value, type, true))) {
+    // A script already in the document may have run: re-created on release it would run again.
+    var type = requestType(el), canAsk = !(isScript(el) && el.isConnected);
+    if (!(j = judgeValue(attr, value, type, canAsk))) {
       // The site replaced a URL that is held: the new one loads, the old one must not come back.
       if (hasA.call(el, "data-consent-pending")) remA.call(el, stashName(attr));
       return false;
