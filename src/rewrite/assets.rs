@@ -10,8 +10,26 @@ use crate::catalog::trackers::{TrackerCatalog, TrackerMatch};
 use crate::consent::ConsentSettings;
 use crate::cookies::CookiePolicy;
 
-/// The script shipped in the binary; `html.banner_script_file` replaces it.
-pub const BANNER_JS: &str = include_str!("banner.js");
+/// The script shipped in the binary; `html.banner_script_file` replaces it. One function in
+/// several files, each one idea (listed in `banner/prelude.js`), concatenated in this order.
+/// tests/browser/run.mjs reads this list to build the same script from the checkout.
+pub const BANNER_JS: &str = concat!(
+    include_str!("banner/prelude.js"),
+    include_str!("banner/state.js"),
+    include_str!("banner/classify.js"),
+    include_str!("banner/ask.js"),
+    include_str!("banner/cookies.js"),
+    include_str!("banner/elements.js"),
+    include_str!("banner/hold.js"),
+    include_str!("banner/guard-dom.js"),
+    include_str!("banner/guard-net.js"),
+    include_str!("banner/guard-css.js"),
+    include_str!("banner/stubs.js"),
+    include_str!("banner/activation.js"),
+    include_str!("banner/decisions.js"),
+    include_str!("banner/ui.js"),
+    include_str!("banner/start.js"),
+);
 
 /// The served script, compressed once, and its cache-busting version.
 #[derive(Debug, Clone)]

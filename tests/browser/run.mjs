@@ -7,12 +7,14 @@
 //   CONSENT_PROXY_BIN  proxy binary (default: target/debug/consent-proxy under the repo root)
 //   CHROMIUM_PATH      browser (default: /usr/bin/chromium)
 //   ONLY=3,6           run only these scenarios
-//   BANNER_SCRIPT_FILE another banner.js to test (e.g. a deliberately broken copy)
+//   BANNER_SCRIPT_FILE another banner.js to test (default: the parts in src/rewrite/banner/,
+//                      assembled as src/rewrite/assets.rs lists them)
 //
 // One line per scenario, then "N passed, M failed"; exit 1 on any failure.
 
 import http from 'node:http';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +82,8 @@ function startOrigin() {
     if (url.pathname === '/frames.html' || url.pathname === '/frames2.html') return send(200, 'text/html; charset=utf-8', file(url.pathname.slice(1)));
     if (url.pathname === '/write.html') return send(200, 'text/html; charset=utf-8', file('write.html'));
     if (url.pathname === '/onload.html') return send(200, 'text/html; charset=utf-8', file('onload.html'));
+    if (['/appwork.html', '/longtail.html', '/runtime.html'].includes(url.pathname)) return send(200, 'text/html; charset=utf-8', file(url.pathname.slice(1)));
+    if (url.pathname === '/own.png') return send(200, 'image/gif', GIF);
     if (url.pathname === '/app.js') return send(200, 'text/javascript', file('app.js'));
     if (url.pathname === '/odd.js') return send(200, 'text/javascript', file('odd.js'));
     if (url.pathname === '/favicon.ico') return send(204, 'image/x-icon', '');
@@ -90,12 +94,29 @@ function startOrigin() {
 
 // -------------------------------------------------------------------------------- proxy --
 
-function startProxy(originPort, extraEnv = {}, demo = false) {
+/** banner.js as the binary embeds it: the `include_str!` parts of `BANNER_JS` in
+ *  src/rewrite/assets.rs, in that order, concatenated into a temporary file (once). */
+let assembled = null;
+function assembledScript() {
+  if (assembled) return assembled;
+  const rs = fs.readFileSync(path.join(REPO, 'src/rewrite/assets.rs'), 'utf8');
+  const block = /pub const BANNER_JS: &str = concat!\(([^;]*)\);/.exec(rs);
+  const parts = block ? [...block[1].matchAll(/include_str!\("([^"]+)"\)/g)].map((m) => m[1]) : [];
+  if (parts.length === 0) throw new Error('no include_str! parts found in BANNER_JS (src/rewrite/assets.rs)');
+  const js = parts.map((p) => fs.readFileSync(path.join(REPO, 'src/rewrite', p), 'utf8')).join('');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'consent-proxy-browser-'));
+  assembled = path.join(dir, 'banner.js');
+  fs.writeFileSync(assembled, js);
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return assembled;
+}
+
+function startProxy(originPort, extraEnv = {}, demo = false, config = path.join(FIX, 'proxy.toml')) {
   if (!fs.existsSync(BIN)) throw new Error(`proxy binary not found: ${BIN} (build it, or set CONSENT_PROXY_BIN)`);
   const args = demo
     ? ['demo', '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0']
     : ['--upstream', `http://127.0.0.1:${originPort}`, '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0',
-      '--config', path.join(FIX, 'proxy.toml')];
+      '--config', config];
   const child = spawn(BIN, args, {
     env: {
       ...process.env,
@@ -103,9 +124,9 @@ function startProxy(originPort, extraEnv = {}, demo = false) {
       CONSENT_PROXY__LOG__FORMAT: 'json',
       CONSENT_PROXY__SHUTDOWN__DELAY: '0s',
       CONSENT_PROXY__CONSENT__RATE_LIMIT_PER_MINUTE: '0',
-      // The script on disk, so that the tests check this checkout's banner.js even with an
-      // older binary (the built one embeds the same file).
-      CONSENT_PROXY__HTML__BANNER_SCRIPT_FILE: process.env.BANNER_SCRIPT_FILE || path.join(REPO, 'src/rewrite/banner.js'),
+      // The script from this checkout's files, so that the tests check them even with an older
+      // binary (the built one embeds the same parts, in the same order).
+      CONSENT_PROXY__HTML__BANNER_SCRIPT_FILE: process.env.BANNER_SCRIPT_FILE || assembledScript(),
       ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -146,6 +167,9 @@ function stubFor(u) {
   if (u.hostname === 'connect.facebook.net') return js(VENDOR.fbevents);
   if (u.hostname === 'js.hs-scripts.com') return js(VENDOR.hubspot);
   if (u.hostname === 'cdn.statslib.example') return js('window.__lib = 1;');
+  if (u.hostname === 'cdn.longtail-adtech.example') return js('window.__longtail = (window.__longtail || 0) + 1;');
+  if (u.hostname === 'cdn.friendly-cdn.example') return js('window.__friendly = (window.__friendly || 0) + 1;');
+  if (u.pathname.endsWith('.gif')) return { status: 200, contentType: 'image/gif', body: GIF };
   if (u.hostname.endsWith('youtube.com')) return { status: 200, contentType: 'text/html', body: VENDOR.youtube };
   if (u.pathname.startsWith('/tr')) return { status: 200, contentType: 'image/gif', body: GIF };
   return { status: 204, body: '' };
@@ -155,6 +179,39 @@ let browser;
 let proxyUrl;
 let sharedUrl; // a second proxy with html.cache_mode = "shared"
 let demoUrl; // `consent-proxy demo`
+let originPort;
+const lateProxies = []; // started by the scenarios that need them (killed at the end)
+let listsUrl; // a proxy whose catalog includes fixtures/longtail.txt as a filter list
+
+/** The proxy with `[[trackers.lists]]` (fixtures/longtail.txt, marketing), started once. */
+async function listsProxy() {
+  if (CLASSIFY_STUB) return proxyUrl; // the browser answers /classify itself (below)
+  if (listsUrl) return listsUrl;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'consent-proxy-lists-'));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  const config = path.join(dir, 'proxy.toml');
+  fs.writeFileSync(config, `[[trackers.lists]]\npath = ${JSON.stringify(path.join(FIX, 'longtail.txt'))}\ncategory = "marketing"\nformat = "adblock"\n`);
+  const p = await startProxy(originPort, {}, false, config);
+  lateProxies.push(p);
+  listsUrl = p.url;
+  return listsUrl;
+}
+
+// CLASSIFY_STUB=1: answer POST /__consent/classify in the browser from fixtures/longtail.txt's
+// `||host^` lines, as the proxy does (a development aid for banner.js before the proxy has the
+// endpoint; a run with it does not test the proxy's side).
+const CLASSIFY_STUB = process.env.CLASSIFY_STUB === '1';
+const LIST_HOSTS = fs.readFileSync(path.join(FIX, 'longtail.txt'), 'utf8').split('\n')
+  .map((l) => /^\|\|([^/^$]+)\^/.exec(l.trim())).filter(Boolean).map((m) => m[1]);
+function stubClassify(route) {
+  const body = route.request().postDataJSON();
+  const verdicts = body.requests.map((q) => {
+    const h = new URL(q.url).hostname;
+    const d = LIST_HOSTS.find((l) => h === l || h.endsWith(`.${l}`));
+    return d ? { category: 'marketing', provider: d } : null;
+  });
+  return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ verdicts }) });
+}
 
 /** A fresh context whose third-party traffic is recorded (and stubbed); `t.hosts()` lists it. */
 async function newContext(options = {}) {
@@ -170,14 +227,28 @@ async function newContext(options = {}) {
     if (u.hostname === 'cdn.statslib.example') await sleep(300); // slow: order must still hold
     await route.fulfill(stubFor(u));
   });
+  if (CLASSIFY_STUB) await ctx.route('**/__consent/classify', stubClassify);
   const page = await ctx.newPage();
+  // Connections are not requests to Playwright: recorded apart, as requests of type websocket.
+  page.on('websocket', (ws) => {
+    const u = new URL(ws.url());
+    if (!isLocal(u)) requests.push({ url: ws.url(), host: u.hostname, type: 'websocket' });
+  });
+  // The guard's questions to the proxy: {status, asked: [{url, type}], verdicts}.
+  const asks = [];
+  page.on('response', async (r) => {
+    if (!new URL(r.url()).pathname.endsWith('/__consent/classify')) return;
+    const entry = { status: r.status(), asked: r.request().postDataJSON()?.requests || [], verdicts: null };
+    asks.push(entry);
+    try { entry.verdicts = (await r.json()).verdicts; } catch { /* not JSON */ }
+  });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.text().startsWith('consent-proxy:')) errors.push(m.text()); });
   let navigations = 0;
   page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigations += 1; });
   return {
-    ctx, page, requests, errors,
+    ctx, page, requests, errors, asks,
     navigations: () => navigations,
     hosts: () => [...new Set(requests.map((r) => r.host))],
     hit: (host) => requests.some((r) => r.host === host),
@@ -723,19 +794,276 @@ scenario('`consent-proxy demo`: the banner in the visitor\'s language; only allo
   await r.ctx.close();
 });
 
+scenario('the site\'s own code calls fbq, dataLayer.push and _hsq.push, then works: undecided and rejected', async () => {
+  const t = await newContext();
+  await t.page.goto(proxyUrl + '/appwork.html');
+  await waitFor(() => t.page.evaluate(() => window.__appWork === 1), 3000, 'the app work, undecided');
+  check(await t.page.textContent('#app') === 'Cart ready: 3 mugs', 'the app did not render, undecided');
+  await t.page.click('#consent-proxy button[value="reject_all"]');
+  await waitFor(() => t.page.evaluate(() => !!document.querySelector('#consent-proxy.cp-shield')), 5000, 'the shield');
+  await t.page.reload();
+  await waitFor(() => t.page.evaluate(() => window.__appWork === 1), 3000, 'the app work, after rejecting');
+  check(await t.page.textContent('#app') === 'Cart ready: 3 mugs', 'the app did not render, rejected');
+  await sleep(500);
+  check(t.requests.length === 0, `tracker requests: ${t.requests.map((r) => r.url).join(', ')}`);
+  check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
+  await t.ctx.close();
+});
+
+scenario('hosts only the proxy\'s filter list knows: held, asked once, blocked until "Accept all", then loaded', async () => {
+  const LONGTAIL = ['cdn.longtail-adtech.example', 'px.adpixel-longtail.example'];
+  let base;
+  try {
+    base = await listsProxy();
+  } catch (e) {
+    throw new Failure(`the proxy did not start with [[trackers.lists]]: ${String(e.message).split('\n').slice(0, 3).join(' ')}`);
+  }
+  const t = await newContext();
+  await t.page.goto(base + '/longtail.html');
+  await waitFor(() => t.page.evaluate(() => window.__appWork === 1), 3000, 'the app work, undecided');
+  await waitFor(() => t.asks.length > 0, 3000, 'a question to /__consent/classify');
+  await sleep(800);
+  check(t.asks.every((a) => a.status === 200 && Array.isArray(a.verdicts)), `classify answers: ${JSON.stringify(t.asks)}`);
+  const asked = t.asks.flatMap((a) => a.asked.map((q) => `${q.type} ${q.url}`));
+  for (const q of ['script https://cdn.longtail-adtech.example/tag.js', 'script https://cdn.longtail-adtech.example/written.js',
+    'image https://px.adpixel-longtail.example/p.gif?id=1', 'script https://cdn.friendly-cdn.example/lib.js']) {
+    check(asked.includes(q), `not asked: ${q} (asked: ${asked.join(', ')})`);
+  }
+  check(new Set(asked).size === asked.length, `asked twice: ${asked.join(', ')}`);
+  const held = t.requests.filter((r) => LONGTAIL.includes(r.host));
+  check(held.length === 0, `requests before any choice: ${held.map((r) => r.url).join(', ')}`);
+  // A third-party library that no list names is let through once the proxy has answered.
+  await waitFor(() => t.page.evaluate(() => window.__friendly === 1), 3000, 'the unlisted CDN library to run');
+  const el = await t.page.evaluate(() => ['lt-tag', 'lt-written', 'lt-pixel'].map((id) => {
+    const e = document.getElementById(id);
+    return e && [e.getAttribute('type'), e.hasAttribute('src'), e.dataset.consentSrc, e.dataset.consentCategory, e.dataset.consentProvider].join();
+  }));
+  check(el[0] === 'text/plain,false,https://cdn.longtail-adtech.example/tag.js,marketing,longtail-adtech.example', `the tag: ${el[0]}`);
+  check(el[1] && el[1].startsWith('text/plain,false,https://cdn.longtail-adtech.example/written.js,marketing'), `the written tag: ${el[1]}`);
+  check(el[2] && el[2].startsWith(',false,https://px.adpixel-longtail.example/p.gif?id=1,marketing'), `the pixel: ${el[2]}`);
+  // "Accept all": they load, without a reload; from then on nothing is asked.
+  await t.page.evaluate(() => { window.__marker = 22; });
+  await t.page.click('#consent-proxy button[value="accept_all"]');
+  for (const h of LONGTAIL) await waitFor(() => t.hit(h), 5000, `a request to ${h} after accepting`);
+  await waitFor(() => t.page.evaluate(() => window.__longtail === 2), 3000, 'both long-tail tags to run once');
+  check(await t.page.evaluate(() => window.__marker) === 22, 'the page reloaded');
+  const n = t.asks.length;
+  await t.page.evaluate(() => { const i = document.createElement('img'); i.src = 'https://img.other-unknown.example/a.gif'; document.body.appendChild(i); });
+  await waitFor(() => t.hit('img.other-unknown.example'), 3000, 'an unknown host, everything granted');
+  await sleep(200);
+  check(t.asks.length === n, 'asked although every category is granted');
+  check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
+  await t.ctx.close();
+  // Rejected: after a reload, still nothing reaches them; the app works.
+  const r = await newContext();
+  await r.page.goto(base + '/longtail.html');
+  await r.page.click('#consent-proxy button[value="reject_all"]');
+  await waitFor(() => r.page.evaluate(() => !!document.querySelector('#consent-proxy.cp-shield')), 5000, 'the shield');
+  await r.page.reload();
+  await waitFor(() => r.page.evaluate(() => window.__appWork === 1), 3000, 'the app work, rejected');
+  await sleep(800);
+  const leaked = r.requests.filter((q) => LONGTAIL.includes(q.host));
+  check(leaked.length === 0, `requests after rejecting: ${leaked.map((q) => q.url).join(', ')}`);
+  check(r.hit('cdn.friendly-cdn.example'), 'the unlisted CDN library did not load after rejecting');
+  check(r.errors.length === 0, `page errors: ${r.errors.join('; ')}`);
+  await r.ctx.close();
+});
+
+scenario('other runtime paths to trackers: SVG script/image, document.write, WebSocket, EventSource, beacon, fetch, XHR, a server hint', async () => {
+  const t = await newContext();
+  await t.page.goto(proxyUrl + '/runtime.html');
+  const r = await t.page.evaluate(async () => {
+    const SVG = 'http://www.w3.org/2000/svg';
+    const XLINK = 'http://www.w3.org/1999/xlink';
+    const svg = document.createElementNS(SVG, 'svg');
+    document.body.appendChild(svg);
+    const s1 = document.createElementNS(SVG, 'script');
+    s1.setAttribute('href', 'https://connect.facebook.net/svg1.js');
+    svg.appendChild(s1);
+    const s2 = document.createElementNS(SVG, 'script');
+    s2.setAttributeNS(XLINK, 'xlink:href', 'https://connect.facebook.net/svg2.js');
+    svg.appendChild(s2);
+    const im = document.createElementNS(SVG, 'image');
+    im.setAttribute('width', '1'); im.setAttribute('height', '1');
+    im.setAttribute('href', 'https://www.facebook.com/tr?id=svgimage');
+    svg.appendChild(im);
+    const desc = (e) => [e.getAttribute('type'), e.hasAttribute('href') || e.hasAttribute('xlink:href'), e.dataset.consentHref, e.dataset.consentCategory].join();
+    const ws = new WebSocket('wss://www.facebook.com/ws');
+    const wsEvents = await new Promise((res) => {
+      const ev = [];
+      ws.onerror = () => ev.push('error');
+      ws.addEventListener('close', (e) => { ev.push(`close:${e.code}`); res(ev); });
+      setTimeout(() => res(ev), 2000);
+    });
+    const es = new EventSource('https://www.google-analytics.com/events');
+    const esState = await new Promise((res) => { es.onerror = () => res(es.readyState); setTimeout(() => res('timeout'), 2000); });
+    const beacon = navigator.sendBeacon('https://www.facebook.com/tr?id=beacon', 'x');
+    const fetched = await fetch('https://www.facebook.com/tr?id=fetch', { mode: 'no-cors' }).then((x) => x.status, () => 'error');
+    const xhr = new XMLHttpRequest();
+    xhr.open('GET', 'https://www.google-analytics.com/collect?id=xhr');
+    xhr.send();
+    const hinted = document.createElement('img');
+    hinted.src = 'https://cdn.hinted-tracker.example/p.gif';
+    const written = [document.getElementById('w-pixel'), document.getElementById('w-script')];
+    return {
+      svg1: desc(s1), svg2: desc(s2), image: desc(im),
+      ws: [ws instanceof WebSocket, ws.readyState, wsEvents.join('+')].join(), es: [es instanceof EventSource, esState].join(),
+      beacon, fetched, hinted: [hinted.hasAttribute('src'), hinted.dataset.consentCategory, hinted.dataset.consentProvider].join(),
+      written: written.map((e) => e && [e.hasAttribute('src'), e.dataset.consentCategory].join()).join('|'),
+    };
+  });
+  check(r.svg1 === 'text/plain,false,https://connect.facebook.net/svg1.js,marketing', `SVG script (href): ${r.svg1}`);
+  check(r.svg2 === 'text/plain,false,https://connect.facebook.net/svg2.js,marketing', `SVG script (xlink:href): ${r.svg2}`);
+  check(r.image === ',false,https://www.facebook.com/tr?id=svgimage,marketing', `SVG image: ${r.image}`);
+  check(r.ws === 'true,3,error+close:1006', `WebSocket to a tracker (instanceof, readyState, events): ${r.ws}`);
+  check(r.es === 'true,2', `EventSource to a tracker (instanceof, readyState on error): ${r.es}`);
+  check(r.beacon === true && r.fetched === 204, `beacon/fetch should look sent: ${r.beacon}, ${r.fetched}`);
+  check(r.hinted === 'false,marketing,hinted.example', `the host named by the page's hint: ${r.hinted}`);
+  check(r.written === 'false,marketing|false,marketing', `document.write of tracker markup: ${r.written}`);
+  await sleep(800);
+  check(t.requests.length === 0, `tracker requests: ${t.requests.map((q) => `${q.type} ${q.url}`).join(', ')}`);
+  check(!t.asks.some((a) => a.asked.some((q) => q.url.includes('hinted-tracker'))), 'asked about a host the page\'s hint names');
+  // Granted: the SVG scripts and image load without a reload.
+  await t.page.click('#consent-proxy button[value="accept_all"]');
+  for (const u of ['svg1.js', 'svg2.js', 'id=svgimage']) {
+    await waitFor(() => t.requests.some((q) => q.url.includes(u)), 5000, `${u} after accepting`);
+  }
+  check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
+  await t.ctx.close();
+});
+
+scenario('CSS set at runtime: tracker url()s and @imports dropped when refused, the site\'s own CSS kept', async () => {
+  const t = await newContext();
+  await t.page.goto(proxyUrl + '/runtime.html');
+  const r = await t.page.evaluate(async () => {
+    const fb = 'https://www.facebook.com/tr?id=';
+    const box = (i) => document.getElementById(`box${i}`);
+    box(1).style.backgroundImage = `url(${fb}css1)`;
+    box(2).style.setProperty('background-image', `url("${fb}css2")`);
+    box(3).style.cssText = `width:20px;height:20px;color: red; background: url(${fb}css3) no-repeat`;
+    box(4).setAttribute('style', `width:20px;height:20px;background-image: url('${fb}css4'); color: blue`);
+    box(5).style = `width:20px;height:20px;background-image:url(${fb}css5)`;
+    const a = document.createElement('style');
+    a.textContent = `.css-a{background:url(${fb}css6)} .css-own{background-image:url(/own.png)}`;
+    document.head.appendChild(a);
+    const b = document.createElement('style');
+    document.head.appendChild(b);
+    b.appendChild(document.createTextNode(`@import url(https://connect.facebook.net/x.css); .css-b{background-image:url(${fb}css7);color:green}`));
+    const c = document.createElement('style');
+    document.head.appendChild(c);
+    c.sheet.insertRule(`.css-c{background-image:url(${fb}css8)}`, 0);
+    c.sheet.insertRule('@import url("https://connect.facebook.net/y.css");', 0);
+    await new Promise((res) => setTimeout(res, 500));
+    const cs = (el) => getComputedStyle(el);
+    return {
+      boxes: [1, 2, 3, 4, 5].map((i) => cs(box(i)).backgroundImage).join(),
+      colors: [cs(box(3)).color, cs(box(4)).color, cs(document.querySelector('.css-b')).color].join(),
+      own: cs(document.querySelector('.css-own')).backgroundImage, rules: c.sheet.cssRules.length,
+    };
+  });
+  check(r.boxes === 'none,none,none,none,none', `inline styles: ${r.boxes}`);
+  check(r.colors === 'rgb(255, 0, 0),rgb(0, 0, 255),rgb(0, 128, 0)', `the rest of the declarations: ${r.colors}`);
+  check(/\/own\.png/.test(r.own), `the site's own url(): ${r.own}`);
+  check(r.rules === 2, `insertRule: ${r.rules} rules`);
+  await sleep(500);
+  check(t.requests.length === 0, `tracker requests: ${t.requests.map((q) => q.url).join(', ')}`);
+  check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
+  await t.ctx.close();
+});
+
+scenario('holding: fetch, XHR, beacons and pixels to unknown hosts wait for the answer; one question per task; a failed ask', async () => {
+  const t = await newContext();
+  // The proxy's answers, given here so that the guard's side is tested on its own: hosts with
+  // "tracker" in their name are marketing.
+  let down = false;
+  await t.ctx.route('**/__consent/classify', (route) => {
+    if (down) return route.fulfill({ status: 503, body: 'down' });
+    const verdicts = route.request().postDataJSON().requests
+      .map((q) => (new URL(q.url).hostname.includes('tracker') ? { category: 'marketing', provider: 'tracker-unknown.example' } : null));
+    return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ verdicts }) });
+  });
+  await t.page.goto(proxyUrl + '/runtime.html');
+  const r = await t.page.evaluate(async () => {
+    const out = {};
+    const ok = fetch('https://api.ok-unknown.example/v1', { mode: 'no-cors' }).then(() => 'sent', (e) => e.name);
+    const bad = fetch('https://api.tracker-unknown.example/v1', { mode: 'no-cors' }).then(() => 'sent', (e) => `${e.name}:${e.message}`);
+    const x1 = new XMLHttpRequest();
+    x1.open('POST', 'https://api.tracker-unknown.example/xhr');
+    x1.send('x');
+    const x2 = new XMLHttpRequest();
+    x2.open('POST', 'https://api.ok-unknown.example/xhr');
+    x2.send('x');
+    out.beacons = [navigator.sendBeacon('https://b.tracker-unknown.example/b', 'x'), navigator.sendBeacon('https://b.ok-unknown.example/b', 'x')].join();
+    const img = new Image();
+    img.src = 'https://img.tracker-unknown.example/p.gif';
+    out.held = [img.hasAttribute('src'), img.dataset.consentPending].join();
+    const okImg = new Image();
+    okImg.src = 'https://img.ok-unknown.example/a.gif';
+    // A script parsed by innerHTML never runs: inserting it later must not make it run.
+    const div = document.createElement('div');
+    div.innerHTML = '<script id="inner-s" src="https://cdn.inner-unknown.example/x.js"><\/script><img id="inner-i" src="https://img.tracker-unknown.example/inner.gif">';
+    document.body.appendChild(div);
+    out.inner = [document.getElementById('inner-s').getAttribute('src'), document.getElementById('inner-i').dataset.consentPending].join();
+    out.fetches = [await ok, await bad].join();
+    await new Promise((res) => setTimeout(res, 300));
+    out.img = [img.hasAttribute('src'), img.dataset.consentSrc, img.dataset.consentCategory, img.dataset.consentProvider, 'consentPending' in img.dataset].join();
+    out.okImg = okImg.getAttribute('src');
+    out.again = await fetch('https://api.ok-unknown.example/v1', { mode: 'no-cors' }).then(() => 'sent', (e) => e.name);
+    // A connection cannot wait: a host the page's hint names is refused at once.
+    const ws = new WebSocket('wss://cdn.hinted-tracker.example/live');
+    out.ws = await new Promise((res) => { ws.onclose = (e) => res([ws.readyState, e.code].join()); setTimeout(() => res('open?'), 2000); });
+    return out;
+  });
+  check(r.fetches === 'sent,TypeError:Failed to fetch', `fetch (allowed, refused): ${r.fetches}`);
+  check(r.held === 'false,image', `the pixel while asking: ${r.held}`);
+  check(r.img === 'false,https://img.tracker-unknown.example/p.gif,marketing,tracker-unknown.example,false', `the refused pixel: ${r.img}`);
+  check(r.okImg === 'https://img.ok-unknown.example/a.gif', `the allowed image: ${r.okImg}`);
+  check(r.beacons === 'true,true' && r.again === 'sent', `beacons, fetch again: ${r.beacons}, ${r.again}`);
+  check(r.ws === '3,1006', `WebSocket to a hinted host: ${r.ws}`);
+  check(r.inner === 'https://cdn.inner-unknown.example/x.js,image', `innerHTML (script left alone, image held): ${r.inner}`);
+  check(t.asks.length === 1 && t.asks[0].asked.length === 9, `questions: ${JSON.stringify(t.asks.map((a) => a.asked))}`);
+  await sleep(300);
+  const hosts = t.hosts();
+  check(!hosts.some((h) => h.includes('tracker')), `requests to refused hosts: ${hosts}`);
+  for (const h of ['api.ok-unknown.example', 'b.ok-unknown.example', 'img.ok-unknown.example']) check(t.hit(h), `nothing reached ${h}`);
+  check(t.requests.filter((q) => q.host === 'api.ok-unknown.example').length === 3, 'the allowed fetches and XHR were not all sent');
+  // The proxy cannot answer: a script waits as marketing, a fetch goes through, one warning.
+  down = true;
+  const f = await t.page.evaluate(async () => {
+    const s = document.createElement('script');
+    s.src = 'https://cdn.unknown-down.example/lib.js';
+    document.head.appendChild(s);
+    const res = await fetch('https://api.unknown-down.example/v1', { mode: 'no-cors' }).then(() => 'sent', (e) => e.name);
+    const i = document.createElement('img');
+    i.src = 'https://img.unknown-down.example/a.gif';
+    document.body.appendChild(i);
+    await new Promise((done) => setTimeout(done, 300));
+    return [res, s.getAttribute('type'), s.dataset.consentCategory, i.hasAttribute('src')].join();
+  });
+  check(f === 'sent,text/plain,marketing,false', `when the proxy cannot answer (fetch, script, image): ${f}`);
+  const warnings = t.errors.filter((e) => e.includes('classify failed'));
+  check(warnings.length === 1 && t.errors.length === 1, `console: ${t.errors.join('; ')}`);
+  check(!t.hit('cdn.unknown-down.example') && t.hit('api.unknown-down.example'), `requests: ${t.hosts()}`);
+  // What the failure blocked is only inert: "Accept all" loads it without a reload.
+  await t.page.click('#consent-proxy button[value="accept_all"]');
+  await waitFor(() => t.hit('cdn.unknown-down.example') && t.hit('img.unknown-down.example'), 5000, 'the blocked script and image after accepting');
+  await t.ctx.close();
+});
+
 // --------------------------------------------------------------------------------- main --
 
 async function main() {
   const deadline = setTimeout(() => { console.error(`run exceeded ${RUN_DEADLINE_MS / 1000} s`); cleanup(); process.exit(1); }, RUN_DEADLINE_MS);
   const origin = await startOrigin();
-  const proxy = await startProxy(origin.address().port);
+  originPort = origin.address().port;
+  const proxy = await startProxy(originPort);
   proxyUrl = proxy.url;
   const shared = await startProxy(origin.address().port, { CONSENT_PROXY__HTML__CACHE_MODE: 'shared' });
   sharedUrl = shared.url;
   const demo = await startProxy(0, {}, true);
   demoUrl = demo.url;
   cleanup = () => {
-    for (const p of [proxy, shared, demo]) { try { p.child.kill('SIGKILL'); } catch { /* gone */ } }
+    for (const p of [proxy, shared, demo, ...lateProxies]) { try { p.child.kill('SIGKILL'); } catch { /* gone */ } }
     origin.close();
   };
   browser = await chromium.launch({
