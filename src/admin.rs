@@ -43,6 +43,7 @@ async fn answer(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
         "/healthz" => text(StatusCode::OK, "ok\n".into()),
         "/readyz" => readiness(&shared).await,
         "/metrics" => {
+            shared.metrics.observe_lists(shared.runtime.load().config.trackers.lists());
             let mut resp = text(StatusCode::OK, shared.metrics.encode());
             resp.headers_mut().insert(
                 header::CONTENT_TYPE,

@@ -71,6 +71,7 @@ fn check(cli: &Cli) -> ExitCode {
     match source(cli).load() {
         Ok(config) => {
             println!("config ok: upstream {}, listening on {}", config.upstream.url, config.server.listen);
+            println!("{}", lists_summary(&config));
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -78,6 +79,27 @@ fn check(cli: &Cli) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// What `check` says about the tracker catalog and the filter lists.
+fn lists_summary(config: &Config) -> String {
+    let t = &config.trackers;
+    let mut out = format!("trackers: {} catalog and config rules", t.len());
+    if t.lists().is_empty() {
+        out.push_str("; no filter lists (only the built-in catalog): see [[trackers.lists]]");
+    }
+    for (list, _) in t.lists().lists() {
+        let age =
+            list.age().map_or("age unknown".to_string(), |a| format!("updated {} days ago", a.as_secs() / 86_400));
+        out.push_str(&format!(
+            "\nlist {}: {} rules, {} format, category {}, {age}",
+            list.path.display(),
+            list.rules,
+            list.format.as_str(),
+            list.category
+        ));
+    }
+    out
 }
 
 fn run(mut source: ConfigSource, demo: bool) -> ExitCode {
@@ -104,6 +126,12 @@ fn run(mut source: ConfigSource, demo: bool) -> ExitCode {
             }
         };
         init_tracing(&config);
+        if config.trackers.lists().is_empty() {
+            tracing::info!("no [[trackers.lists]]: only the built-in tracker catalog and your rules are in use");
+        }
+        for (list, _) in config.trackers.lists().lists() {
+            tracing::info!(path = %list.path.display(), category = %list.category, rules = list.rules, "tracker list in use");
+        }
         let proxy = match Proxy::bind(config.clone(), source).await {
             Ok(p) => p,
             Err(e) => {

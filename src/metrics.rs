@@ -43,6 +43,11 @@ pub struct Metrics {
     pub banners_injected_total: IntCounterVec,
     /// Rewrites aborted (fail closed), by reason.
     pub html_rewrite_errors_total: IntCounterVec,
+    /// Per filter list (`list` = file name): rules loaded, seconds since it was last updated,
+    /// and 1 while a failed reload keeps its previous copy. Set at each scrape.
+    pub tracker_list_rules: IntGaugeVec,
+    pub tracker_list_age_seconds: IntGaugeVec,
+    pub tracker_list_stale: IntGaugeVec,
 }
 
 const CODE_CLASSES: [&str; 5] = ["1xx", "2xx", "3xx", "4xx", "5xx"];
@@ -126,7 +131,18 @@ impl Metrics {
             elements_neutralized_total.with_label_values(&["script", category]);
         }
         elements_activated_total.with_label_values(&["script"]);
+        let per_list = |name: &str, help: &str| IntGaugeVec::new(Opts::new(name, help), &["list"]).unwrap();
+        let tracker_list_rules = per_list("tracker_list_rules", "Network rules loaded from each filter list");
+        let tracker_list_age_seconds = per_list(
+            "tracker_list_age_seconds",
+            "Seconds since each filter list was last updated (its header, else mtime)",
+        );
+        let tracker_list_stale =
+            per_list("tracker_list_reload_failed", "1 while a failed reload keeps the previous copy of the list");
         let m = Metrics {
+            tracker_list_rules,
+            tracker_list_age_seconds,
+            tracker_list_stale,
             elements_neutralized_total,
             elements_activated_total,
             banners_injected_total,
@@ -162,7 +178,25 @@ impl Metrics {
         m.register(Box::new(m.elements_activated_total.clone()));
         m.register(Box::new(m.banners_injected_total.clone()));
         m.register(Box::new(m.html_rewrite_errors_total.clone()));
+        m.register(Box::new(m.tracker_list_rules.clone()));
+        m.register(Box::new(m.tracker_list_age_seconds.clone()));
+        m.register(Box::new(m.tracker_list_stale.clone()));
         m
+    }
+
+    /// The filter-list gauges for the lists in use now (a list removed from the config goes).
+    pub fn observe_lists(&self, lists: &crate::catalog::lists::FilterLists) {
+        for g in [&self.tracker_list_rules, &self.tracker_list_age_seconds, &self.tracker_list_stale] {
+            g.reset();
+        }
+        for (list, error) in lists.lists() {
+            let label = [list.name.as_str()];
+            self.tracker_list_rules.with_label_values(&label).set(list.rules as i64);
+            if let Some(age) = list.age() {
+                self.tracker_list_age_seconds.with_label_values(&label).set(age.as_secs() as i64);
+            }
+            self.tracker_list_stale.with_label_values(&label).set(i64::from(error.is_some()));
+        }
     }
 
     fn register(&self, c: Box<dyn prometheus::core::Collector>) {

@@ -1,6 +1,6 @@
 //! Config reload triggers: `SIGHUP`, and a poll of the config file and the files it names (TLS
-//! certificate and key, upstream CA). Polling, not inotify: a Kubernetes ConfigMap or Secret is
-//! updated by swapping a symlink, which a content hash sees and which nobody can signal.
+//! certificate and key, upstream CA, tracker filter lists). Polling, not inotify: a Kubernetes
+//! ConfigMap or Secret is updated by swapping a symlink, which a content hash sees and which nobody can signal.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -60,6 +60,13 @@ fn fingerprint(shared: &Shared) -> u64 {
     for path in watched_paths(shared) {
         path.hash(&mut h);
         std::fs::read(&path).ok().hash(&mut h);
+    }
+    // Filter lists are megabytes: their size and mtime (a ConfigMap swap or a cron download
+    // changes both), not their content, every interval. An unchanged list is not parsed again.
+    for (list, _) in shared.runtime.load().config.trackers.lists().lists() {
+        list.path.hash(&mut h);
+        let meta = std::fs::metadata(&list.path).ok();
+        meta.as_ref().map(|m| (m.len(), m.modified().ok())).hash(&mut h);
     }
     h.finish()
 }

@@ -444,8 +444,11 @@ mod tests {
         let third = FilterLists::load(&spec).unwrap();
         assert!(third.lists().next().unwrap().1.unwrap().contains("cannot read"));
         // A list never loaded before is an error.
-        let missing =
-            vec![ListSpec { path: dir.path().join("never.txt"), category: "marketing".into(), format: ListFormat::Adblock }];
+        let missing = vec![ListSpec {
+            path: dir.path().join("never.txt"),
+            category: "marketing".into(),
+            format: ListFormat::Adblock,
+        }];
         let err = FilterLists::load(&missing).unwrap_err();
         assert!(err.contains("never.txt") && err.contains("cannot read"), "{err}");
     }

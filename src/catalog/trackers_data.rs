@@ -76,7 +76,10 @@ impl Provider {
         self.prefixes = v;
         self
     }
-    /// Case-sensitive substrings of inline loader snippets.
+    /// Case-sensitive substrings that only a vendor's *loader* snippet contains: its script URL or
+    /// file name, its bootstrap function's shape (`!function(f,b,e,v,n,t,s)`), or a global only
+    /// the snippet defines (`GoogleAnalyticsObject`). Never a call of the vendor's API
+    /// (`fbq('track'`, `_hsq.push`): site code makes those, and the guard's stubs absorb them.
     const fn i(mut self, v: &'static [&'static str]) -> Self {
         self.inline = v;
         self
@@ -110,13 +113,6 @@ pub(super) static PROVIDERS: &[Provider] = &[
             "google-analytics.com/urchin.js",
             "google-analytics.com/g/collect",
             "GoogleAnalyticsObject",
-            "ga('create'",
-            "ga(\"create\"",
-            "_gaq.push",
-            "gtag('js'",
-            "gtag(\"js\"",
-            "gtag('config'",
-            "gtag(\"config\"",
         ]),
     p("Google Optimize", A).s(&["googleoptimize.com"]).h(&["optimize.google.com"]),
     p("Google Ads", M)
@@ -129,21 +125,18 @@ pub(super) static PROVIDERS: &[Provider] = &[
             "www.googletagmanager.com/gtag/js?id=AW-",
             "www.googletagmanager.com/gtag/destination?id=AW-",
         ])
-        .i(&["googleadservices.com/pagead/conversion", "google_conversion_id", "'send_to': 'AW-", "'send_to':'AW-"]),
+        .i(&["googleadservices.com/pagead/conversion"]),
     p("Google Marketing Platform (DoubleClick)", M)
         .s(&["doubleclick.net", "2mdn.net"])
         .u(&["www.googletagmanager.com/gtag/js?id=DC-"])
         .i(&["fls.doubleclick.net"]),
-    p("Google AdSense", M).s(&["googlesyndication.com", "adtrafficquality.google"]).i(&[
-        "pagead2.googlesyndication.com",
-        "(adsbygoogle",
-        "adsbygoogle.js",
-    ]),
-    p("Google Ad Manager", M).s(&["googletagservices.com"]).h(&["imasdk.googleapis.com"]).i(&[
-        "securepubads.g.doubleclick.net",
-        "googletag.cmd",
-        "googletag.pubads()",
-    ]),
+    p("Google AdSense", M)
+        .s(&["googlesyndication.com", "adtrafficquality.google"])
+        .i(&["pagead2.googlesyndication.com", "adsbygoogle.js"]),
+    p("Google Ad Manager", M)
+        .s(&["googletagservices.com"])
+        .h(&["imasdk.googleapis.com"])
+        .i(&["securepubads.g.doubleclick.net"]),
     p("YouTube", M)
         .s(&["youtube-nocookie.com"])
         .u(&[
@@ -161,8 +154,8 @@ pub(super) static PROVIDERS: &[Provider] = &[
     // ---------------------------------------------------------------- Meta
     p("Meta Pixel", M)
         .u(&["www.facebook.com/tr?", "www.facebook.com/tr/", "facebook.com/tr?", "facebook.com/tr/"])
-        .i(&["!function(f,b,e,v,n,t,s)", "fbq('init'", "fbq(\"init\"", "fbq('track'", "fbq(\"track\"", "/fbevents.js"]),
-    p("Meta", M).s(&["facebook.com", "facebook.net"]).i(&["connect.facebook.net", "FB.init("]),
+        .i(&["!function(f,b,e,v,n,t,s)", "/fbevents.js"]),
+    p("Meta", M).s(&["facebook.com", "facebook.net"]).i(&["connect.facebook.net"]),
     p("Instagram", M).s(&["instagram.com"]).i(&["instagram.com/embed.js"]),
     p("Threads", M).s(&["threads.net", "threads.com"]),
     // ---------------------------------------------------------------- Microsoft / LinkedIn
@@ -170,57 +163,48 @@ pub(super) static PROVIDERS: &[Provider] = &[
         .h(&["snap.licdn.com"])
         .s(&["ads.linkedin.com"])
         .u(&["www.linkedin.com/px/", "www.linkedin.com/collect"])
-        .i(&["_linkedin_partner_id", "_linkedin_data_partner_ids", "snap.licdn.com", "window.lintrk"]),
+        .i(&["snap.licdn.com"]),
     p("LinkedIn", M).h(&["platform.linkedin.com"]).u(&["www.linkedin.com/embed/"]).i(&["platform.linkedin.com/in.js"]),
     p("Microsoft Clarity", A).s(&["clarity.ms"]).i(&["clarity.ms/tag", "(c,l,a,r,i,t,y)"]),
-    p("Microsoft Advertising (Bing UET)", M).h(&["bat.bing.com", "c.bing.com"]).i(&[
-        "bat.bing.com",
-        "new UET(",
-        "window.uetq",
-    ]),
+    p("Microsoft Advertising (Bing UET)", M).h(&["bat.bing.com", "c.bing.com"]).i(&["bat.bing.com", "new UET("]),
     p("Azure Application Insights", A)
         .h(&["js.monitor.azure.com", "az416426.vo.msecnd.net", "dc.services.visualstudio.com"])
         .s(&["in.applicationinsights.azure.com"])
         .i(&["js.monitor.azure.com/scripts/b/ai", "az416426.vo.msecnd.net"]),
     // ---------------------------------------------------------------- social / ads platforms
-    p("TikTok Pixel", M).h(&["analytics.tiktok.com"]).i(&[
-        "analytics.tiktok.com",
-        "TiktokAnalyticsObject",
-        "ttq.load(",
-    ]),
+    p("TikTok Pixel", M).h(&["analytics.tiktok.com"]).i(&["analytics.tiktok.com", "TiktokAnalyticsObject"]),
     p("TikTok", M).s(&["tiktok.com"]).i(&["tiktok.com/embed.js"]),
     p("X (Twitter) Ads", M)
         .s(&["ads-twitter.com"])
         .h(&["analytics.twitter.com"])
         .u(&["t.co/i/adsct", "t.co/1/i/adsct"])
-        .i(&["static.ads-twitter.com", "twq('", "twq(\""]),
+        .i(&["static.ads-twitter.com"]),
     p("X (Twitter)", M)
         .s(&["twitter.com", "x.com"])
         .h(&["cdn.syndication.twimg.com"])
         .i(&["platform.twitter.com/widgets.js"]),
-    p("Pinterest Tag", M).h(&["ct.pinterest.com"]).u(&["s.pinimg.com/ct/"]).i(&["pintrk(", "s.pinimg.com/ct/"]),
+    p("Pinterest Tag", M).h(&["ct.pinterest.com"]).u(&["s.pinimg.com/ct/"]).i(&["s.pinimg.com/ct/"]),
     p("Pinterest", M).s(&["pinterest.com"]).i(&["assets.pinterest.com/js/pinit"]),
     p("Snap Pixel", M)
         .s(&["sc-static.net"])
         .h(&["tr.snapchat.com", "tr-shadow.snapchat.com"])
-        .i(&["snaptr(", "sc-static.net/scevent"]),
-    p("Reddit Pixel", M).h(&["alb.reddit.com", "pixel-config.reddit.com"]).u(&["www.redditstatic.com/ads/"]).i(&[
-        "rdt('init'",
-        "rdt(\"init\"",
-        "redditstatic.com/ads/",
-    ]),
+        .i(&["sc-static.net/scevent"]),
+    p("Reddit Pixel", M)
+        .h(&["alb.reddit.com", "pixel-config.reddit.com"])
+        .u(&["www.redditstatic.com/ads/"])
+        .i(&["redditstatic.com/ads/"]),
     p("Reddit", M).h(&["embed.reddit.com", "embed.redditmedia.com"]),
-    p("Quora Pixel", M).h(&["a.quora.com", "q.quora.com"]).i(&["a.quora.com/qevents.js", "qp('init'"]),
+    p("Quora Pixel", M).h(&["a.quora.com", "q.quora.com"]).i(&["a.quora.com/qevents.js"]),
     p("Nextdoor Pixel", M).h(&["ads.nextdoor.com"]),
     p("Spotify Ad Analytics", M).h(&["pixels.spotify.com"]).s(&["pdst.fm"]),
-    p("VK", M).u(&["vk.com/rtrg", "vk.com/js/api/openapi.js"]).i(&["VK.Retargeting", "vk.com/js/api/openapi.js"]),
-    p("Top.Mail.Ru", A).h(&["top-fwz1.mail.ru"]).i(&["top-fwz1.mail.ru", "_tmr.push"]),
+    p("VK", M).u(&["vk.com/rtrg", "vk.com/js/api/openapi.js"]).i(&["vk.com/js/api/openapi.js"]),
+    p("Top.Mail.Ru", A).h(&["top-fwz1.mail.ru"]).i(&["top-fwz1.mail.ru"]),
     p("LINE Tag", M).h(&["tr.line.me"]).u(&["d.line-scdn.net/n/line_tag/"]).i(&["d.line-scdn.net/n/line_tag"]),
     p("Naver Analytics", A).h(&["wcs.naver.net"]).i(&["wcs.naver.net/wcslog.js"]),
     p("Yahoo! JAPAN Ads", M)
         .h(&["b90.yahoo.co.jp", "yjtag.yahoo.co.jp"])
         .u(&["s.yimg.jp/images/listing/tool/cv/"])
-        .i(&["s.yimg.jp/images/listing/tool/cv/", "yjtag.yahoo.co.jp", "yjDataLayer"]),
+        .i(&["s.yimg.jp/images/listing/tool/cv/", "yjtag.yahoo.co.jp"]),
     p("Yahoo! JAPAN Tag Manager", A).s(&["yjtag.jp"]).i(&["s.yjtag.jp/tag.js"]),
     // ---------------------------------------------------------------- embeds
     p("Vimeo", M).h(&["player.vimeo.com", "fresnel.vimeocdn.com"]).i(&["player.vimeo.com/api/player.js"]),
@@ -232,42 +216,24 @@ pub(super) static PROVIDERS: &[Provider] = &[
     p("Twitch", M).h(&["player.twitch.tv", "embed.twitch.tv"]),
     p("Brightcove Analytics", A).h(&["metrics.brightcove.com"]),
     p("JW Player Analytics", A).s(&["jwpltx.com"]),
-    p("Disqus", M).s(&["disqus.com", "disquscdn.com"]).i(&[
-        ".disqus.com/embed.js",
-        ".disqus.com/count.js",
-        "disqus_config",
-        "disqus_shortname",
-    ]),
-    p("AddThis", M).s(&["addthis.com", "addthisedge.com"]).i(&["addthis_widget.js", "addthis_config"]),
+    p("Disqus", M).s(&["disqus.com", "disquscdn.com"]).i(&[".disqus.com/embed.js", ".disqus.com/count.js"]),
+    p("AddThis", M).s(&["addthis.com", "addthisedge.com"]).i(&["addthis_widget.js"]),
     p("ShareThis", M).s(&["sharethis.com"]).i(&["platform-api.sharethis.com", "buttons-config.sharethis.com"]),
     p("AddToAny", M).s(&["addtoany.com"]).i(&["static.addtoany.com"]),
     p("Trustpilot", M).h(&["invitejs.trustpilot.com"]).i(&["invitejs.trustpilot.com"]),
     // ---------------------------------------------------------------- analytics
-    p("Hotjar", A).s(&["hotjar.com", "hotjar.io"]).i(&["static.hotjar.com", "_hjSettings", "(h,o,t,j,a,r)"]),
+    p("Hotjar", A).s(&["hotjar.com", "hotjar.io"]).i(&["static.hotjar.com", "(h,o,t,j,a,r)"]),
     p("Contentsquare", A).s(&["contentsquare.net"]).i(&["t.contentsquare.net"]),
-    p("Segment", A).h(&["cdn.segment.com"]).s(&["segment.io", "segmentapis.com"]).i(&[
-        "cdn.segment.com",
-        "analytics._writeKey",
-        "analytics.SNIPPET_VERSION",
-    ]),
-    p("Mixpanel", A).s(&["mixpanel.com", "mxpnl.com"]).i(&[
-        "cdn.mxpnl.com",
-        "mixpanel.init(",
-        "MIXPANEL_CUSTOM_LIB_URL",
-    ]),
-    p("Amplitude", A).s(&["amplitude.com"]).i(&["cdn.amplitude.com", "amplitude.getInstance(", "amplitude.init("]),
-    p("Heap", A).s(&["heapanalytics.com", "heap-api.com"]).i(&["heap.load(", "heapanalytics.com", "heap-api.com"]),
+    p("Segment", A)
+        .h(&["cdn.segment.com"])
+        .s(&["segment.io", "segmentapis.com"])
+        .i(&["cdn.segment.com", "analytics.SNIPPET_VERSION"]),
+    p("Mixpanel", A).s(&["mixpanel.com", "mxpnl.com"]).i(&["cdn.mxpnl.com", "MIXPANEL_CUSTOM_LIB_URL"]),
+    p("Amplitude", A).s(&["amplitude.com"]).i(&["cdn.amplitude.com"]),
+    p("Heap", A).s(&["heapanalytics.com", "heap-api.com"]).i(&["heapanalytics.com", "heap-api.com"]),
     p("FullStory", A).s(&["fullstory.com"]).i(&["fullstory.com/s/fs.js", "_fs_org", "edge.fullstory.com"]),
-    p("Adobe Analytics", A).s(&["omtrdc.net", "2o7.net", "adobedc.net"]).i(&[
-        "AppMeasurement",
-        "s_code.js",
-        "=s_gi(",
-        "= s_gi(",
-        "alloy(\"sendEvent\"",
-        "alloy('sendEvent'",
-        "__alloyNS",
-    ]),
-    p("Adobe Experience Platform Launch", A).s(&["adobedtm.com"]).i(&["assets.adobedtm.com", "_satellite.pageBottom("]),
+    p("Adobe Analytics", A).s(&["omtrdc.net", "2o7.net", "adobedc.net"]).i(&["s_code.js", "__alloyNS"]),
+    p("Adobe Experience Platform Launch", A).s(&["adobedtm.com"]).i(&["assets.adobedtm.com"]),
     p("Adobe Audience Manager", M).s(&["demdex.net"]).i(&["demdex.net"]),
     p("Adobe Advertising", M).s(&["everesttech.net"]),
     p("Adobe Marketo Measure (Bizible)", M).s(&["bizible.com", "bizibly.com"]).i(&["cdn.bizible.com"]),
@@ -282,15 +248,9 @@ pub(super) static PROVIDERS: &[Provider] = &[
             "mc.webvisor.org",
             "mc.webvisor.com",
         ])
-        .i(&["mc.yandex.ru/metrika", "mc.yandex.com/metrika", "(m,e,t,r,i,k,a)", "new Ya.Metrika", "yaCounter"]),
+        .i(&["mc.yandex.ru/metrika", "mc.yandex.com/metrika", "(m,e,t,r,i,k,a)"]),
     p("Yandex Advertising", M).h(&["an.yandex.ru", "yabs.yandex.ru"]).s(&["adfox.ru"]).u(&["yastatic.net/share2/"]),
-    p("Matomo", A).s(&["matomo.cloud", "innocraft.cloud"]).i(&[
-        "_paq.push",
-        "matomo.js",
-        "piwik.js",
-        "_mtm.push",
-        "matomo.cloud",
-    ]),
+    p("Matomo", A).s(&["matomo.cloud", "innocraft.cloud"]).i(&["matomo.js", "piwik.js", "matomo.cloud"]),
     p("Piwik PRO", A).s(&["piwik.pro"]).i(&["containers.piwik.pro"]),
     p("Plausible Analytics", A).s(&["plausible.io"]).i(&["plausible.io/js/"]),
     p("Fathom Analytics", A).s(&["usefathom.com"]).i(&["cdn.usefathom.com"]),
@@ -304,47 +264,43 @@ pub(super) static PROVIDERS: &[Provider] = &[
     p("Ahrefs Web Analytics", A).h(&["analytics.ahrefs.com"]).i(&["analytics.ahrefs.com"]),
     p("Vercel Web Analytics", A).h(&["va.vercel-scripts.com"]),
     p("Cloudflare Web Analytics", A).s(&["cloudflareinsights.com"]).i(&["static.cloudflareinsights.com"]),
-    p("StatCounter", A).s(&["statcounter.com"]).i(&["statcounter.com/counter", "var sc_invisible"]),
-    p("Clicky", A).s(&["getclicky.com"]).i(&["static.getclicky.com", "clicky_site_ids"]),
-    p("Chartbeat", A).s(&["chartbeat.com", "chartbeat.net"]).i(&["static.chartbeat.com", "_sf_async_config"]),
+    p("StatCounter", A).s(&["statcounter.com"]).i(&["statcounter.com/counter"]),
+    p("Clicky", A).s(&["getclicky.com"]).i(&["static.getclicky.com"]),
+    p("Chartbeat", A).s(&["chartbeat.com", "chartbeat.net"]).i(&["static.chartbeat.com"]),
     p("Parse.ly", A).s(&["parsely.com"]).i(&["cdn.parsely.com"]),
     p("Piano Analytics (AT Internet)", A).s(&["xiti.com", "aticdn.net", "ati-host.net"]).i(&["tag.aticdn.net"]),
     p("Woopra", A).s(&["woopra.com"]).i(&["static.woopra.com"]),
     p("GoSquared", A).s(&["gosquared.com"]),
-    p("Kissmetrics", A).s(&["kissmetrics.io", "kissmetrics.com"]).i(&["_kmq.push"]),
-    p("Mouseflow", A).s(&["mouseflow.com"]).i(&["cdn.mouseflow.com", "window._mfq", "_mfq.push("]),
-    p("Lucky Orange", A).s(&["luckyorange.com", "luckyorange.net"]).i(&["luckyorange.com", "__lo_site_id"]),
+    p("Kissmetrics", A).s(&["kissmetrics.io", "kissmetrics.com"]),
+    p("Mouseflow", A).s(&["mouseflow.com"]).i(&["cdn.mouseflow.com"]),
+    p("Lucky Orange", A).s(&["luckyorange.com", "luckyorange.net"]).i(&["luckyorange.com"]),
     p("Crazy Egg", A).s(&["crazyegg.com"]).i(&["script.crazyegg.com"]),
-    p("Smartlook", A).s(&["smartlook.com", "smartlook.cloud"]).i(&[
-        "web-sdk.smartlook.com",
-        "rec.smartlook.com",
-        "smartlook('init'",
-    ]),
-    p("Inspectlet", A).s(&["inspectlet.com"]).i(&["cdn.inspectlet.com", "__insp.push("]),
+    p("Smartlook", A).s(&["smartlook.com", "smartlook.cloud"]).i(&["web-sdk.smartlook.com", "rec.smartlook.com"]),
+    p("Inspectlet", A).s(&["inspectlet.com"]).i(&["cdn.inspectlet.com"]),
     p("LogRocket", A)
         .s(&["logr-in.com", "lgrckt-in.com", "lr-ingest.io", "lr-ingest.com", "lr-in-prod.com", "logrocket.io"])
-        .i(&["LogRocket.init(", "cdn.lr-ingest", "cdn.logr-in.com"]),
+        .i(&["cdn.logr-in.com"]),
     p("Quantum Metric", A).s(&["quantummetric.com"]).i(&["quantummetric.com"]),
-    p("PostHog", A).s(&["posthog.com"]).i(&["posthog.init(", "i.posthog.com"]),
-    p("Pendo", A).s(&["pendo.io"]).i(&["cdn.pendo.io", "pendo.initialize("]),
+    p("PostHog", A).s(&["posthog.com"]).i(&["i.posthog.com"]),
+    p("Pendo", A).s(&["pendo.io"]).i(&["cdn.pendo.io"]),
     p("Appcues", A).s(&["appcues.com"]).i(&["fast.appcues.com"]),
     p("Userpilot", A).s(&["userpilot.io"]),
     p("WalkMe", A).s(&["walkme.com"]),
     p("mParticle", A).s(&["mparticle.com"]).i(&["jssdkcdns.mparticle.com"]),
     p("RudderStack", A).s(&["rudderlabs.com"]).i(&["cdn.rudderlabs.com"]),
-    p("Snowplow", A).i(&["GlobalSnowplowNamespace", "snowplow('newTracker'", "snowplow(\"newTracker\""]),
+    p("Snowplow", A).i(&["GlobalSnowplowNamespace"]),
     p("Qualtrics Site Intercept", A).h(&["siteintercept.qualtrics.com"]).i(&["siteintercept.qualtrics.com"]),
     p("Medallia (Kampyle)", A).s(&["kampyle.com"]),
     p("Usabilla", A).s(&["usabilla.com"]),
     p("Zoho PageSense", A).s(&["pagesense.io"]),
-    p("Baidu Tongji", A).h(&["hm.baidu.com", "hmcdn.baidu.com"]).i(&["hm.baidu.com/hm.js", "_hmt.push"]),
+    p("Baidu Tongji", A).h(&["hm.baidu.com", "hmcdn.baidu.com"]).i(&["hm.baidu.com/hm.js"]),
     p("Baidu Ads", M).h(&["pos.baidu.com", "cpro.baidu.com", "cpro.baidustatic.com"]),
     p("CNZZ (Umeng)", A).s(&["cnzz.com"]).i(&["cnzz.com/z_stat.php", "cnzz.com/stat.php"]),
     p("51.La", A).s(&["51.la"]),
-    p("WordPress.com Stats (Jetpack)", A).h(&["stats.wp.com", "pixel.wp.com"]).i(&["stats.wp.com", "_stq.push"]),
+    p("WordPress.com Stats (Jetpack)", A).h(&["stats.wp.com", "pixel.wp.com"]).i(&["stats.wp.com"]),
     p("Shopify Analytics", A).h(&["monorail-edge.shopifysvc.com"]),
     // ---------------------------------------------------------------- A/B testing, personalisation
-    p("VWO", A).s(&["visualwebsiteoptimizer.com", "vwo.com"]).i(&["_vwo_code", "visualwebsiteoptimizer.com"]),
+    p("VWO", A).s(&["visualwebsiteoptimizer.com", "vwo.com"]).i(&["visualwebsiteoptimizer.com"]),
     p("Optimizely", A).s(&["optimizely.com"]).i(&["cdn.optimizely.com"]),
     p("Kameleoon", A).s(&["kameleoon.com", "kameleoon.eu", "kameleoon.io"]).i(&["kameleoon.eu", "kameleoon.io"]),
     p("AB Tasty", A).s(&["abtasty.com"]).i(&["try.abtasty.com"]),
@@ -358,7 +314,7 @@ pub(super) static PROVIDERS: &[Provider] = &[
     p("Ensighten", A).s(&["ensighten.com"]).i(&["nexus.ensighten.com"]),
     p("Commanders Act (TagCommander)", A).s(&["tagcommander.com", "commander1.com"]),
     // ---------------------------------------------------------------- real-user monitoring
-    p("New Relic Browser", A).h(&["js-agent.newrelic.com"]).s(&["nr-data.net"]).i(&["NREUM", "js-agent.newrelic.com"]),
+    p("New Relic Browser", A).h(&["js-agent.newrelic.com"]).s(&["nr-data.net"]).i(&["js-agent.newrelic.com"]),
     p("Datadog RUM", A)
         .h(&["www.datadoghq-browser-agent.com"])
         .s(&[
@@ -369,7 +325,7 @@ pub(super) static PROVIDERS: &[Provider] = &[
             "browser-intake-ap1-datadoghq.com",
             "browser-intake-ddog-gov.com",
         ])
-        .i(&["DD_RUM.init", "window.DD_RUM", "datadoghq-browser-agent.com"]),
+        .i(&["datadoghq-browser-agent.com"]),
     p("Dynatrace RUM", A).s(&["dynatrace.com"]).i(&["js-cdn.dynatrace.com"]),
     p("AppDynamics", A).h(&["cdn.appdynamics.com"]).s(&["eum-appdynamics.com"]).i(&["cdn.appdynamics.com/adrum"]),
     p("Akamai mPulse", A).s(&["go-mpulse.net"]).i(&["go-mpulse.net"]),
@@ -378,45 +334,42 @@ pub(super) static PROVIDERS: &[Provider] = &[
     p("HubSpot", M)
         .s(&["hs-scripts.com", "hs-analytics.net", "hsadspixel.net", "hscollectedforms.net"])
         .h(&["track.hubspot.com", "track-eu1.hubspot.com"])
-        .i(&["hs-scripts.com/", "hs-analytics.net/", "_hsq.push"]),
+        .i(&["hs-scripts.com/", "hs-analytics.net/"]),
     p("HubSpot Chat", M).s(&["usemessages.com"]).i(&["js.usemessages.com"]),
-    p("Marketo", M).s(&["marketo.net", "mktoresp.com"]).i(&["munchkin.marketo.net", "Munchkin.init("]),
-    p("Salesforce Pardot", M).s(&["pardot.com"]).i(&["pi.pardot.com", "piAId"]),
+    p("Marketo", M).s(&["marketo.net", "mktoresp.com"]).i(&["munchkin.marketo.net"]),
+    p("Salesforce Pardot", M).s(&["pardot.com"]).i(&["pi.pardot.com"]),
     p("Salesforce Marketing Cloud", M).s(&["igodigital.com", "exacttarget.com"]).i(&["collect.igodigital.com"]),
     p("Salesforce Interaction Studio (Evergage)", M).s(&["evgnet.com"]).i(&["cdn.evgnet.com"]),
     p("Salesforce Commerce Cloud Einstein", M).s(&["cquotient.com"]),
     p("Salesforce DMP (Krux)", M).s(&["krxd.net"]),
-    p("Oracle Eloqua", M).s(&["eloqua.com", "en25.com"]).i(&["_elqQ", "elqCfg"]),
+    p("Oracle Eloqua", M).s(&["eloqua.com", "en25.com"]),
     p("Oracle BlueKai", M).s(&["bluekai.com", "bkrtx.com"]),
     p("Oracle Moat", M).s(&["moatads.com"]),
-    p("Klaviyo", M).s(&["klaviyo.com"]).i(&["static.klaviyo.com", "_learnq"]),
+    p("Klaviyo", M).s(&["klaviyo.com"]).i(&["static.klaviyo.com"]),
     p("Mailchimp", M).s(&["chimpstatic.com"]).i(&["chimpstatic.com/mcjs-connected"]),
-    p("ActiveCampaign", M).s(&["trackcmp.net"]).h(&["diffuser-cdn.app-us1.com", "prism.app-us1.com"]).i(&[
-        "trackcmp.net",
-        "diffuser-cdn.app-us1.com",
-        "vgo('setAccount'",
-    ]),
+    p("ActiveCampaign", M)
+        .s(&["trackcmp.net"])
+        .h(&["diffuser-cdn.app-us1.com", "prism.app-us1.com"])
+        .i(&["trackcmp.net", "diffuser-cdn.app-us1.com"]),
     p("Brevo (Sendinblue)", M).s(&["sibautomation.com"]).i(&["sibautomation.com"]),
     p("Customer.io", M).s(&["customer.io"]).i(&["assets.customer.io"]),
     p("Braze", M).s(&["appboycdn.com", "braze.com", "braze.eu"]).i(&["js.appboycdn.com"]),
-    p("OneSignal", M).s(&["onesignal.com"]).i(&["cdn.onesignal.com", "OneSignalDeferred", "OneSignal.init("]),
+    p("OneSignal", M).s(&["onesignal.com"]).i(&["cdn.onesignal.com"]),
     p("BlueConic", M).s(&["blueconic.net"]),
     p("Sumo", M).s(&["sumo.com", "sumome.com"]).i(&["load.sumo.com"]),
     p("OptinMonster", M).s(&["optinmonster.com", "omappapi.com"]).i(&["a.omappapi.com"]),
     p("Privy", M).s(&["privy.com"]).i(&["widget.privy.com"]),
     p("Attentive", M).s(&["attn.tv", "attentivemobile.com"]).i(&["cdn.attn.tv"]),
-    p("Drip", M).s(&["getdrip.com"]).i(&["tag.getdrip.com", "_dcq.push"]),
+    p("Drip", M).s(&["getdrip.com"]).i(&["tag.getdrip.com"]),
     p("SharpSpring", M).s(&["marketingautomation.services"]).i(&["marketingautomation.services"]),
     p("Mautic", M).i(&["MauticTrackingObject"]),
     // ---------------------------------------------------------------- chat widgets
-    p("Intercom", M)
-        .s(&["intercom.io", "intercomcdn.com", "intercomassets.com"])
-        .i(&["widget.intercom.io", "intercomSettings"]),
+    p("Intercom", M).s(&["intercom.io", "intercomcdn.com", "intercomassets.com"]).i(&["widget.intercom.io"]),
     p("Drift", M).s(&["drift.com", "driftt.com"]).i(&["js.driftt.com"]),
-    p("Zendesk Chat", M).h(&["static.zdassets.com"]).s(&["zopim.com"]).i(&["static.zdassets.com", "zESettings"]),
-    p("LiveChat", M).s(&["livechatinc.com"]).i(&["cdn.livechatinc.com", "__lc.license"]),
-    p("tawk.to", M).s(&["tawk.to"]).i(&["embed.tawk.to", "Tawk_API"]),
-    p("Crisp", M).s(&["crisp.chat"]).i(&["client.crisp.chat", "CRISP_WEBSITE_ID"]),
+    p("Zendesk Chat", M).h(&["static.zdassets.com"]).s(&["zopim.com"]).i(&["static.zdassets.com"]),
+    p("LiveChat", M).s(&["livechatinc.com"]).i(&["cdn.livechatinc.com"]),
+    p("tawk.to", M).s(&["tawk.to"]).i(&["embed.tawk.to"]),
+    p("Crisp", M).s(&["crisp.chat"]).i(&["client.crisp.chat"]),
     p("Olark", M).s(&["olark.com"]).i(&["static.olark.com"]),
     p("Tidio", M).s(&["tidio.co", "tidiochat.com"]).i(&["code.tidio.co"]),
     p("Freshchat", M).s(&["freshchat.com", "fw-cdn.com"]).i(&["wchat.freshchat.com", "fw-cdn.com"]),
@@ -444,32 +397,20 @@ pub(super) static PROVIDERS: &[Provider] = &[
     p("Neustar (AdAdvisor)", M).s(&["agkn.com"]),
     p("Tapad", M).s(&["tapad.com"]),
     p("Nielsen eXelate", M).s(&["exelator.com"]),
-    p("comScore", M).s(&["scorecardresearch.com", "comscore.com"]).i(&["scorecardresearch.com", "_comscore"]),
+    p("comScore", M).s(&["scorecardresearch.com", "comscore.com"]).i(&["scorecardresearch.com"]),
     p("Nielsen", M).s(&["imrworldwide.com"]).i(&["imrworldwide.com"]),
     p("Gemius", M).s(&["gemius.pl"]),
     p("INFOnline", M).s(&["ioam.de"]).i(&["script.ioam.de"]),
-    p("Quantcast", M).s(&["quantserve.com", "quantcount.com"]).i(&["_qevents", "quantserve.com"]),
+    p("Quantcast", M).s(&["quantserve.com", "quantcount.com"]).i(&["quantserve.com"]),
     // ---------------------------------------------------------------- ad tech
-    p("Criteo", M).s(&["criteo.com", "criteo.net"]).i(&["static.criteo.net", "criteo_q"]),
-    p("Taboola", M).s(&["taboola.com", "taboolasyndication.com"]).i(&[
-        "cdn.taboola.com",
-        "window._tfa",
-        "_tfa.push(",
-        "window._taboola",
-        "_taboola.push(",
-    ]),
-    p("Outbrain", M).s(&["outbrain.com", "outbrainimg.com", "zemanta.com"]).i(&[
-        "obApi(",
-        "amplify.outbrain.com",
-        "widgets.outbrain.com",
-    ]),
-    p("Amazon Advertising", M).s(&["amazon-adsystem.com", "assoc-amazon.com"]).i(&[
-        "amazon-adsystem.com",
-        "apstag.init(",
-        "amzn_assoc_",
-    ]),
+    p("Criteo", M).s(&["criteo.com", "criteo.net"]).i(&["static.criteo.net"]),
+    p("Taboola", M).s(&["taboola.com", "taboolasyndication.com"]).i(&["cdn.taboola.com"]),
+    p("Outbrain", M)
+        .s(&["outbrain.com", "outbrainimg.com", "zemanta.com"])
+        .i(&["amplify.outbrain.com", "widgets.outbrain.com"]),
+    p("Amazon Advertising", M).s(&["amazon-adsystem.com", "assoc-amazon.com"]).i(&["amazon-adsystem.com"]),
     p("Xandr (AppNexus)", M).s(&["adnxs.com", "adnxs-simple.com"]).i(&["adnxs.com"]),
-    p("The Trade Desk", M).s(&["adsrvr.org"]).i(&["js.adsrvr.org", "ttd_dom_ready"]),
+    p("The Trade Desk", M).s(&["adsrvr.org"]).i(&["js.adsrvr.org"]),
     p("Magnite (Rubicon Project)", M).s(&["rubiconproject.com"]),
     p("PubMatic", M).s(&["pubmatic.com"]),
     p("OpenX", M).s(&["openx.net", "servedbyopenx.com"]),
@@ -480,8 +421,8 @@ pub(super) static PROVIDERS: &[Provider] = &[
         .s(&["analytics.yahoo.com", "ads.yahoo.com", "advertising.com", "adtechus.com"])
         .h(&["gemini.yahoo.com"])
         .u(&["s.yimg.com/wi/"])
-        .i(&["s.yimg.com/wi/ytc.js", "dotq.push"]),
-    p("AdRoll", M).s(&["adroll.com"]).i(&["s.adroll.com", "adroll_adv_id"]),
+        .i(&["s.yimg.com/wi/ytc.js"]),
+    p("AdRoll", M).s(&["adroll.com"]).i(&["s.adroll.com"]),
     p("StackAdapt", M).s(&["stackadapt.com"]).i(&["tags.srv.stackadapt.com"]),
     p("Equativ (Smart AdServer)", M).s(&["smartadserver.com"]),
     p("Adform", M).s(&["adform.net", "adformdsp.net"]),
@@ -522,12 +463,12 @@ pub(super) static PROVIDERS: &[Provider] = &[
     p("Mediavine", M).s(&["mediavine.com"]).i(&["scripts.mediavine.com"]),
     p("Raptive (AdThrive)", M).s(&["adthrive.com"]).i(&["ads.adthrive.com"]),
     p("Freestar", M).s(&["pub.network"]),
-    p("Prebid.js", M).i(&["pbjs.que"]),
+    p("Prebid.js", M),
     // ---------------------------------------------------------------- affiliate networks
     p("Impact", M)
         .s(&["impactcdn.com", "impactradius-event.com", "sjv.io", "pxf.io", "7eer.net"])
-        .i(&["utt.impactcdn.com", "ire('identify'"]),
-    p("Awin", M).s(&["awin1.com", "dwin1.com", "zenaps.com"]).i(&["dwin1.com", "AWIN.Tracking"]),
+        .i(&["utt.impactcdn.com"]),
+    p("Awin", M).s(&["awin1.com", "dwin1.com", "zenaps.com"]).i(&["dwin1.com"]),
     p("CJ Affiliate", M)
         .s(&[
             "emjcd.com",

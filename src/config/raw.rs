@@ -361,13 +361,26 @@ impl Default for RawHtml {
 #[serde(deny_unknown_fields, default)]
 pub struct RawTrackers {
     pub rules: Vec<RawTrackerRule>,
-    /// An EasyPrivacy-style list (`||host^` lines) read at start.
+    /// Standard filter lists (`[[trackers.lists]]`), asked after the rules and the catalog.
+    pub lists: Vec<RawTrackerList>,
+    /// Deprecated: one Adblock-syntax list; kept working as a `[[trackers.lists]]` entry.
     pub list_file: Option<PathBuf>,
-    /// Category given to the hosts of `list_file`.
+    /// Deprecated: the category of `list_file` (default `marketing`).
     pub list_category: Option<String>,
     /// Third-party hosts in no rule: `allow` (listed in discovery) or `block` (made inert as
     /// marketing).
     pub unknown_third_party: UnknownThirdParty,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTrackerList {
+    pub path: PathBuf,
+    /// A declared category id: EasyPrivacy → `analytics`, EasyList → `marketing`.
+    pub category: String,
+    /// `adblock` (Adblock Plus / uBlock Origin syntax) or `hosts`.
+    #[serde(default)]
+    pub format: crate::catalog::lists::ListFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]

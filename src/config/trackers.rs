@@ -1,31 +1,34 @@
-//! `[trackers]`: the built-in tracker catalog plus the operator's rules and an optional
-//! EasyPrivacy-style host list, compiled into one [`TrackerCatalog`].
+//! `[trackers]`: the built-in tracker catalog plus the operator's rules and the standard filter
+//! lists (`[[trackers.lists]]`), compiled into one [`TrackerCatalog`].
 
 use super::raw::RawTrackers;
 use super::ConfigError;
+use crate::catalog::lists::{FilterLists, ListFormat, ListSpec};
 use crate::catalog::trackers::{TrackerCatalog, TrackerMatch, TrackerRule};
 use crate::consent::ConsentSettings;
 
 pub fn compile(raw: RawTrackers, consent: &ConsentSettings) -> Result<TrackerCatalog, ConfigError> {
     let err = |key: &str, m: String| ConfigError { key: format!("trackers.{key}"), message: m };
     let mut rules = TrackerCatalog::builtin_rules();
+    let mut specs = Vec::new();
     if let Some(path) = &raw.list_file {
         let category = raw.list_category.clone().unwrap_or_else(|| "marketing".into());
         if consent.category_index(&category).is_none() {
             return Err(err("list_category", format!("`{category}` is not a declared category")));
         }
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| err("list_file", format!("cannot read {}: {e}", path.display())))?;
-        let before = rules.len();
-        rules.extend(list_hosts(&text).map(|host| TrackerRule {
-            kind: TrackerMatch::HostSuffix,
-            pattern: host.to_string(),
-            category: category.clone(),
-            provider: host.to_string(),
-            from_config: true,
-        }));
-        tracing::info!(path = %path.display(), hosts = rules.len() - before, "tracker list loaded");
+        tracing::warn!("trackers.list_file is deprecated: use [[trackers.lists]] (path, category, format)");
+        specs.push(ListSpec { path: path.clone(), category, format: ListFormat::Adblock });
     }
+    for (i, l) in raw.lists.iter().enumerate() {
+        if consent.category_index(&l.category).is_none() || l.category == "necessary" {
+            return Err(err(
+                &format!("lists[{i}].category"),
+                format!("`{}` is not a declared, refusable category", l.category),
+            ));
+        }
+        specs.push(ListSpec { path: l.path.clone(), category: l.category.clone(), format: l.format });
+    }
+    let lists = FilterLists::load(&specs).map_err(|m| err("lists", m))?;
     for r in raw.rules {
         if r.category != "none" && consent.category_index(&r.category).is_none() {
             return Err(err(
@@ -54,29 +57,5 @@ pub fn compile(raw: RawTrackers, consent: &ConsentSettings) -> Result<TrackerCat
         rule.validate().map_err(|m| err("rules", format!("`{}`: {m}", r.pattern)))?;
         rules.push(rule);
     }
-    Ok(TrackerCatalog::new(rules))
-}
-
-/// Hosts of `||host^` rules (the network-filter subset every blocker list shares); other lines —
-/// comments, cosmetic filters, paths, exceptions — are skipped.
-fn list_hosts(text: &str) -> impl Iterator<Item = &str> {
-    text.lines().filter_map(|line| {
-        let rest = line.trim().strip_prefix("||")?;
-        let end = rest.find(['^', '$', '/']).unwrap_or(rest.len());
-        let host = &rest[..end];
-        let tail = &rest[end..];
-        let plain = tail.is_empty() || tail.starts_with('^') && !tail[1..].starts_with('/');
-        (plain && !host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-'))
-            .then_some(host)
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn list_hosts_takes_plain_host_rules_only() {
-        let list = "! comment\n||tracker.example^\n||pixel.example^$third-party\n||cdn.example/ads/x.js\n##.ad\n@@||ok.example^\n||UPPER_bad^\n";
-        let hosts: Vec<&str> = super::list_hosts(list).collect();
-        assert_eq!(hosts, ["tracker.example", "pixel.example"]);
-    }
+    Ok(TrackerCatalog::new(rules).with_lists(lists))
 }

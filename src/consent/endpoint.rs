@@ -2,7 +2,8 @@
 //!
 //! - `GET  /__consent`        the visitor's state as JSON;
 //! - `POST /__consent`        a decision, as a form (`303` to `return_to`) or JSON (`200` + state);
-//! - `GET  /__consent/policy` the cookie-policy page generated from the catalog.
+//! - `GET  /__consent/policy` the cookie-policy page generated from the catalog;
+//! - `POST /__consent/classify` the client guard's questions about URLs (see [`super::classify`]).
 //!
 //! A decision is refused when it comes from another site (`403`), too often (`429`), too big
 //! (`413`), malformed (`400`), or when its audit record cannot be written (`503`).
@@ -45,6 +46,7 @@ pub async fn handle(rt: &Runtime, shared: &Shared, conn: &ClientConn, req: Reque
             resp.headers_mut().insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
             resp
         }
+        ("/classify", _, true) => super::classify::handle(rt, req).await,
         ("/banner.js", true, _) => {
             let accept = req.headers().get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok());
             let (body, coding) = rt.config.html.script.for_client(accept);

@@ -7,6 +7,7 @@
 //! - [`policy`]: the cookie-policy page generated from the catalog.
 
 pub mod audit;
+pub mod classify;
 pub mod codec;
 pub mod endpoint;
 pub mod policy;

@@ -43,6 +43,9 @@ struct Selectors {
     body: Selector,
     policy_table: Selector,
     noscript: Selector,
+    /// Elements with inline CSS, and `<style>` blocks: `url(…)` loads too.
+    style_attr: Selector,
+    style: Selector,
 }
 
 /// Parsed once per process: no selector parsing per response.
@@ -59,6 +62,8 @@ fn selectors() -> &'static Selectors {
         body: "body".parse().expect("static selector"),
         policy_table: "consent-policy-table".parse().expect("static selector"),
         noscript: "noscript".parse().expect("static selector"),
+        style_attr: "[style]".parse().expect("static selector"),
+        style: "style".parse().expect("static selector"),
     })
 }
 
@@ -79,7 +84,15 @@ const BY_KIND: [(&str, page::Res); 11] = [
 /// Every selector the page rewriter registers (element handlers; `script` and `noscript` also
 /// get text handlers), for the benchmark that measures lol_html's own cost of them.
 pub fn page_selectors() -> impl Iterator<Item = &'static str> {
-    BY_KIND.into_iter().map(|(s, _)| s).chain(["script", "head", "body", "consent-policy-table", "noscript"])
+    BY_KIND.into_iter().map(|(s, _)| s).chain([
+        "script",
+        "head",
+        "body",
+        "consent-policy-table",
+        "noscript",
+        "[style]",
+        "style",
+    ])
 }
 
 /// A streaming rewriter for one page in `encoding`.
@@ -108,6 +121,24 @@ pub fn page_rewriter(page: PageRef, encoding: AsciiCompatibleEncoding, sink: Sin
     );
     let mut noscript_buffer = String::new();
     let mut settings = Settings::new_send();
+    if !everything_granted {
+        let (pa, ps, mut style_buffer) = (page.clone(), page.clone(), String::new());
+        settings = settings
+            .append_element_content_handler((
+                Cow::Owned(s.style_attr.clone()),
+                ElementContentHandlers::default().element(move |el: &mut Element<'_, '_, _>| {
+                    page::style_attr(el, &pa);
+                    Ok(())
+                }),
+            ))
+            .append_element_content_handler((
+                Cow::Owned(s.style.clone()),
+                ElementContentHandlers::default().text(move |t: &mut TextChunk<'_>| {
+                    page::style_text(t, &ps, &mut style_buffer);
+                    Ok(())
+                }),
+            ));
+    }
     for (selector, kind) in &s.by_kind {
         if everything_granted && !matches!(kind, page::Res::Img | page::Res::Frame | page::Res::Base) {
             continue;

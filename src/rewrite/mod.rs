@@ -224,10 +224,14 @@ fn filter_link_header(rt: &Runtime, shared: &Shared, state: &ConsentState, req: 
         let kept: Vec<&str> = link_values(text)
             .filter(|lv| {
                 let url = lv.trim_start().strip_prefix('<').and_then(|r| r.split_once('>')).map(|(u, _)| u);
-                let Some(rule) = url.and_then(|u| rt.config.trackers.classify_url(u, page_url.as_ref())) else {
+                let kind = crate::catalog::lists::RequestKind::Other;
+                let page_host = page_url.as_ref().and_then(|u| u.host_str());
+                let Some((category, _)) =
+                    url.and_then(|u| rt.config.trackers.classify_request(u, page_url.as_ref(), page_host, kind))
+                else {
                     return true;
                 };
-                let category = settings.category_index(&rule.category).or_else(|| settings.category_index("marketing"));
+                let category = settings.category_index(&category).or_else(|| settings.category_index("marketing"));
                 let Some(c) = category.filter(|c| !state.allows(*c)) else { return true };
                 let id = settings.categories[c].id.as_str();
                 if report {

@@ -53,7 +53,7 @@ pub fn script(el: &mut SendElement<'_, '_>, page: &PageRef) {
     let svg = el.namespace_uri() == SVG_NS;
     let url_attr = if svg { ["href", "xlink:href"].into_iter().find(|a| el.has_attribute(a)) } else { Some("src") };
     if let Some(src) = url_attr.and_then(|a| el.get_attribute(a)) {
-        if let Some((category, provider)) = p.refused_url(&src) {
+        if let Some((category, provider)) = p.refused_url(&src, RequestKind::Script) {
             p.count("script", category);
             if !p.report {
                 stash(el, "type");
@@ -109,7 +109,7 @@ pub fn script_text(chunk: &mut TextChunk<'_>, page: &PageRef) {
         None => text.clone(),
     };
     let refused = if inline.speculation {
-        json_urls(&judged).into_iter().find_map(|u| p.refused_url(&u))
+        json_urls(&judged).into_iter().find_map(|u| p.refused_url(&u, RequestKind::Other))
     } else {
         let rule = p.rt.config.trackers.classify_inline(&judged).cloned();
         rule.and_then(|r| p.refused_rule(&r))

@@ -83,8 +83,9 @@ pub(super) fn handle_marked<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: 
             for attr in ["src", "srcset"] {
                 let Some(v) = el.get_attribute(attr) else { continue };
                 let refused = match attr {
-                    "srcset" => srcset_urls(&v).find_map(|u| page.refused_url(u)),
-                    _ => page.refused_url(&v),
+                    "srcset" => srcset_urls(&v).find_map(|u| page.refused_url(u, RequestKind::Image)),
+                    _ => page
+                        .refused_url(&v, if tag == "iframe" { RequestKind::Subdocument } else { RequestKind::Image }),
                 };
                 if let Some((c, _)) = refused {
                     page.count(tag, c);

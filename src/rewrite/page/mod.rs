@@ -19,20 +19,23 @@ use url::Url;
 
 use super::inject;
 
+mod css;
 mod inline;
 mod marked;
 mod noscript;
 mod resources;
 
-pub use inline::{script, script_text};
-pub use noscript::{noscript, noscript_script, noscript_text};
-pub use resources::{resource, resource_as, Res};
-use marked::handle_marked;
-use inline::is_js_type;
-use resources::srcset_urls;
+use crate::catalog::lists::RequestKind;
 use crate::catalog::trackers::{BaseMemo, TrackerRule};
 use crate::consent::{ConsentState, Lang};
 use crate::state::{Runtime, Shared};
+pub use css::{style_attr, style_text};
+use inline::is_js_type;
+pub use inline::{script, script_text};
+use marked::handle_marked;
+pub use noscript::{noscript, noscript_script, noscript_text};
+use resources::srcset_urls;
+pub use resources::{resource, resource_as, Res};
 
 /// Inline scripts are classified on at most this prefix; larger ones pass after it.
 pub(super) const INLINE_PREFIX: usize = 64 * 1024;
@@ -55,6 +58,8 @@ pub struct Page {
     pub(super) base_memo: BaseMemo,
     /// A `<base href>` has been applied: browsers use only the first one.
     pub(super) base_from_element: bool,
+    /// The page's own host (from its URL, not `<base href>`): the context filter lists see.
+    pub(super) page_host: Option<String>,
     /// The page's own origin (`scheme://host[:port]`), from its URL.
     pub(super) page_origin: Option<String>,
     /// The `<noscript>` being read is in SVG or MathML, where its content is live markup.
@@ -100,6 +105,7 @@ impl Page {
         head_snippet: Option<String>,
     ) -> Self {
         let report = rt.config.mode == crate::config::Mode::Report;
+        let page_host = base.as_ref().and_then(|u| u.host_str()).map(|h| h.trim_end_matches('.').to_ascii_lowercase());
         let page_origin = base.as_ref().map(|u| u.origin().ascii_serialization()).filter(|o| o != "null");
         Self {
             rt,
@@ -110,6 +116,7 @@ impl Page {
             base,
             base_memo: BaseMemo::default(),
             base_from_element: false,
+            page_host,
             page_origin,
             noscript_foreign: false,
             appended_at_end: 0,
@@ -124,16 +131,18 @@ impl Page {
     /// The refused tracker behind `url`, as (category index, provider); records the provider.
     /// A third-party host in no rule is listed for discovery and, with
     /// `unknown_third_party = "block"`, refused as marketing.
-    pub(super) fn refused_url(&mut self, url: &str) -> Option<(usize, String)> {
+    /// `kind` is how the browser would load it (filter-list options such as `$script` depend on
+    /// it); lists are asked only for third-party URLs in no rule.
+    pub(super) fn refused_url(&mut self, url: &str, kind: RequestKind) -> Option<(usize, String)> {
         let trackers = self.rt.config.trackers.clone();
         match trackers.classify_url_rule_memo(url, self.base.as_ref(), &mut self.base_memo) {
             Some(rule) if rule.category == crate::catalog::trackers::NOT_A_TRACKER => None,
             Some(rule) => self.refused_rule(rule),
-            None => self.unknown_third_party(url),
+            None => self.unknown_third_party(url, kind),
         }
     }
 
-    pub(super) fn unknown_third_party(&mut self, url: &str) -> Option<(usize, String)> {
+    pub(super) fn unknown_third_party(&mut self, url: &str, kind: RequestKind) -> Option<(usize, String)> {
         let u = url.trim_start();
         // Relative URLs stay on the page's own host: the common case costs no parsing.
         let maybe_other_host = u.starts_with("//") || u.starts_with("\\") || u.starts_with("/\\") || u.contains(':');
@@ -152,6 +161,11 @@ impl Page {
         if own.as_deref().is_some_and(|own| same_site(own, &host)) {
             return None;
         }
+        let trackers = self.rt.config.trackers.clone();
+        if let Some(hit) = trackers.lists().check(parsed.as_str(), &host, self.page_host.as_deref(), kind) {
+            let provider = crate::catalog::site(&host).to_owned();
+            return self.refused_category(hit.category, provider);
+        }
         if self.shared.inventory.record_host(&host) {
             tracing::info!(host, "unknown third-party host: classify it in trackers.rules");
         }
@@ -163,15 +177,20 @@ impl Page {
     }
 
     pub(super) fn refused_rule(&mut self, rule: &TrackerRule) -> Option<(usize, String)> {
-        let category = self.rt.config.consent.category_index(&rule.category);
-        if !self.providers.contains(&rule.provider) {
-            self.providers.push(rule.provider.clone());
+        self.refused_category(&rule.category, rule.provider.clone())
+    }
+
+    /// Records `provider` for the banner; the refused (category index, provider), if refused.
+    fn refused_category(&mut self, category: &str, provider: String) -> Option<(usize, String)> {
+        let index = self.rt.config.consent.category_index(category);
+        if !self.providers.contains(&provider) {
+            self.providers.push(provider.clone());
         }
-        match category {
+        match index {
             Some(c) if self.state.allows(c) => None,
             // An undeclared category cannot be granted: treat as the strictest refusal.
-            Some(c) => Some((c, rule.provider.clone())),
-            None => self.rt.config.consent.category_index("marketing").map(|c| (c, rule.provider.clone())),
+            Some(c) => Some((c, provider)),
+            None => self.rt.config.consent.category_index("marketing").map(|c| (c, provider)),
         }
     }
 

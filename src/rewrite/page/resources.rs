@@ -90,6 +90,21 @@ impl Res {
         }
     }
 
+    /// How the browser loads `attr` of this element (filter-list options depend on it).
+    fn request_kind<H: HandlerTypes>(self, attr: &str, el: &Element<'_, '_, H>) -> RequestKind {
+        match (self, attr) {
+            (Res::Video, "poster") | (Res::Img | Res::Input, _) => RequestKind::Image,
+            (Res::Source, "srcset") => RequestKind::Image,
+            (Res::Source | Res::Video | Res::Audio, _) => RequestKind::Media,
+            (Res::Frame, _) => RequestKind::Subdocument,
+            (Res::Embed | Res::Object, _) => RequestKind::Object,
+            (Res::Ping, _) => RequestKind::Ping,
+            (Res::Link, "imagesrcset") => RequestKind::Image,
+            (Res::Link, _) => link_request_kind(el),
+            (Res::Base, _) => RequestKind::Other,
+        }
+    }
+
     /// The `kind` label of `elements_neutralized_total`.
     fn metric_kind(self) -> &'static str {
         match self {
@@ -150,10 +165,11 @@ pub fn resource_as<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef,
     let mut refused = None;
     for attr in attrs {
         let Some(value) = el.get_attribute(attr) else { continue };
+        let rk = kind.request_kind(attr, el);
         refused = match *attr {
-            "srcset" | "imagesrcset" => srcset_urls(&value).find_map(|url| p.refused_url(url)),
-            "ping" => value.split_ascii_whitespace().find_map(|url| p.refused_url(url)),
-            _ => p.refused_url(&value),
+            "srcset" | "imagesrcset" => srcset_urls(&value).find_map(|url| p.refused_url(url, rk)),
+            "ping" => value.split_ascii_whitespace().find_map(|url| p.refused_url(url, rk)),
+            _ => p.refused_url(&value, rk),
         };
         if refused.is_some() {
             break;
@@ -174,6 +190,31 @@ pub fn resource_as<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef,
     if kind == Res::Frame {
         let placeholder = p.placeholder(category, &provider);
         let _ = el.set_attribute("srcdoc", &placeholder);
+    }
+}
+
+/// A `<link>`'s request: a stylesheet, a preload by its `as`, an icon; hints are `other`.
+fn link_request_kind<H: HandlerTypes>(el: &Element<'_, '_, H>) -> RequestKind {
+    let rel = el.get_attribute("rel").unwrap_or_default().to_ascii_lowercase();
+    let has = |r: &str| rel.split_ascii_whitespace().any(|x| x == r);
+    if has("stylesheet") {
+        return RequestKind::Stylesheet;
+    }
+    if has("modulepreload") {
+        return RequestKind::Script;
+    }
+    if has("icon") {
+        return RequestKind::Image;
+    }
+    match el.get_attribute("as").map(|a| a.to_ascii_lowercase()).as_deref() {
+        Some("script") => RequestKind::Script,
+        Some("image") => RequestKind::Image,
+        Some("style") => RequestKind::Stylesheet,
+        Some("font") => RequestKind::Font,
+        Some("document") => RequestKind::Subdocument,
+        Some("fetch") => RequestKind::Xhr,
+        Some("audio" | "video" | "track") => RequestKind::Media,
+        _ => RequestKind::Other,
     }
 }
 
