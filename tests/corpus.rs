@@ -42,22 +42,30 @@ const TRACKER_HOSTS: &[&str] = &[
     "heapanalytics.com",
 ];
 const TRACKER_PREFIXES: &[&str] = &["www.google.com/maps"];
-const SIGNATURES: &[&str] = &[
-    "gtm.js",
-    "googletag.",
-    "_comscore",
-    "_taboola",
-    "fbq(",
-    "ttq.load",
-    "pintrk(",
-    "gtag('config'",
-    "h._hjSettings",
-    "_paq.push",
+/// What only a vendor's loader snippet contains (its script's URL or its bootstrap shape). A
+/// script with one of these *and* none of the site's own work (below) is a tracker; every other
+/// inline script — including site code that merely calls a tracker's API — must run untouched.
+const LOADERS: &[&str] = &[
+    "googletagmanager.com/gtm.js",
+    "googletagmanager.com/gtag/js",
+    "fbevents.js",
+    "!function(f,b,e,v,n,t,s)",
+    "(h,o,t,j,a,r)",
     "disqus.com/embed.js",
-    "analytics.load(",
-    "mixpanel.init(",
-    "intercomSettings",
+    "analytics.tiktok.com",
+    "cdn.segment.com",
+    "cdn.mxpnl.com",
+    "widget.intercom.io",
+    "matomo.js",
+    "scorecardresearch.com",
+    "cdn.taboola.com",
+    "securepubads.g.doubleclick.net",
+    "connect.facebook.net",
+    "s.pinimg.com/ct/",
 ];
+
+/// The site's own work: reading or changing the page, listening for events.
+const SITE_WORK: &[&str] = &["getElementById", "querySelector", "textContent", "innerHTML", "addEventListener"];
 
 fn is_tracker_url(url: &str) -> bool {
     let u = url.trim().to_ascii_lowercase();
@@ -101,7 +109,9 @@ impl El {
     fn is_tracker(&self) -> bool {
         if self.tag == "script" && self.attr("src").is_none() {
             let js = self.attr("type").is_none_or(|t| t.is_empty() || t.contains("javascript") || t == "module");
-            return js && SIGNATURES.iter().any(|s| self.text.contains(s));
+            return js
+                && LOADERS.iter().any(|s| self.text.contains(s))
+                && !SITE_WORK.iter().any(|s| self.text.contains(s));
         }
         self.loads() && self.urls().iter().any(|u| is_tracker_url(u))
     }

@@ -103,8 +103,8 @@ fn known_open_rewriter_issues_still_reproduce() {
 #[test]
 fn the_oracle_sees_what_a_browser_would_load() {
     let live = [
-        r#"<script>fbq("init","1");fbq("track","PageView");</script>"#,
-        r#"<svg><script>fbq("init","1");fbq("track","PageView");</script></svg>"#,
+        r#"<script>!function(f,b,e,v,n,t,s){}(window,document,"script","https://connect.facebook.net/en_US/fbevents.js");</script>"#,
+        r#"<svg><script>!function(f,b,e,v,n,t,s){}(window,document,"script","https://connect.facebook.net/en_US/fbevents.js");</script></svg>"#,
         r#"<img src="https://www.facebook.com/tr?id=1">"#,
         r#"<image src="https://www.facebook.com/tr?id=1">"#,
         r#"<svg><script href="https://connect.facebook.net/en_US/fbevents.js"></script></svg>"#,
@@ -113,9 +113,9 @@ fn the_oracle_sees_what_a_browser_would_load() {
         assert!(!checks::oracle_leaks(html).is_empty(), "the oracle misses a live tracker in {html}");
     }
     let inert = [
-        r#"<script type="text/plain">fbq("init","1");fbq("track","PageView");</script>"#,
-        r#"<svg><script>fbq("init","1");fbq("track","PageView");</scriIPT >connect.facebook.net/en_US/fbevents.js"#,
-        r#"<script>fbq("init","1");fbq("track","PageView");"#,
+        r#"<script type="text/plain">!function(f,b,e,v,n,t,s){}(window,document,"script","https://connect.facebook.net/en_US/fbevents.js");</script>"#,
+        r#"<svg><script>!function(f,b,e,v,n,t,s){}(window,document,"script","https://connect.facebook.net/en_US/fbevents.js");</scriIPT >connect.facebook.net/en_US/fbevents.js"#,
+        r#"<script>!function(f,b,e,v,n,t,s){}(window,document,"script","https://connect.facebook.net/en_US/fbevents.js");"#,
         // <i> breaks out of SVG: the script is popped, never run.
         r#"<svg><script>a<I>/fbevents.js</SCRIPT>"#,
         r#"<img data-consent-src="https://www.facebook.com/tr?id=1">"#,

@@ -99,7 +99,7 @@ async fn every_element_that_loads_a_url_is_covered() {
 <embed src="https://www.youtube.com/embed/emb">
 <input type="image" src="https://www.facebook.com/tr?id=4">
 <iframe srcdoc="<img src='https://www.facebook.com/tr?id=5'><p>hi</p>"></iframe>
-<iframe srcdoc="<script>fbq('init', '1');</script>"></iframe>
+<iframe srcdoc="<script>!function(f,b,e,v,n,t,s){}(window,document,'script','https://connect.facebook.net/en_US/fbevents.js');</script>"></iframe>
 <iframe srcdoc="<p>harmless</p>"></iframe>
 </body></html>"#;
     let (proxy, _, out) = through(html, &[]).await;
@@ -240,8 +240,8 @@ async fn markup_that_fuzzing_found_is_judged_as_a_browser_parses_it() {
         // In SVG, src means nothing: the text runs and is judged.
         (
             "svg script with src and tracker text",
-            r#"<body><svg><script src="/own.js">fbq("init","1");fbq("track","PageView");</script></svg></body>"#,
-            &["<script src=\"/own.js\"></script>", "data-consent-provider=\"Meta Pixel\">fbq("],
+            r#"<body><svg><script src="/own.js">!function(f,b,e,v,n,t,s){}(window,document,"script","https://connect.facebook.net/en_US/fbevents.js");</script></svg></body>"#,
+            &["<script src=\"/own.js\"></script>", "data-consent-provider=\"Meta Pixel\">!function(f,b,e,v,n,t,s)"],
         ),
         // The spec's other JavaScript MIME types run.
         (
@@ -251,7 +251,7 @@ async fn markup_that_fuzzing_found_is_judged_as_a_browser_parses_it() {
         ),
         (
             "x-ecmascript inline",
-            r#"<head><script type="application/x-ecmascript">fbq("init","1");fbq("track","PageView");</script></head>"#,
+            r#"<head><script type="application/x-ecmascript">!function(f,b,e,v,n,t,s){}(window,document,"script","https://connect.facebook.net/en_US/fbevents.js");</script></head>"#,
             &["data-consent-category=\"marketing\""],
         ),
         // Only the first <base href> counts.
@@ -273,13 +273,13 @@ async fn markup_that_fuzzing_found_is_judged_as_a_browser_parses_it() {
         // An SVG script's content is markup: its text after a child element runs too.
         (
             "svg script text after a child element",
-            r#"<body><svg><script>var a=1;<x></x>fbq("init","1");fbq("track","PageView");</script></svg></body>"#,
+            r#"<body><svg><script>var a=1;<x></x>!function(f,b,e,v,n,t,s){}(window,document,"script","https://connect.facebook.net/en_US/fbevents.js");</script></svg></body>"#,
             &["data-consent-provider=\"Meta Pixel\""],
         ),
         // In SVG a script can hold another; the outer one's text after it runs too.
         (
             "svg script inside an svg script",
-            r#"<body><svg><script><script></script>fbq("init","1");fbq("track","PageView");</script></svg></body>"#,
+            r#"<body><svg><script><script></script>!function(f,b,e,v,n,t,s){}(window,document,"script","https://connect.facebook.net/en_US/fbevents.js");</script></svg></body>"#,
             &["data-consent-provider=\"Meta Pixel\""],
         ),
         // A <noscript> inside <noscript> is markup without JavaScript.
@@ -291,7 +291,7 @@ async fn markup_that_fuzzing_found_is_judged_as_a_browser_parses_it() {
         // In SVG, <noscript> is an ordinary element and <i> breaks out into HTML.
         (
             "svg noscript",
-            r#"<body><svg><noscript><i><script>fbq("init","1");fbq("track","PageView");</script></i></noscript></svg></body>"#,
+            r#"<body><svg><noscript><i><script>!function(f,b,e,v,n,t,s){}(window,document,"script","https://connect.facebook.net/en_US/fbevents.js");</script></i></noscript></svg></body>"#,
             &[],
         ),
     ];

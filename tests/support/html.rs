@@ -24,9 +24,24 @@ pub const TRACKER_HOSTS: [&str; 14] = [
     "doubleclick.net",
 ];
 
-/// Code that loads or calls a fixture tracker.
-pub const SIGNATURES: [&str; 9] =
-    ["fbq(", "gtag(", "_linkedin_partner_id", "hotjar", "clarity.ms", "gtm.js", "ttq.load", "licdn.com", "hs-scripts"];
+/// Code that loads a fixture tracker (a vendor's loader snippet). Code that only *calls* a
+/// tracker's API (`fbq(`, `gtag(`) loads nothing and runs: the guard's stubs absorb the calls.
+pub const SIGNATURES: [&str; 10] = [
+    "fbevents.js",
+    "connect.facebook.net",
+    "googletagmanager.com/gtag/js",
+    "hotjar",
+    "clarity.ms",
+    "gtm.js",
+    "analytics.tiktok.com",
+    "licdn.com",
+    "hs-scripts",
+    "!function(f,b,e,v,n,t,s)",
+];
+
+/// Inline code doing the site's own work runs even when it inserts a tracker: the client
+/// guard stops what it inserts (tested in the browser).
+pub const SITE_WORK: [&str; 5] = ["getElementById", "querySelector", "textContent", "innerHTML", "addEventListener"];
 
 pub fn is_tracker_url(url: &str) -> bool {
     let u = url.trim().to_ascii_lowercase().replace('\\', "/").replace(['\t', '\n', '\r'], "");
@@ -95,7 +110,8 @@ pub fn leaks(html: &str) -> Vec<String> {
                 let text = std::mem::take(&mut *inline.borrow_mut());
                 // The proxy's own Consent Mode defaults define gtag() but load nothing.
                 let consent_mode = text.starts_with("window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}gtag('consent','default'");
-                if *j2.borrow() && !consent_mode {
+                let site_work = SITE_WORK.iter().any(|w| text.contains(w));
+                if *j2.borrow() && !consent_mode && !site_work {
                     if let Some(sig) = SIGNATURES.iter().find(|s| text.contains(*s)) {
                         f2.borrow_mut().push(format!("inline script with {sig}"));
                     }
