@@ -225,7 +225,7 @@ async fn bad_list_config_is_refused_naming_the_key() {
                 lists_dir().join("privacy-hosts.txt")
             ),
             "trackers.lists",
-            "no adblock rules",
+            "hosts file",
         ),
     ];
     for (lists, key, why) in cases {

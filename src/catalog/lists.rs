@@ -263,6 +263,9 @@ fn load_one(spec: &ListSpec, previous: Option<&FilterList>) -> Result<Option<Fil
         return Ok(None);
     }
     let rules = count_network_rules(&text, spec.format);
+    if spec.format == ListFormat::Adblock && looks_like_hosts(&text) {
+        return Err("looks like a hosts file: set format = \"hosts\"".into());
+    }
     if rules == 0 {
         return Err(format!("no {} rules in it (is `format` right?)", spec.format.as_str()));
     }
@@ -297,8 +300,7 @@ fn count_network_rules(text: &str, format: ListFormat) -> usize {
         .filter(|l| match format {
             ListFormat::Adblock => {
                 !l.is_empty()
-                    && !l.starts_with('!')
-                    && !l.starts_with('[')
+                    && !l.starts_with(['!', '#', '['])
                     && !["##", "#@#", "#?#", "#$#", "#%#", "#+js", "#@?#", "#@$#"].iter().any(|c| l.contains(c))
             }
             ListFormat::Hosts => {
@@ -307,6 +309,20 @@ fn count_network_rules(text: &str, format: ListFormat) -> usize {
             }
         })
         .count()
+}
+
+/// Most rule lines are `0.0.0.0 host`: a hosts file, whose lines mean nothing as Adblock rules.
+fn looks_like_hosts(text: &str) -> bool {
+    let (mut hosts, mut other) = (0, 0);
+    for l in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with(['!', '#', '['])) {
+        let ip = l.split_whitespace().next().unwrap_or("");
+        if matches!(ip, "0.0.0.0" | "127.0.0.1" | "::" | "::1") && l.split_whitespace().count() >= 2 {
+            hosts += 1;
+        } else {
+            other += 1;
+        }
+    }
+    hosts > 0 && hosts >= other
 }
 
 /// `! Last modified: 30 Nov 2026 12:00 UTC` (EasyList's header), as a time.
