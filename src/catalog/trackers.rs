@@ -28,7 +28,7 @@ use super::Fnv;
 use aho_corasick::{AhoCorasick, MatchKind};
 use url::{Host, Position, Url};
 
-use super::trackers_data::{GOOGLE_DOMAINS, PROVIDERS};
+use super::trackers_data::{GOOGLE_DOMAINS, NOT_TRACKERS, PROVIDERS, STUBBED_PROVIDERS};
 
 /// The category that turns a rule into an allow-list entry.
 pub const NOT_A_TRACKER: &str = "none";
@@ -198,6 +198,10 @@ impl TrackerCatalog {
                 out.push(rule(TrackerMatch::UrlPrefix, format!("{www}google.{d}/maps"), "marketing", "Google Maps"));
             }
         }
+        for (name, suffixes, prefixes) in NOT_TRACKERS {
+            out.extend(suffixes.iter().map(|s| rule(TrackerMatch::HostSuffix, (*s).to_owned(), NOT_A_TRACKER, name)));
+            out.extend(prefixes.iter().map(|p| rule(TrackerMatch::UrlPrefix, (*p).to_owned(), NOT_A_TRACKER, name)));
+        }
         out
     }
 
@@ -353,10 +357,11 @@ impl TrackerCatalog {
         self.rule(self.lookup(host, ip, PathInfo::HostOnly)?)
     }
 
-    /// Inline script text: is it a vendor's loader snippet? The rule of the leftmost signature
-    /// found, unless the text contains a config allow signature or — for built-in signatures —
-    /// the script also does the site's own work ([`does_site_work`]): then it runs, and what it
-    /// inserts goes through the client guard. Config signatures are the operator's word and
+    /// Inline script text: is it a vendor's loader snippet to neutralise? The rule of the
+    /// leftmost signature found, unless the text contains a config allow signature or — for
+    /// built-in signatures — the script also does the site's own work ([`does_site_work`]), or
+    /// the vendor's API has no stub in the guard (site code calling it would break): then it
+    /// runs, and what it inserts goes through the client guard. Config signatures are the operator's word and
     /// apply to any script containing them. Scans only; no allocation.
     pub fn classify_inline(&self, text: &str) -> Option<&TrackerRule> {
         let m = self.inline.as_ref()?.find(text)?;
@@ -364,7 +369,7 @@ impl TrackerCatalog {
             return None;
         }
         let rule = &self.rules[self.inline_rules[m.pattern().as_usize()] as usize];
-        if !rule.from_config && does_site_work(text) {
+        if !rule.from_config && (does_site_work(text) || !STUBBED_PROVIDERS.contains(&rule.provider.as_str())) {
             return None;
         }
         Some(rule)

@@ -491,3 +491,55 @@ pub(super) static PROVIDERS: &[Provider] = &[
     p("Webgains", M).s(&["webgains.com", "webgains.io"]),
     p("Skimlinks", M).s(&["skimresources.com", "skimlinks.com"]).i(&["skimresources.com"]),
 ];
+
+/// Services the category policy above says are **not** trackers, as allow rules (category
+/// `none`): the standard filter lists, asked after this catalog, block some of them (EasyPrivacy
+/// lists `sentry-cdn.com`), and a site breaks without them. (name, host suffixes, URL prefixes)
+pub(super) static NOT_TRACKERS: &[(&str, &[&str], &[&str])] = &[
+    (
+        "Sentry (error monitoring)",
+        &["sentry-cdn.com", "ingest.sentry.io", "ingest.us.sentry.io", "ingest.de.sentry.io"],
+        &[],
+    ),
+    (
+        "Bugsnag (error monitoring)",
+        &["d2wy8f7a9ursnm.cloudfront.net", "sessions.bugsnag.com", "notify.bugsnag.com"],
+        &[],
+    ),
+    ("Rollbar (error monitoring)", &["cdn.rollbar.com", "api.rollbar.com"], &[]),
+    (
+        "reCAPTCHA",
+        &["recaptcha.net"],
+        &["www.google.com/recaptcha/", "www.gstatic.com/recaptcha/", "www.google.com/js/bg/"],
+    ),
+    ("hCaptcha", &["hcaptcha.com"], &[]),
+    ("Cloudflare Turnstile", &[], &["challenges.cloudflare.com/turnstile/"]),
+    ("Stripe", &["js.stripe.com", "m.stripe.network", "hooks.stripe.com"], &[]),
+    ("PayPal checkout", &[], &["www.paypal.com/sdk/js", "www.paypalobjects.com/api/checkout"]),
+];
+
+/// Vendors whose API the client guard stubs (`src/rewrite/banner/stubs.js`: `gtag`, `ga`,
+/// `dataLayer`, `fbq`, `lintrk`, `ttq`, `twq`, `pintrk`, `snaptr`, `rdt`, `clarity`, `hj`,
+/// `mixpanel`, `posthog`, `amplitude`, `_hsq`, `_paq`, `uetq`). Only their loader snippets are
+/// neutralised server-side: site code calling the vendor keeps working on the stub. Any other
+/// vendor's snippet runs (it defines the API the site calls) and the guard stops what it loads.
+pub(super) static STUBBED_PROVIDERS: &[&str] = &[
+    "Google Analytics",
+    "Google Tag Manager",
+    "Google Ads",
+    "Meta Pixel",
+    "LinkedIn Insight Tag",
+    "TikTok Pixel",
+    "X (Twitter) Ads",
+    "Pinterest Tag",
+    "Snap Pixel",
+    "Reddit Pixel",
+    "Microsoft Clarity",
+    "Hotjar",
+    "Mixpanel",
+    "PostHog",
+    "Amplitude",
+    "HubSpot",
+    "Matomo",
+    "Microsoft Advertising (Bing UET)",
+];
