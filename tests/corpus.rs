@@ -42,8 +42,9 @@ const TRACKER_HOSTS: &[&str] = &[
     "heapanalytics.com",
 ];
 const TRACKER_PREFIXES: &[&str] = &["www.google.com/maps"];
-/// What only a vendor's loader snippet contains (its script's URL or its bootstrap shape). A
-/// script with one of these *and* none of the site's own work (below) is a tracker; every other
+/// What only the loader snippet of a vendor whose API the guard stubs contains (its script's URL
+/// or its bootstrap shape). A script with one of these *and* none of the site's own work (below)
+/// is a tracker (other vendors' snippets run: the guard stops what they load); every other
 /// inline script — including site code that merely calls a tracker's API — must run untouched.
 const LOADERS: &[&str] = &[
     "googletagmanager.com/gtm.js",
@@ -51,16 +52,9 @@ const LOADERS: &[&str] = &[
     "fbevents.js",
     "!function(f,b,e,v,n,t,s)",
     "(h,o,t,j,a,r)",
-    "disqus.com/embed.js",
     "analytics.tiktok.com",
-    "cdn.segment.com",
     "cdn.mxpnl.com",
-    "widget.intercom.io",
     "matomo.js",
-    "scorecardresearch.com",
-    "cdn.taboola.com",
-    "securepubads.g.doubleclick.net",
-    "connect.facebook.net",
     "s.pinimg.com/ct/",
 ];
 
@@ -192,7 +186,7 @@ async fn check(name: &str) {
         }
     }
     assert!(a.next().is_none(), "{name}: unexpected extra elements");
-    assert!(trackers >= 5 && others >= 5, "{name}: the page must exercise both ({trackers} trackers, {others} others)");
+    assert!(trackers >= 3 && others >= 5, "{name}: the page must exercise both ({trackers} trackers, {others} others)");
 }
 
 #[tokio::test]

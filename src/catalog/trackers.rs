@@ -364,15 +364,18 @@ impl TrackerCatalog {
     /// runs, and what it inserts goes through the client guard. Config signatures are the operator's word and
     /// apply to any script containing them. Scans only; no allocation.
     pub fn classify_inline(&self, text: &str) -> Option<&TrackerRule> {
-        let m = self.inline.as_ref()?.find(text)?;
+        let automaton = self.inline.as_ref()?;
+        let mut matches =
+            automaton.find_iter(text).map(|m| &self.rules[self.inline_rules[m.pattern().as_usize()] as usize]);
+        let first = matches.next()?;
         if self.inline_allow.as_ref().is_some_and(|a| a.is_match(text)) {
             return None;
         }
-        let rule = &self.rules[self.inline_rules[m.pattern().as_usize()] as usize];
-        if !rule.from_config && (does_site_work(text) || !STUBBED_PROVIDERS.contains(&rule.provider.as_str())) {
-            return None;
-        }
-        Some(rule)
+        let site_work = does_site_work(text);
+        // The first signature that counts: the operator's, or a stubbed vendor's.
+        std::iter::once(first)
+            .chain(matches)
+            .find(|r| r.from_config || (!site_work && STUBBED_PROVIDERS.contains(&r.provider.as_str())))
     }
 
     /// Host and suffix rules as (pattern, is_suffix, category), for the client-side guard: the

@@ -24,11 +24,11 @@ pub const TRACKER_HOSTS: [&str; 14] = [
     "doubleclick.net",
 ];
 
-/// Code that loads a fixture tracker (a vendor's loader snippet). Code that only *calls* a
+/// Code that loads a fixture tracker (the loader snippet of a vendor whose API the guard stubs;
+/// other vendors' snippets run and the guard stops what they load). Code that only *calls* a
 /// tracker's API (`fbq(`, `gtag(`) loads nothing and runs: the guard's stubs absorb the calls.
-pub const SIGNATURES: [&str; 10] = [
+pub const SIGNATURES: [&str; 9] = [
     "fbevents.js",
-    "connect.facebook.net",
     "googletagmanager.com/gtag/js",
     "hotjar",
     "clarity.ms",
