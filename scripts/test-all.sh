@@ -8,6 +8,8 @@ need_apt=()
 command -v python3 >/dev/null || need_apt+=(python3)
 command -v curl >/dev/null || need_apt+=(curl)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)     # Debian's headless browser for the banner tests
+# EasyPrivacy and EasyList, for the real-page recall test and the lists bench (not committed).
+[ -f /usr/share/chromium/extensions/ublock-origin/assets/thirdparties/easylist/easylist.txt ] || need_apt+=(webext-ublock-origin-chromium)
 command -v node >/dev/null || need_apt+=(nodejs npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
@@ -34,4 +36,9 @@ smoke=../shared/contract/smoke.py   # the team's contract check, when this check
 python3 "$smoke" target/debug/consent-proxy
 echo "== browser tests (headless Chromium, tests/browser)"
 (cd tests/browser && npm install --silent --no-audit --no-fund && CONSENT_PROXY_BIN=target/debug/consent-proxy node run.mjs)
+echo "== real-page recall and collateral (tests/realpages: built-in, + EasyPrivacy, + EasyList)"
+# Asserts, with both lists: no site script broken, no required third party blocked, and recall at
+# least RECALL_FLOOR: the measured level (94.4 %), a regression guard; the 99 % target is
+# not reached yet (README, Filter lists).
+(cd tests/realpages && npm install --silent --no-audit --no-fund && RECALL_FLOOR=0.94 CONSENT_PROXY_BIN=target/debug/consent-proxy node run.mjs)
 echo "== all tests passed"
