@@ -153,8 +153,10 @@ pub struct ListHit<'a> {
 }
 
 /// The last good copy of every list loaded in this process, by (path, format).
-fn last_good() -> &'static Mutex<HashMap<(PathBuf, ListFormat), Arc<FilterList>>> {
-    static CACHE: OnceLock<Mutex<HashMap<(PathBuf, ListFormat), Arc<FilterList>>>> = OnceLock::new();
+type LastGood = Mutex<HashMap<(PathBuf, ListFormat), Arc<FilterList>>>;
+
+fn last_good() -> &'static LastGood {
+    static CACHE: OnceLock<LastGood> = OnceLock::new();
     CACHE.get_or_init(Default::default)
 }
 
