@@ -3,7 +3,7 @@
   // Vendor globals the site's own code calls, with the category that would define them.
   var STUB_FNS = { fbq: "marketing", lintrk: "marketing", ttq: "marketing", twq: "marketing", pintrk: "marketing",
     snaptr: "marketing", rdt: "marketing", clarity: "analytics", hj: "analytics", ga: "analytics",
-    mixpanel: "analytics", posthog: "analytics", amplitude: "analytics" };
+    mixpanel: "analytics", posthog: "analytics", amplitude: "analytics", ttd_dom_ready: "marketing" };
   var STUB_ARRAYS = { _hsq: "marketing", _paq: "analytics", dataLayer: "analytics", _gaq: "analytics",
     uetq: "marketing", _linkedin_data_partner_ids: "marketing" };
   var stubs = []; // {name, category, fn, queue, released}
