@@ -26,7 +26,7 @@ pub struct Metrics {
     /// Request cookies stripped before the origin, by category.
     pub request_cookies_stripped_total: IntCounterVec,
     /// What report-only mode would have removed: `what` = `set_cookie` | `request_cookie` |
-    /// `tracking_endpoint`, by category.
+    /// `tracking_endpoint` | `click_id`, by category.
     pub report_only_total: IntCounterVec,
     /// First-party tracking endpoints answered 204 instead of being forwarded, by category.
     pub tracking_requests_blocked_total: IntCounterVec,

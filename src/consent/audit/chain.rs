@@ -115,7 +115,12 @@ pub fn last_line(path: &Path) -> std::io::Result<(Option<ChainEnd>, bool)> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((None, false)),
         Err(e) => return Err(e),
     };
-    let len = file.metadata()?.len();
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        // A device (`/dev/null`, `/dev/full`): nothing to continue from, and reading may not end.
+        return Ok((None, false));
+    }
+    let len = meta.len();
     file.seek(SeekFrom::Start(len.saturating_sub(TAIL)))?;
     let mut tail = Vec::new();
     file.read_to_end(&mut tail)?;
