@@ -43,7 +43,7 @@ pub fn request(rt: &Runtime, shared: &Shared, state: &ConsentState, headers: &mu
     let apply = rt.config.mode == Mode::Enforce && rt.config.cookies.strip_request;
     rt.config.cookies.filter_request(headers, state, apply, |name, why| {
         let category = label(settings, why);
-        note_unknown(shared, why, name, "request");
+        note_unknown(shared, why, name, None);
         if apply {
             shared.metrics.request_cookies_stripped_total.with_label_values(&[category]).inc();
         } else {
@@ -128,9 +128,9 @@ fn same_site(location: &str, visitor_host: Option<&str>) -> bool {
 pub fn response(rt: &Runtime, shared: &Shared, state: &ConsentState, headers: &mut HeaderMap) {
     let settings = &rt.config.consent;
     let apply = rt.config.mode == Mode::Enforce;
-    rt.config.cookies.filter_response(headers, state, apply, |name, why| {
+    rt.config.cookies.filter_response(headers, state, apply, |name, why, header| {
         let category = label(settings, why);
-        note_unknown(shared, why, name, "response");
+        note_unknown(shared, why, name, Some(header));
         if matches!(why, Refusal::Malformed | Refusal::Forged) {
             tracing::warn!(cookie = name, reason = category, "origin sent a Set-Cookie the proxy drops");
         }
@@ -143,12 +143,19 @@ pub fn response(rt: &Runtime, shared: &Shared, state: &ConsentState, headers: &m
     });
 }
 
-fn note_unknown(shared: &Shared, why: Refusal, name: &str, place: &'static str) {
+/// Counts an unknown cookie and lists it for discovery, with its `Set-Cookie` when the origin
+/// set it (discovery reads its lifetime and domain).
+fn note_unknown(shared: &Shared, why: Refusal, name: &str, set_cookie: Option<&str>) {
     if why != Refusal::Unknown {
         return;
     }
+    let place = if set_cookie.is_some() { "response" } else { "request" };
     shared.metrics.unknown_cookies_total.with_label_values(&[place]).inc();
-    if shared.inventory.record_cookie(name) {
+    let first = match set_cookie {
+        Some(header) => shared.inventory.record_set_cookie(name, header),
+        None => shared.inventory.record_cookie(name),
+    };
+    if first {
         tracing::info!(cookie = name, seen_in = place, "unknown cookie: classify it in cookies.rules");
     }
 }
