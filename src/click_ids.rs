@@ -10,8 +10,19 @@ use crate::consent::ConsentSettings;
 
 /// The defaults of `click_ids.params`.
 pub const DEFAULT_PARAMS: [&str; 13] = [
-    "gclid", "gbraid", "wbraid", "dclid", "fbclid", "msclkid", "ttclid", "twclid", "li_fat_id", "yclid", "mc_eid",
-    "_hsenc", "_hsmi",
+    "gclid",
+    "gbraid",
+    "wbraid",
+    "dclid",
+    "fbclid",
+    "msclkid",
+    "ttclid",
+    "twclid",
+    "li_fat_id",
+    "yclid",
+    "mc_eid",
+    "_hsenc",
+    "_hsmi",
 ];
 
 /// The compiled `[click_ids]`.
@@ -25,13 +36,12 @@ pub struct ClickIds {
 
 impl ClickIds {
     pub fn compile(raw: RawClickIds, consent: &ConsentSettings) -> Result<Self, ConfigError> {
-        let category = consent
-            .categories
-            .iter()
-            .position(|c| c.id == raw.category && !c.necessary)
-            .ok_or_else(|| ConfigError {
-                key: "click_ids.category".into(),
-                message: format!("`{}` is not a declared, refusable category", raw.category),
+        let category =
+            consent.categories.iter().position(|c| c.id == raw.category && !c.necessary).ok_or_else(|| {
+                ConfigError {
+                    key: "click_ids.category".into(),
+                    message: format!("`{}` is not a declared, refusable category", raw.category),
+                }
             })?;
         if let Some(bad) = raw.params.iter().find(|p| p.is_empty() || p.bytes().any(|b| b"&=#?% ".contains(&b))) {
             return Err(ConfigError {
@@ -97,13 +107,15 @@ mod tests {
     #[test]
     fn removes_only_click_ids_and_keeps_the_rest_byte_for_byte() {
         let mut seen = Vec::new();
-        let out = ids().strip_target("/landing?utm_source=g%20x&gclid=Cj0KCQ&a=1&&b&FBCLID=x#top", |p| {
-            seen.push(p.to_string())
-        });
+        let out = ids()
+            .strip_target("/landing?utm_source=g%20x&gclid=Cj0KCQ&a=1&&b&FBCLID=x#top", |p| seen.push(p.to_string()));
         assert_eq!(out.as_deref(), Some("/landing?utm_source=g%20x&a=1&&b#top"));
         assert_eq!(seen, ["gclid", "fbclid"]);
         assert_eq!(ids().strip_target("/?gclid=1", |_| {}).as_deref(), Some("/"));
-        assert_eq!(ids().strip_target("https://shop.example/p?msclkid=1#x", |_| {}).as_deref(), Some("https://shop.example/p#x"));
+        assert_eq!(
+            ids().strip_target("https://shop.example/p?msclkid=1#x", |_| {}).as_deref(),
+            Some("https://shop.example/p#x")
+        );
         assert_eq!(ids().strip_target("/p?q=gclid&gclidx=1", |_| {}), None, "values and longer names stay");
         assert_eq!(ids().strip_target("/p", |_| {}), None);
         assert_eq!(ids().strip_target("/p#?gclid=1", |_| {}), None, "a fragment is not a query");

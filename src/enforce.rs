@@ -109,18 +109,21 @@ fn count_click_id(rt: &Runtime, shared: &Shared, param: &str, report: bool) {
 /// A relative reference, or an absolute URL whose registrable domain is the visitor's.
 fn same_site(location: &str, visitor_host: Option<&str>) -> bool {
     let lower = location.trim_start().to_ascii_lowercase();
-    let absolute = lower.starts_with("//") || lower.split_once(':').is_some_and(|(scheme, _)| {
-        !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
-    });
+    let absolute = lower.starts_with("//")
+        || lower.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+        });
     if !absolute {
         return true;
     }
     let Some(visitor) = visitor_host else { return false };
     let full = if lower.starts_with("//") { format!("http:{}", location.trim_start()) } else { location.to_string() };
     let Ok(url) = url::Url::parse(&full) else { return false };
-    let visitor = visitor.rsplit_once(':').filter(|(_, p)| p.bytes().all(|b| b.is_ascii_digit())).map_or(visitor, |(h, _)| h);
+    let visitor =
+        visitor.rsplit_once(':').filter(|(_, p)| p.bytes().all(|b| b.is_ascii_digit())).map_or(visitor, |(h, _)| h);
     url.host_str().is_some_and(|h| {
-        h.eq_ignore_ascii_case(visitor) || crate::catalog::site(h) == crate::catalog::site(&visitor.to_ascii_lowercase())
+        h.eq_ignore_ascii_case(visitor)
+            || crate::catalog::site(h) == crate::catalog::site(&visitor.to_ascii_lowercase())
     })
 }
 

@@ -93,6 +93,7 @@ fn check(cli: &Cli) -> ExitCode {
         Ok(config) => {
             println!("config ok: upstream {}, listening on {}", config.upstream.url, config.server.listen);
             println!("{}", lists_summary(&config));
+            println!("{}", takeover_summary(&config));
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -142,6 +143,26 @@ fn audit(cmd: AuditCommand) -> ExitCode {
             }
         },
     }
+}
+
+/// What `check` says about importing other consent managers' decisions, click ids and GPC.
+fn takeover_summary(config: &Config) -> String {
+    let consent = &config.consent;
+    let sources: Vec<&str> = consent.import.sources().map(|s| s.id()).collect();
+    let import = if sources.is_empty() {
+        "consent import: off (consent.import)".to_string()
+    } else {
+        format!("consent import: decisions in {} cookies are taken over", sources.join(", "))
+    };
+    let ids = config.click_ids.params();
+    let category = &consent.categories[config.click_ids.category].id;
+    let click_ids = if ids.is_empty() {
+        "click ids: kept in URLs (click_ids.strip = false)".to_string()
+    } else {
+        format!("click ids: {} removed from URLs without {category} consent ({})", ids.len(), ids.join(", "))
+    };
+    let gpc = if consent.gpc_json.is_some() { "served" } else { "not served (consent.gpc_json = false)" };
+    format!("{import}\n{click_ids}\n/.well-known/gpc.json: {gpc}")
 }
 
 /// What `check` says about the tracker catalog and the filter lists.

@@ -13,7 +13,7 @@
 //! 9. filter the response's `Set-Cookie`s and click ids in same-site redirects; add an imported
 //!    decision's consent cookie;
 //! 10. rewrite HTML (neutralise refused trackers, activate granted ones, inject the banner),
-//!    streaming; everything else streams back untouched;
+//!     streaming; everything else streams back untouched;
 //! 11. when the body ends: metrics and the access log line ([`crate::access`]).
 
 use http::{header, HeaderValue, Request, Response, StatusCode};

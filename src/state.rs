@@ -37,8 +37,8 @@ impl Runtime {
     /// so its hash chain stays whole) when `audit.sink` and `audit.queue` did not change;
     /// `reopen_audit` (on `SIGHUP`, logrotate's convention) reopens its file.
     pub fn rebuild(config: Config, previous: &Runtime, reopen_audit: bool) -> anyhow::Result<Self> {
-        let same_sink = previous.config.audit.target == config.audit.target
-            && previous.config.audit.queue == config.audit.queue;
+        let same_sink =
+            previous.config.audit.target == config.audit.target && previous.config.audit.queue == config.audit.queue;
         if !same_sink {
             return Self::build(config);
         }

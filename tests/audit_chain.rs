@@ -65,7 +65,10 @@ async fn records_chain_across_restarts_and_verify() {
     let l = lines(&audit);
     assert_eq!(l.len(), 6, "{l:#?}");
     let (start1, first, start2) = (json(&l[0]), json(&l[1]), json(&l[4]));
-    assert_eq!((start1["action"].as_str(), start1["seq"].as_u64(), &start1["after"]), (Some("chain_start"), Some(0), &serde_json::Value::Null));
+    assert_eq!(
+        (start1["action"].as_str(), start1["seq"].as_u64(), &start1["after"]),
+        (Some("chain_start"), Some(0), &serde_json::Value::Null)
+    );
     assert_eq!(first["seq"], 1);
     assert_eq!(first["chain"], start1["chain"]);
     assert_eq!(first["prev"].as_str().unwrap().len(), 64, "SHA-256 of the line before");
@@ -172,7 +175,7 @@ async fn sighup_reopens_the_file_after_logrotate_without_losing_a_record() {
     let cookie = decide(proxy.addr, "action=accept_all", None).await;
     decide(proxy.addr, "action=reject_all", Some(&cookie)).await;
     std::fs::rename(&audit, &rotated).unwrap(); // what logrotate does
-    // Written after the move and before the signal: still reaches the (moved) open file.
+                                                // Written after the move and before the signal: still reaches the (moved) open file.
     decide(proxy.addr, "action=save&categories=analytics", Some(&cookie)).await;
     proxy.signal("HUP");
     proxy.wait_log("audit file reopened");

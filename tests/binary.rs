@@ -44,6 +44,24 @@ fn check_names_the_bad_key() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("server.nope"));
 
+    // check reports the import and click-id settings.
+    let out = bin().args(["check", "--config", good.to_str().unwrap()]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("consent import: off"), "{said}");
+    assert!(said.contains("click ids: 13 removed from URLs without marketing consent (gclid,"), "{said}");
+    let takeover = config_file(
+        &dir,
+        "http://127.0.0.1:1",
+        "[consent]\nimport = [\"cookiebot\", \"onetrust\"]\n[click_ids]\nparams = [\"gclid\", \"ref_id\"]\n",
+    );
+    let out = bin().args(["check", "--config", takeover.to_str().unwrap()]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("consent import: decisions in cookiebot, onetrust cookies are taken over"), "{said}");
+    assert!(said.contains("click ids: 2 removed from URLs without marketing consent (gclid, ref_id)"), "{said}");
+    let bad = config_file(&dir, "http://127.0.0.1:1", "[consent]\nimport = [\"trustarc\"]\n");
+    let out = bin().args(["check", "--config", bad.to_str().unwrap()]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("consent.import"), "an unknown manager is named");
+
     let out = bin().args(["--listen", "127.0.0.1:0"]).output().unwrap();
     assert!(!out.status.success(), "starting without an upstream is an error");
     assert!(String::from_utf8_lossy(&out.stderr).contains("upstream.url"));

@@ -56,7 +56,10 @@ async fn with_cookie(url: &str, cookie: &str) -> (u16, http::HeaderMap, String) 
 
 fn audit_records(path: &str) -> Vec<serde_json::Value> {
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    text.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()).filter(|r| r["action"] != "chain_start").collect()
+    text.lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|r| r["action"] != "chain_start")
+        .collect()
 }
 
 fn set_cookies(h: &http::HeaderMap) -> Vec<String> {
@@ -69,7 +72,9 @@ async fn a_onetrust_visitor_is_not_asked_again_and_the_import_is_audited_once() 
     let dir = tempfile::tempdir().unwrap();
     let audit = dir.path().join("audit.jsonl").display().to_string();
     let proxy = TestProxy::start(&origin, &[("audit.sink", &audit), ("consent.import", "onetrust,cookiebot")]).await;
-    let jar = format!("OptanonConsent={ONETRUST}; OptanonAlertBoxClosed=2026-11-30T09:15:42.123Z; _ga=GA1.1.5.5; _fbp=fb.1.5.5");
+    let jar = format!(
+        "OptanonConsent={ONETRUST}; OptanonAlertBoxClosed=2026-11-30T09:15:42.123Z; _ga=GA1.1.5.5; _fbp=fb.1.5.5"
+    );
     let (status, headers, body) = with_cookie(&proxy.url("/"), &jar).await;
     assert_eq!(status, 200);
     // Analytics (C0002) was granted in OneTrust, marketing (C0004, C0005) refused.
@@ -178,7 +183,8 @@ async fn click_ids_reach_the_origin_only_with_marketing_consent() {
     with_cookie(&proxy.url("/?msclkid=abc"), "").await;
     assert_eq!(last_path(), "/", "an emptied query loses its ?");
     // Same-site redirects lose them too; another site's redirect is left alone.
-    let to = |u: &str| proxy.url(&format!("/go?to={}", form_urlencoded::byte_serialize(u.as_bytes()).collect::<String>()));
+    let to =
+        |u: &str| proxy.url(&format!("/go?to={}", form_urlencoded::byte_serialize(u.as_bytes()).collect::<String>()));
     for (location, expected) in [
         ("/next?gclid=abc&x=1", "/next?x=1"),
         ("https://www.shop.example/p?x=1&gclid=abc#top", "https://www.shop.example/p?x=1#top"),
@@ -209,10 +215,13 @@ async fn click_ids_reach_the_origin_only_with_marketing_consent() {
     with_cookie(&proxy.url("/l?gclid=1"), "").await;
     assert_eq!(last_path(), "/l?gclid=1");
     let m = proxy.metrics().await;
-    assert_eq!(metric(&m, "consent_proxy_report_only_would_remove_total{category=\"marketing\",what=\"click_id\"}"), 1.0, "{m}");
+    assert_eq!(
+        metric(&m, "consent_proxy_report_only_would_remove_total{category=\"marketing\",what=\"click_id\"}"),
+        1.0,
+        "{m}"
+    );
     proxy.stop().await;
-    let proxy =
-        TestProxy::start(&origin, &[("audit.sink", "/dev/null"), ("click_ids.strip", "false")]).await;
+    let proxy = TestProxy::start(&origin, &[("audit.sink", "/dev/null"), ("click_ids.strip", "false")]).await;
     with_cookie(&proxy.url("/l?gclid=2"), "").await;
     assert_eq!(last_path(), "/l?gclid=2");
     proxy.stop().await;
@@ -232,11 +241,8 @@ async fn gpc_json_is_answered_by_the_proxy() {
     let post = Request::post(proxy.url("/.well-known/gpc.json")).body(Full::new(Bytes::new())).unwrap();
     assert_eq!(send(post).await.0, 405);
     proxy.stop().await;
-    let proxy = TestProxy::start(
-        &origin,
-        &[("audit.sink", "/dev/null"), ("consent.gpc_last_update", "2026-01-15")],
-    )
-    .await;
+    let proxy =
+        TestProxy::start(&origin, &[("audit.sink", "/dev/null"), ("consent.gpc_last_update", "2026-01-15")]).await;
     let (_, _, body) = get(&proxy.url("/.well-known/gpc.json")).await;
     assert!(body.contains("\"lastUpdate\":\"2026-01-15\""), "{body}");
     proxy.stop().await;

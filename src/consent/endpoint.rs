@@ -18,8 +18,8 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
 
-use super::codec::{self, Decision};
 use super::audit::record::{self, DecisionFacts};
+use super::codec::{self, Decision};
 use super::{now_unix, read_state, set_cookie, CategorySet, ConsentSettings, ConsentState, Lang};
 use crate::body::{full, ProxyBody};
 use crate::forward::{self, ClientConn};

@@ -74,9 +74,8 @@ pub fn verify(files: &[PathBuf]) -> Result<Verified, VerifyError> {
     let mut report = Verified { records: 0, chains: 0, continues: None, last_hash: None };
     for path in files {
         let bytes = std::fs::read(path).map_err(|e| VerifyError::Io(path.clone(), e))?;
-        let broken = |line: usize, why: String| {
-            VerifyError::Broken(Broken { place: Place { file: path.clone(), line }, why })
-        };
+        let broken =
+            |line: usize, why: String| VerifyError::Broken(Broken { place: Place { file: path.clone(), line }, why });
         let text = String::from_utf8(bytes)
             .map_err(|e| broken(count_lines(&e.as_bytes()[..e.utf8_error().valid_up_to()]) + 1, "not UTF-8".into()))?;
         if !text.is_empty() && !text.ends_with('\n') {
@@ -136,13 +135,19 @@ pub fn verify(files: &[PathBuf]) -> Result<Verified, VerifyError> {
                 if chain != c.chain {
                     return Err(broken(
                         n,
-                        format!("record of chain {chain} follows chain {} ({}) without a chain start: records are missing", c.chain, c.place),
+                        format!(
+                            "record of chain {chain} follows chain {} ({}) without a chain start: records are missing",
+                            c.chain, c.place
+                        ),
                     ));
                 }
                 if seq != c.seq + 1 {
                     return Err(broken(
                         n,
-                        format!("record {seq} follows record {} of chain {chain}: records are missing or out of order", c.seq),
+                        format!(
+                            "record {seq} follows record {} of chain {chain}: records are missing or out of order",
+                            c.seq
+                        ),
                     ));
                 }
                 if prev != Some(c.hash.as_str()) {

@@ -28,10 +28,9 @@ fn decode(value: &str) -> Option<String> {
 
 /// `%XX` decoding (and `+` as space, as `application/x-www-form-urlencoded` writes it).
 fn percent_decode(s: &str) -> String {
-    let bytes: Vec<u8> = form_urlencoded::parse(format!("x={s}").as_bytes()).next().map_or_else(
-        || s.as_bytes().to_vec(),
-        |(_, v)| v.into_owned().into_bytes(),
-    );
+    let bytes: Vec<u8> = form_urlencoded::parse(format!("x={s}").as_bytes())
+        .next()
+        .map_or_else(|| s.as_bytes().to_vec(), |(_, v)| v.into_owned().into_bytes());
     String::from_utf8_lossy(&bytes).into_owned()
 }
 

@@ -77,11 +77,9 @@ fn klaro_services() {
 }
 
 fn settings(import: &[&str], maps: &[(&str, &[(&str, &str)])]) -> Result<ConsentSettings, ConfigError> {
-    let mut raw = RawConsent::default();
-    raw.import = import.iter().map(|s| s.to_string()).collect();
+    let mut raw = RawConsent { import: import.iter().map(|s| s.to_string()).collect(), ..Default::default() };
     for (source, pairs) in maps {
-        raw.import_map
-            .insert(source.to_string(), pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
+        raw.import_map.insert(source.to_string(), pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
     }
     ConsentSettings::compile(raw)
 }
@@ -148,4 +146,28 @@ fn off_by_default_and_bad_config_named() {
     assert_eq!(settings(&["klaro"], &[("klaro", &[("x", "ads")])]).unwrap_err().key, "consent.import_map.klaro");
     assert_eq!(settings(&["klaro"], &[("klaro", &[("x", "necessary")])]).unwrap_err().key, "consent.import_map.klaro");
     assert_eq!(settings(&[], &[("osano", &[])]).unwrap_err().key, "consent.import_map");
+}
+
+proptest::proptest! {
+    /// Whatever a browser sends in these cookies, reading them never panics, and a decision read
+    /// from garbage maps only onto declared categories.
+    #[test]
+    fn any_foreign_value_is_read_without_panic(value in "\\PC{0,300}", raw in proptest::collection::vec(0u8..128, 0..300)) {
+        let ascii = String::from_utf8(raw).unwrap();
+        for v in [value.as_str(), ascii.as_str()] {
+            let _ = onetrust(v, Some(v));
+            let _ = cookiebot(v);
+            let _ = cookieconsent(v, NOW);
+            let _ = klaro(v);
+        }
+        let s = settings(&["onetrust", "cookiebot", "cookieconsent", "klaro"], &[]).unwrap();
+        let jar = format!("OptanonConsent={ascii}; CookieConsent={ascii}; cc_cookie={ascii}; klaro={ascii}");
+        if let Ok(v) = http::HeaderValue::from_str(&jar) {
+            let mut h = HeaderMap::new();
+            h.insert(http::header::COOKIE, v);
+            if let Some(found) = s.import.find(&h, s.necessary_only(), NOW) {
+                proptest::prop_assert!(found.granted.iter().all(|i| i < s.categories.len()));
+            }
+        }
+    }
 }
