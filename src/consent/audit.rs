@@ -52,6 +52,16 @@ impl AuditSink {
         Ok(Self { tx })
     }
 
+    /// Records queued and not yet taken by the writer.
+    pub fn queue_depth(&self) -> usize {
+        self.tx.max_capacity() - self.tx.capacity()
+    }
+
+    /// The queue's size: records beyond it are refused.
+    pub fn queue_capacity(&self) -> usize {
+        self.tx.max_capacity()
+    }
+
     /// Queues one record and waits until it is written and flushed.
     pub async fn record(&self, line: String) -> Result<(), AuditUnavailable> {
         let (done_tx, done_rx) = oneshot::channel();

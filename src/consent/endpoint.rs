@@ -158,7 +158,9 @@ async fn decide(
     };
     let host = parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).or(parts.uri.host()).unwrap_or("");
     let record = audit_line(rt, &decision, &previous, form.action, host, lang);
-    if rt.audit.record(record).await.is_err() {
+    let recorded = rt.audit.record(record).await.is_ok();
+    shared.metrics.audit_records_total.with_label_values(&[if recorded { "ok" } else { "error" }]).inc();
+    if !recorded {
         return Err(Reject::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "503 Service Unavailable: your choice could not be recorded, so it was not saved. Please try again.\n",
