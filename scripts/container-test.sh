@@ -30,6 +30,7 @@ started=$(date +%s)
 
 say() { echo "container-test: $*"; }
 fail() { echo "container-test: FAIL: $*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || fail "needs root (debootstrap, podman build and run as root)"
 [ -x "$bin" ] || fail "no binary at $bin (cargo build --bin consent-proxy)"
 for tool in podman debootstrap curl python3; do
   command -v "$tool" >/dev/null || fail "$tool is missing"
