@@ -52,11 +52,13 @@ if ! podman image exists "$base" || ! podman image exists "$distroless"; then
   if [ ! -s "$root_tar" ]; then
     say "debootstrap: a minimal Debian bookworm root (cached in $cache)"
     mkdir -p "$cache"
+    t=$(date +%s)
     debootstrap --variant=minbase --include=ca-certificates bookworm "$work/root" http://deb.debian.org/debian \
       >"$work/debootstrap.log" 2>&1 || { tail -20 "$work/debootstrap.log"; fail "debootstrap"; }
     rm -rf "$work/root/var/cache/apt/archives"/*.deb "$work/root/var/lib/apt/lists"/*_Packages
     tar -C "$work/root" -cf "$root_tar.tmp" . && mv "$root_tar.tmp" "$root_tar"
     rm -rf "$work/root"
+    say "debootstrap took $(($(date +%s) - t))s"
   fi
 fi
 stand_in="LABEL org.opencontainers.image.description=stand-in made by scripts/container-test.sh"
