@@ -315,7 +315,7 @@ pub fn cookies(data: &[u8]) {
 
     // Response side.
     let sent: Vec<HeaderValue> = resp.get_all(SET_COOKIE).iter().cloned().collect();
-    policy.filter_response(&mut resp, &state, apply, |_, _| {});
+    policy.filter_response(&mut resp, &state, apply, |_, _, _| {});
     let kept: Vec<HeaderValue> = resp.get_all(SET_COOKIE).iter().cloned().collect();
     if !apply {
         assert_eq!(kept, sent, "report mode changes no Set-Cookie");

@@ -45,7 +45,7 @@ async fn answer(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
         "/metrics" => {
             let rt = shared.runtime.load();
             shared.metrics.observe_lists(rt.config.trackers.lists());
-            shared.metrics.observe_audit_queue(rt.audit.queue_depth(), rt.audit.queue_capacity());
+            shared.metrics.observe_audit_queue(rt.audit.queued(), rt.audit.capacity());
             let mut resp = text(StatusCode::OK, shared.metrics.encode());
             resp.headers_mut().insert(
                 header::CONTENT_TYPE,

@@ -195,20 +195,25 @@ impl CookiePolicy {
         }
     }
 
-    /// Removes refused `Set-Cookie` headers (when `apply`), calling `on_refused` for each.
+    /// Removes refused `Set-Cookie` headers (when `apply`), calling `on_refused` with each one's
+    /// name, why, and the whole header (for discovery, which reads its attributes).
+    ///
+    /// Only the name is read here, by a hand-written scan: parsing every `Set-Cookie` with the
+    /// `cookie` crate costs more on this path than the whole filter
+    /// (`cargo bench --bench rewrite -- cookies/`, figures in the README).
     pub fn filter_response(
         &self,
         headers: &mut HeaderMap,
         state: &ConsentState,
         apply: bool,
-        mut on_refused: impl FnMut(&str, Refusal),
+        mut on_refused: impl FnMut(&str, Refusal, &str),
     ) {
         let http::header::Entry::Occupied(entry) = headers.entry(SET_COOKIE) else { return };
         let values: Vec<HeaderValue> = entry.remove_entry_mult().1.collect();
         for value in values {
             let (name, refusal) = self.set_cookie_verdict(&value, state);
             if let Some(why) = refusal {
-                on_refused(name, why);
+                on_refused(name, why, value.to_str().unwrap_or(""));
                 if apply {
                     continue;
                 }
@@ -235,7 +240,7 @@ impl CookiePolicy {
 }
 
 /// "1 year", "180 days", "12 hours": how cookie tables state durations.
-fn human_duration(d: std::time::Duration) -> String {
+pub fn human_duration(d: std::time::Duration) -> String {
     let secs = d.as_secs();
     let (n, unit) = match secs {
         s if s >= 365 * 86400 && s % (365 * 86400) == 0 => (s / (365 * 86400), "year"),

@@ -20,6 +20,30 @@ pub struct Seen {
     pub count: u64,
     pub first_seen: u64,
     pub last_seen: u64,
+    /// For a cookie the origin set: how long it lives (`session`, `1 year`…), from its last
+    /// `Set-Cookie`'s `Max-Age` or `Expires`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lifetime: Option<String>,
+    /// For a cookie the origin set with a `Domain`: that domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+}
+
+/// Lifetime and domain of a `Set-Cookie`, read with the `cookie` crate.
+fn attributes(set_cookie: &str) -> (Option<String>, Option<String>) {
+    let Ok(c) = cookie::Cookie::parse(set_cookie) else { return (None, None) };
+    let now = cookie::time::OffsetDateTime::now_utc();
+    let secs = match (c.max_age(), c.expires_datetime()) {
+        (Some(age), _) => Some(age.whole_seconds()),
+        (None, Some(at)) => Some((at - now).whole_seconds()),
+        (None, None) => None,
+    };
+    let lifetime = match secs {
+        None => "session".to_string(),
+        Some(s) if s <= 0 => "deleted".to_string(),
+        Some(s) => crate::cookies::human_duration(std::time::Duration::from_secs(s.unsigned_abs())),
+    };
+    (Some(lifetime), c.domain().map(|d| d.chars().take(MAX_NAME).collect()))
 }
 
 /// One bounded list.
@@ -30,20 +54,24 @@ struct Sightings {
 }
 
 impl Sightings {
-    fn record(&self, name: &str) -> bool {
+    fn record(&self, name: &str, set_cookie: Option<&str>) -> bool {
         let name: String = name.chars().filter(|c| !c.is_control()).take(MAX_NAME).collect();
         let now = now_unix();
+        let (lifetime, domain) = set_cookie.map_or((None, None), attributes);
         let mut map = self.names.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(seen) = map.get_mut(&name) {
             seen.count += 1;
             seen.last_seen = now;
+            if lifetime.is_some() {
+                (seen.lifetime, seen.domain) = (lifetime, domain);
+            }
             return false;
         }
         if map.len() >= MAX_ENTRIES {
             self.not_listed.fetch_add(1, Ordering::Relaxed);
             return false;
         }
-        map.insert(name, Seen { count: 1, first_seen: now, last_seen: now });
+        map.insert(name, Seen { count: 1, first_seen: now, last_seen: now, lifetime, domain });
         true
     }
 
@@ -61,12 +89,17 @@ pub struct Inventory {
 impl Inventory {
     /// Records one unknown cookie; `true` the first time a name is seen (so it is logged once).
     pub fn record_cookie(&self, name: &str) -> bool {
-        self.cookies.record(name)
+        self.cookies.record(name, None)
+    }
+
+    /// Records one unknown cookie the origin set, with its lifetime and domain.
+    pub fn record_set_cookie(&self, name: &str, set_cookie: &str) -> bool {
+        self.cookies.record(name, Some(set_cookie))
     }
 
     /// Records one unknown third-party host; `true` the first time.
     pub fn record_host(&self, host: &str) -> bool {
-        self.hosts.record(host)
+        self.hosts.record(host, None)
     }
 
     pub fn json(&self) -> serde_json::Value {
@@ -87,10 +120,12 @@ impl Inventory {
              # track), fill in the details, and add to your config.\n",
         );
         for (name, seen) in self.cookies.snapshot() {
+            let domain = seen.domain.as_deref().map_or(String::new(), |d| format!(", Domain={}", q(d)));
             out.push_str(&format!(
-                "\n[[cookies.rules]]  # seen {} times\nname = \"{}\"\ncategory = \"marketing\"\nprovider = \"\"\npurpose = \"\"\nduration = \"\"\n",
+                "\n[[cookies.rules]]  # seen {} times{domain}\nname = \"{}\"\ncategory = \"marketing\"\nprovider = \"\"\npurpose = \"\"\nduration = \"{}\"\n",
                 seen.count,
-                q(&name)
+                q(&name),
+                q(seen.lifetime.as_deref().unwrap_or(""))
             ));
         }
         for (host, seen) in self.hosts.snapshot() {
@@ -125,5 +160,24 @@ mod tests {
         let snippet = inv.snippet();
         assert!(snippet.contains("name = \"a\""));
         assert!(snippet.contains("pattern = \"cdn.example.net\""));
+    }
+
+    #[test]
+    fn set_cookie_attributes_fill_in_the_duration() {
+        let inv = Inventory::default();
+        assert!(inv.record_set_cookie("_vis", "_vis=1; Max-Age=31536000; Domain=.shop.example; Path=/"));
+        assert!(inv.record_set_cookie("sess", "sess=1; Path=/; HttpOnly"));
+        let expires = "gone=1; Expires=Thu, 01 Jan 1970 00:00:00 GMT";
+        assert!(inv.record_set_cookie("gone", expires));
+        assert!(inv.record_set_cookie("broken", "no equals sign"));
+        let j = inv.json();
+        assert_eq!(j["unknown_cookies"]["_vis"]["lifetime"], "1 year");
+        assert_eq!(j["unknown_cookies"]["_vis"]["domain"], "shop.example");
+        assert_eq!(j["unknown_cookies"]["sess"]["lifetime"], "session");
+        assert_eq!(j["unknown_cookies"]["gone"]["lifetime"], "deleted");
+        assert!(j["unknown_cookies"]["broken"].get("lifetime").is_none());
+        let snippet = inv.snippet();
+        assert!(snippet.contains("# seen 1 times, Domain=shop.example\nname = \"_vis\""), "{snippet}");
+        assert!(snippet.contains("duration = \"1 year\""), "{snippet}");
     }
 }

@@ -43,7 +43,7 @@ pub fn request(rt: &Runtime, shared: &Shared, state: &ConsentState, headers: &mu
     let apply = rt.config.mode == Mode::Enforce && rt.config.cookies.strip_request;
     rt.config.cookies.filter_request(headers, state, apply, |name, why| {
         let category = label(settings, why);
-        note_unknown(shared, why, name, "request");
+        note_unknown(shared, why, name, None);
         if apply {
             shared.metrics.request_cookies_stripped_total.with_label_values(&[category]).inc();
         } else {
@@ -56,13 +56,81 @@ pub fn request(rt: &Runtime, shared: &Shared, state: &ConsentState, headers: &mu
     }
 }
 
+/// Removes ad click identifiers from the request URL while their category is refused.
+pub fn click_ids_request<B>(rt: &Runtime, shared: &Shared, state: &ConsentState, req: &mut http::Request<B>) {
+    let ids = &rt.config.click_ids;
+    if ids.params().is_empty() || state.allows(ids.category) {
+        return;
+    }
+    let Some(pq) = req.uri().path_and_query() else { return };
+    let report = rt.config.mode == Mode::Report;
+    let stripped = ids.strip_target(pq.as_str(), |param| count_click_id(rt, shared, param, report));
+    let Some(stripped) = stripped.filter(|_| !report) else { return };
+    let mut parts = req.uri().clone().into_parts();
+    parts.path_and_query = stripped.parse().ok();
+    if let Ok(uri) = http::Uri::from_parts(parts) {
+        *req.uri_mut() = uri;
+    }
+}
+
+/// Removes click identifiers from a same-site `Location` (relative, or on the visitor's site)
+/// while their category is refused; redirects to other sites are theirs to handle.
+pub fn click_ids_location(
+    rt: &Runtime,
+    shared: &Shared,
+    state: &ConsentState,
+    visitor_host: Option<&str>,
+    headers: &mut HeaderMap,
+) {
+    let ids = &rt.config.click_ids;
+    if ids.params().is_empty() || state.allows(ids.category) {
+        return;
+    }
+    let Some(location) = headers.get(http::header::LOCATION).and_then(|v| v.to_str().ok()) else { return };
+    if !same_site(location, visitor_host) {
+        return;
+    }
+    let report = rt.config.mode == Mode::Report;
+    let stripped = ids.strip_target(location, |param| count_click_id(rt, shared, param, report));
+    if let Some(value) = stripped.filter(|_| !report).and_then(|s| HeaderValue::from_str(&s).ok()) {
+        headers.insert(http::header::LOCATION, value);
+    }
+}
+
+fn count_click_id(rt: &Runtime, shared: &Shared, param: &str, report: bool) {
+    if report {
+        let category = rt.config.consent.categories[rt.config.click_ids.category].id.as_str();
+        shared.metrics.report_only_total.with_label_values(&["click_id", category]).inc();
+    } else {
+        shared.metrics.click_ids_removed_total.with_label_values(&[param]).inc();
+    }
+}
+
+/// A relative reference, or an absolute URL whose registrable domain is the visitor's.
+fn same_site(location: &str, visitor_host: Option<&str>) -> bool {
+    let lower = location.trim_start().to_ascii_lowercase();
+    let absolute = lower.starts_with("//") || lower.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    });
+    if !absolute {
+        return true;
+    }
+    let Some(visitor) = visitor_host else { return false };
+    let full = if lower.starts_with("//") { format!("http:{}", location.trim_start()) } else { location.to_string() };
+    let Ok(url) = url::Url::parse(&full) else { return false };
+    let visitor = visitor.rsplit_once(':').filter(|(_, p)| p.bytes().all(|b| b.is_ascii_digit())).map_or(visitor, |(h, _)| h);
+    url.host_str().is_some_and(|h| {
+        h.eq_ignore_ascii_case(visitor) || crate::catalog::site(h) == crate::catalog::site(&visitor.to_ascii_lowercase())
+    })
+}
+
 /// Removes refused `Set-Cookie` headers from the origin's response.
 pub fn response(rt: &Runtime, shared: &Shared, state: &ConsentState, headers: &mut HeaderMap) {
     let settings = &rt.config.consent;
     let apply = rt.config.mode == Mode::Enforce;
-    rt.config.cookies.filter_response(headers, state, apply, |name, why| {
+    rt.config.cookies.filter_response(headers, state, apply, |name, why, header| {
         let category = label(settings, why);
-        note_unknown(shared, why, name, "response");
+        note_unknown(shared, why, name, Some(header));
         if matches!(why, Refusal::Malformed | Refusal::Forged) {
             tracing::warn!(cookie = name, reason = category, "origin sent a Set-Cookie the proxy drops");
         }
@@ -75,12 +143,19 @@ pub fn response(rt: &Runtime, shared: &Shared, state: &ConsentState, headers: &m
     });
 }
 
-fn note_unknown(shared: &Shared, why: Refusal, name: &str, place: &'static str) {
+/// Counts an unknown cookie and lists it for discovery, with its `Set-Cookie` when the origin
+/// set it (discovery reads its lifetime and domain).
+fn note_unknown(shared: &Shared, why: Refusal, name: &str, set_cookie: Option<&str>) {
     if why != Refusal::Unknown {
         return;
     }
+    let place = if set_cookie.is_some() { "response" } else { "request" };
     shared.metrics.unknown_cookies_total.with_label_values(&[place]).inc();
-    if shared.inventory.record_cookie(name) {
+    let first = match set_cookie {
+        Some(header) => shared.inventory.record_set_cookie(name, header),
+        None => shared.inventory.record_cookie(name),
+    };
+    if first {
         tracing::info!(cookie = name, seen_in = place, "unknown cookie: classify it in cookies.rules");
     }
 }

@@ -10,7 +10,8 @@
 //! - [`proxy`]: the request pipeline, phase by phase.
 //! - [`consent`]: categories, the consent cookie, `/__consent`, the audit log, the policy page.
 //! - [`catalog`]: the built-in cookie catalog; [`cookies`]: compiled rules that filter `Cookie`
-//!   and `Set-Cookie`; [`enforce`]: the enforcement phases with their metrics and logs.
+//!   and `Set-Cookie`; [`click_ids`]: ad click identifiers in URLs; [`enforce`]: the
+//!   enforcement phases with their metrics and logs.
 //! - [`discovery`]: unknown cookies seen, for rollout.
 //! - [`rewrite`]: streaming HTML rewriting (lol_html): neutralise, activate, inject.
 //! - [`forward`]: hop-by-hop headers, `X-Forwarded-*`, `Host`, request id.
@@ -25,6 +26,7 @@ pub mod access;
 pub mod admin;
 pub mod body;
 pub mod catalog;
+pub mod click_ids;
 pub mod config;
 pub mod consent;
 pub mod cookies;

@@ -33,6 +33,26 @@ enum Command {
     Check,
     /// Run an embedded legacy shop with the proxy in front of it, on loopback.
     Demo,
+    /// Work with consent audit files (audit.sink).
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain across FILEs (oldest first); exit 1 at the first broken or missing link.
+    Verify {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print every record of one visitor (a data-subject access request); exit 1 when none.
+    Find {
+        /// The visitor's consent id (shown on /__consent and in the banner's settings).
+        #[arg(long)]
+        id: String,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -40,6 +60,7 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check) => check(&cli),
         Some(Command::Demo) => run(demo_source(&cli), true),
+        Some(Command::Audit(cmd)) => audit(cmd),
         None => run(source(&cli), false),
     }
 }
@@ -78,6 +99,48 @@ fn check(cli: &Cli) -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::from(2)
         }
+    }
+}
+
+fn audit(cmd: AuditCommand) -> ExitCode {
+    use consent_proxy::consent::audit::verify::{self, VerifyError};
+    match cmd {
+        AuditCommand::Verify { files } => match verify::verify(&files) {
+            Ok(v) => {
+                println!("ok: {} decision records in {} chains, no broken or missing link", v.records, v.chains);
+                if let Some(after) = v.continues {
+                    println!("the first chain continues a file not given (after a line with hash {})", after.hash);
+                }
+                if let Some(hash) = v.last_hash {
+                    println!("last line's hash: {hash} (keep it elsewhere to prove later that nothing was cut off)");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(VerifyError::Broken(b)) => {
+                println!("broken: {b}");
+                ExitCode::from(1)
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+        AuditCommand::Find { id, files } => match verify::find(&files, &id) {
+            Ok(lines) if lines.is_empty() => {
+                eprintln!("no record for consent id {id}");
+                ExitCode::from(1)
+            }
+            Ok(lines) => {
+                for l in lines {
+                    println!("{l}");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 

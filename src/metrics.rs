@@ -27,13 +27,14 @@ pub struct Metrics {
     /// Request cookies stripped before the origin, by category.
     pub request_cookies_stripped_total: IntCounterVec,
     /// What report-only mode would have removed: `what` = `set_cookie` | `request_cookie` |
-    /// `tracking_endpoint`, by category.
+    /// `tracking_endpoint` | `click_id`, by category.
     pub report_only_total: IntCounterVec,
     /// First-party tracking endpoints answered 204 instead of being forwarded, by category.
     pub tracking_requests_blocked_total: IntCounterVec,
     /// Cookies the catalog does not know (names go to the log and the discovery list, never here).
     pub unknown_cookies_total: IntCounterVec,
-    /// Consent decisions by action (`accept_all`, `reject_all`, `save`).
+    /// Consent decisions by action (`accept_all`, `reject_all`, `save`, and `imported` from
+    /// another consent manager's cookie).
     pub consent_decisions_total: IntCounterVec,
     /// Tracker elements made inert, by `kind` (script, inline_script, img, iframe, link, ping,
     /// media) and category.
@@ -49,6 +50,8 @@ pub struct Metrics {
     pub tracker_list_rules: IntGaugeVec,
     pub tracker_list_age_seconds: IntGaugeVec,
     pub tracker_list_stale: IntGaugeVec,
+    /// Ad click identifiers removed from request URLs and redirects, by `param`.
+    pub click_ids_removed_total: IntCounterVec,
     /// Time from sending the request to the origin until its response head arrived: the origin's
     /// share of `request_duration_seconds` (the rest is the proxy and the body's transfer).
     pub upstream_response_head_seconds: Histogram,
@@ -133,7 +136,7 @@ impl Metrics {
             IntCounterVec::new(Opts::new("unknown_cookies_total", "Cookies not in the catalog"), &["where"]).unwrap();
         let consent_decisions_total =
             IntCounterVec::new(Opts::new("consent_decisions_total", "Consent decisions"), &["action"]).unwrap();
-        for action in ["accept_all", "reject_all", "save"] {
+        for action in ["accept_all", "reject_all", "save", "imported"] {
             consent_decisions_total.with_label_values(&[action]);
         }
         for place in ["request", "response"] {
@@ -174,7 +177,14 @@ impl Metrics {
         );
         let tracker_list_stale =
             per_list("tracker_list_reload_failed", "1 while a failed reload keeps the previous copy of the list");
+        let click_ids_removed_total = IntCounterVec::new(
+            Opts::new("click_ids_removed_total", "Ad click identifiers removed from URLs without consent"),
+            &["param"],
+        )
+        .unwrap();
+        click_ids_removed_total.with_label_values(&["gclid"]);
         let m = Metrics {
+            click_ids_removed_total,
             upstream_response_head_seconds,
             audit_queue_depth,
             audit_queue_capacity,
@@ -223,6 +233,7 @@ impl Metrics {
         m.register(Box::new(m.tracker_list_rules.clone()));
         m.register(Box::new(m.tracker_list_age_seconds.clone()));
         m.register(Box::new(m.tracker_list_stale.clone()));
+        m.register(Box::new(m.click_ids_removed_total.clone()));
         m.register(Box::new(m.upstream_response_head_seconds.clone()));
         m.register(Box::new(m.audit_queue_depth.clone()));
         m.register(Box::new(m.audit_queue_capacity.clone()));

@@ -4,15 +4,17 @@
 //! Phases, in order:
 //! 1. read the request id and start the access record;
 //! 2. answer `/__consent…` locally and stop;
-//! 3. read the visitor's consent once (cookie + GPC);
-//! 4. answer refused first-party tracking endpoints with `204`;
-//! 5. strip refused cookies from the request, tell the origin the consent state;
-//! 6. forward upstream (hop-by-hop removed, `X-Forwarded-*`, `Host`); failures become 502/504;
-//! 7. hand a `101 Switching Protocols` over to a byte tunnel (WebSocket);
-//! 8. filter the response's `Set-Cookie`s;
-//! 9. rewrite HTML (neutralise refused trackers, activate granted ones, inject the banner),
+//! 3. answer `/.well-known/gpc.json` locally;
+//! 4. read the visitor's consent once (cookie + GPC), or import another consent manager's;
+//! 5. answer refused first-party tracking endpoints with `204`;
+//! 6. strip refused cookies and click ids from the request, tell the origin the consent state;
+//! 7. forward upstream (hop-by-hop removed, `X-Forwarded-*`, `Host`); failures become 502/504;
+//! 8. hand a `101 Switching Protocols` over to a byte tunnel (WebSocket);
+//! 9. filter the response's `Set-Cookie`s and click ids in same-site redirects; add an imported
+//!    decision's consent cookie;
+//! 10. rewrite HTML (neutralise refused trackers, activate granted ones, inject the banner),
 //!    streaming; everything else streams back untouched;
-//! 10. when the body ends: metrics and the access log line ([`crate::access`]).
+//! 11. when the body ends: metrics and the access log line ([`crate::access`]).
 
 use http::{header, HeaderValue, Request, Response, StatusCode};
 use http_body_util::BodyExt;
@@ -83,14 +85,24 @@ async fn pipeline(
     if settings.is_reserved(req.uri().path()) {
         return Ok(consent::endpoint::handle(&rt, &shared, conn, req).await);
     }
-    let state = consent::read_state(settings, req.headers());
+    if req.uri().path() == consent::gpc::PATH {
+        if let Some(gpc) = &settings.gpc_json {
+            return Ok(gpc.respond(req.method()));
+        }
+    }
+    let https = forward::visitor_is_https(&rt.config, conn, req.headers());
+    let mut state = consent::read_state(settings, req.headers());
+    let imported = consent::import::adopt(&rt, &shared, &mut state, req.headers(), https).await;
     if enforce::blocks_tracking_endpoint(&rt, &shared, &state, req.uri().path()) {
         let mut resp = Response::new(body::empty());
         *resp.status_mut() = StatusCode::NO_CONTENT;
+        resp.headers_mut().extend(imported.map(|c| (header::SET_COOKIE, c)));
         return Ok(resp);
     }
     enforce::request(&rt, &shared, &state, req.headers_mut());
-    let https = forward::visitor_is_https(&rt.config, conn, req.headers());
+    enforce::click_ids_request(&rt, &shared, &state, &mut req);
+    let visitor_host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).map(String::from);
+    let visitor_host = visitor_host.or_else(|| req.uri().authority().map(|a| a.to_string()));
     let page = rewrite::PageRequest::prepare(&rt, https, &state, &mut req);
 
     let client_upgrade = wants_upgrade(&req).then(|| hyper::upgrade::on(&mut req));
@@ -114,6 +126,10 @@ async fn pipeline(
         forward::strip_hop_by_hop(resp.headers_mut());
     }
     enforce::response(&rt, &shared, &state, resp.headers_mut());
+    enforce::click_ids_location(&rt, &shared, &state, visitor_host.as_deref(), resp.headers_mut());
+    if let Some(cookie) = imported {
+        resp.headers_mut().append(header::SET_COOKIE, cookie);
+    }
     let read_timeout = rt.config.upstream.read_timeout;
     let resp = resp.map(|body| body::ReadTimeout::new(body, read_timeout).boxed_unsync());
     rewrite::rewrite_response(&rt, &shared, state, &page, resp)

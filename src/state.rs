@@ -32,6 +32,25 @@ impl Runtime {
         let rate_limiter = RateLimiter::new(config.consent.rate_limit_per_minute);
         Ok(Self { config, upstream, tls, audit, rate_limiter })
     }
+
+    /// A reload: like [`Runtime::build`], but the audit writer carries on (one writer per sink,
+    /// so its hash chain stays whole) when `audit.sink` and `audit.queue` did not change;
+    /// `reopen_audit` (on `SIGHUP`, logrotate's convention) reopens its file.
+    pub fn rebuild(config: Config, previous: &Runtime, reopen_audit: bool) -> anyhow::Result<Self> {
+        let same_sink = previous.config.audit.target == config.audit.target
+            && previous.config.audit.queue == config.audit.queue;
+        if !same_sink {
+            return Self::build(config);
+        }
+        let upstream = Upstream::new(&config.upstream)?;
+        let tls = config.server.tls.as_ref().map(crate::tls::acceptor).transpose()?;
+        let audit = previous.audit.clone();
+        if reopen_audit {
+            audit.reopen();
+        }
+        let rate_limiter = RateLimiter::new(config.consent.rate_limit_per_minute);
+        Ok(Self { config, upstream, tls, audit, rate_limiter })
+    }
 }
 
 pub struct Shared {
@@ -39,6 +58,8 @@ pub struct Shared {
     pub metrics: Metrics,
     /// Unknown cookies (and hosts) seen, for the admin discovery endpoint; survives reloads.
     pub inventory: Inventory,
+    /// Consent ids imported from another consent manager since start (audited once).
+    pub imports: crate::consent::import::Recent,
     /// Where the config came from, to read it again on reload.
     pub source: ConfigSource,
     /// False once a stop signal arrived: `/readyz` fails while traffic is still served.
@@ -51,6 +72,7 @@ impl Shared {
             runtime: ArcSwap::from_pointee(runtime),
             metrics: Metrics::new(),
             inventory: Inventory::default(),
+            imports: Default::default(),
             source,
             ready: AtomicBool::new(true),
         })
@@ -72,7 +94,7 @@ impl Shared {
             if config.server.listen != old.config.server.listen || config.server.admin != old.config.server.admin {
                 tracing::warn!("server.listen and server.admin changes need a restart; the old addresses stay");
             }
-            Runtime::build(config).map_err(|e| format!("{e:#}"))
+            Runtime::rebuild(config, &old, why == "SIGHUP").map_err(|e| format!("{e:#}"))
         });
         match result {
             Ok(runtime) => {

@@ -146,7 +146,7 @@ proptest! {
             prop_assert!(!after.split(';').any(|p| p.trim().starts_with("_ga=")), "a refused cookie reached the origin: {after}");
             let mut resp = HeaderMap::new();
             resp.insert(http::header::SET_COOKIE, v);
-            e.rt.config.cookies.filter_response(&mut resp, &state, true, |_, _| {});
+            e.rt.config.cookies.filter_response(&mut resp, &state, true, |_, _, _| {});
         }
         let text = String::from_utf8_lossy(&bytes);
         let _ = consent_proxy::consent::codec::decode(&e.rt.config.consent, &text, 1_800_000_000);

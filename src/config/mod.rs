@@ -111,6 +111,8 @@ pub struct Config {
     /// `enforce`, or `report`: nothing removed, everything that would be is logged and counted.
     pub mode: Mode,
     pub consent: ConsentSettings,
+    /// Ad click identifiers removed from URLs while their category is refused.
+    pub click_ids: crate::click_ids::ClickIds,
     /// The compiled cookie catalog and enforcement switches.
     pub cookies: Arc<CookiePolicy>,
     pub audit: AuditConfig,
@@ -283,6 +285,7 @@ impl TryFrom<RawConfig> for Config {
             ReloadConfig { watch: raw.reload.watch, interval: positive("reload.interval", raw.reload.interval)? };
         let consent = ConsentSettings::compile(raw.consent)?;
         let cookies = CookiePolicy::compile(raw.cookies, &consent)?;
+        let click_ids = crate::click_ids::ClickIds::compile(raw.click_ids, &consent)?;
         let unknown_third_party = raw.trackers.unknown_third_party;
         let trackers = trackers::compile(raw.trackers, &consent)?;
         let catalog_version = format!("{}+{}+{}", env!("CARGO_PKG_VERSION"), cookies.rule_count(), trackers.len());
@@ -314,6 +317,7 @@ impl TryFrom<RawConfig> for Config {
         Ok(Config {
             mode: raw.mode,
             consent,
+            click_ids,
             cookies: Arc::new(cookies),
             audit,
             catalog_version,

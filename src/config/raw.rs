@@ -13,6 +13,7 @@ use std::time::Duration;
 pub struct RawConfig {
     pub mode: Mode,
     pub consent: RawConsent,
+    pub click_ids: RawClickIds,
     pub cookies: RawCookies,
     pub audit: RawAudit,
     pub html: RawHtml,
@@ -233,6 +234,15 @@ pub struct RawConsent {
     pub categories: Vec<RawCategory>,
     pub tracking_endpoints: Vec<RawEndpoint>,
     pub default_language: String,
+    /// Consent managers whose decisions are taken over: onetrust, cookiebot, cookieconsent, klaro.
+    #[serde(deserialize_with = "string_or_list")]
+    pub import: Vec<String>,
+    /// Per manager: its group/category/service → our category (replaces the default table).
+    pub import_map: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    /// Serve `/.well-known/gpc.json`.
+    pub gpc_json: bool,
+    /// Its `lastUpdate` (YYYY-MM-DD).
+    pub gpc_last_update: String,
 }
 
 impl Default for RawConsent {
@@ -252,6 +262,10 @@ impl Default for RawConsent {
             categories: Vec::new(),
             tracking_endpoints: Vec::new(),
             default_language: "en".into(),
+            import: Vec::new(),
+            import_map: Default::default(),
+            gpc_json: true,
+            gpc_last_update: crate::consent::gpc::SINCE.into(),
         }
     }
 }
@@ -271,6 +285,26 @@ pub struct RawCategory {
 pub struct RawEndpoint {
     pub path: String,
     pub category: String,
+}
+
+/// `[click_ids]`: ad click identifiers removed from URLs without consent.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawClickIds {
+    pub strip: bool,
+    #[serde(deserialize_with = "string_or_list")]
+    pub params: Vec<String>,
+    pub category: String,
+}
+
+impl Default for RawClickIds {
+    fn default() -> Self {
+        Self {
+            strip: true,
+            params: crate::click_ids::DEFAULT_PARAMS.map(String::from).to_vec(),
+            category: "marketing".into(),
+        }
+    }
 }
 
 /// What happens to cookies the catalog does not know.

@@ -19,9 +19,9 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 
 use super::codec::{self, Decision};
-use super::{now_unix, read_state, CategorySet, ConsentSettings, ConsentState, Lang};
+use super::audit::record::{self, DecisionFacts};
+use super::{now_unix, read_state, set_cookie, CategorySet, ConsentSettings, ConsentState, Lang};
 use crate::body::{full, ProxyBody};
-use crate::cookies::{Class, CookiePolicy};
 use crate::forward::{self, ClientConn};
 use crate::state::{Runtime, Shared};
 
@@ -35,8 +35,12 @@ pub async fn handle(rt: &Runtime, shared: &Shared, conn: &ClientConn, req: Reque
     let is_read = req.method() == Method::GET || req.method() == Method::HEAD;
     match (sub.as_str(), is_read, req.method() == Method::POST) {
         ("" | "/", true, _) => {
-            let state = read_state(settings, req.headers());
-            json_response(StatusCode::OK, &state_json(rt, &state, lang))
+            let mut state = read_state(settings, req.headers());
+            let https = forward::visitor_is_https(&rt.config, conn, req.headers());
+            let imported = super::import::adopt(rt, shared, &mut state, req.headers(), https).await;
+            let mut resp = json_response(StatusCode::OK, &state_json(rt, &state, lang));
+            resp.headers_mut().extend(imported.map(|c| (header::SET_COOKIE, c)));
+            resp
         }
         ("" | "/", _, true) => decide(rt, shared, conn, req, lang).await.unwrap_or_else(Reject::into_response),
         ("/policy", true, _) => {
@@ -157,8 +161,16 @@ async fn decide(
         consent_id: previous.consent_id.clone().unwrap_or_else(codec::new_consent_id),
     };
     let host = parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).or(parts.uri.host()).unwrap_or("");
-    let record = audit_line(rt, &decision, &previous, form.action, host, lang);
-    let recorded = rt.audit.record(record).await.is_ok();
+    let facts = DecisionFacts {
+        decision: &decision,
+        previous: previous.decided.then_some(previous.granted),
+        action: form.action.as_str(),
+        host,
+        gpc: previous.gpc,
+        lang,
+        catalog_version: &rt.config.catalog_version,
+    };
+    let recorded = rt.audit.record(record::fields(settings, &facts)).await.is_ok();
     shared.metrics.audit_records_total.with_label_values(&[if recorded { "ok" } else { "error" }]).inc();
     if !recorded {
         return Err(Reject::new(
@@ -184,17 +196,8 @@ async fn decide(
         r
     };
     let headers = resp.headers_mut();
-    let value = codec::encode(settings, &decision);
-    let max_age = settings.lifetime(granted).as_secs();
-    headers.append(
-        header::SET_COOKIE,
-        cookie_header(
-            &format!("{}={value}; Max-Age={max_age}", settings.cookie_name),
-            settings.domain.as_deref(),
-            https,
-        ),
-    );
-    for deletion in withdrawals(settings, &rt.config.cookies, &parts.headers, granted, https) {
+    headers.append(header::SET_COOKIE, set_cookie::consent_cookie(settings, &decision, https));
+    for deletion in set_cookie::withdrawals(settings, &rt.config.cookies, &parts.headers, granted, https) {
         headers.append(header::SET_COOKIE, deletion);
     }
     Ok(resp)
@@ -329,48 +332,6 @@ pub fn safe_return_to(s: &str) -> &str {
     }
 }
 
-/// Deletions for the cookies the request carried whose category is now refused: host-only and on
-/// each configured domain. Third-party cookies live on other sites and cannot be deleted here.
-fn withdrawals(
-    settings: &ConsentSettings,
-    cookies: &CookiePolicy,
-    headers: &HeaderMap,
-    granted: CategorySet,
-    https: bool,
-) -> Vec<HeaderValue> {
-    let mut names: Vec<&str> = Vec::new();
-    for (name, _) in super::cookie_pairs(headers) {
-        let refused = matches!(cookies.classify(name), Class::Known { category: Some(c), .. } if !granted.contains(c))
-            || matches!(cookies.classify(name), Class::Known { category: None, .. });
-        if refused && name != settings.cookie_name && !names.contains(&name) {
-            names.push(name);
-        }
-    }
-    let mut out = Vec::new();
-    for name in names {
-        let base = format!("{name}=; Max-Age=0");
-        out.push(cookie_header(&base, None, https || name.starts_with("__Secure-") || name.starts_with("__Host-")));
-        if !name.starts_with("__Host-") {
-            for domain in &settings.delete_domains {
-                out.push(cookie_header(&base, Some(domain), https || name.starts_with("__Secure-")));
-            }
-        }
-    }
-    out
-}
-
-fn cookie_header(name_value_age: &str, domain: Option<&str>, secure: bool) -> HeaderValue {
-    let mut s = format!("{name_value_age}; Path=/; SameSite=Lax");
-    if let Some(d) = domain {
-        s.push_str("; Domain=");
-        s.push_str(d);
-    }
-    if secure {
-        s.push_str("; Secure");
-    }
-    HeaderValue::from_str(&s).expect("cookie names, values and domains were validated")
-}
-
 fn category_ids(settings: &ConsentSettings, set: CategorySet) -> Vec<&str> {
     set.iter().filter_map(|i| settings.categories.get(i)).map(|c| c.id.as_str()).collect()
 }
@@ -397,25 +358,6 @@ pub fn state_json(rt: &Runtime, state: &ConsentState, lang: Lang) -> serde_json:
             "necessary": c.necessary,
         })).collect::<Vec<_>>(),
     })
-}
-
-fn audit_line(rt: &Runtime, d: &Decision, previous: &ConsentState, action: Action, host: &str, lang: Lang) -> String {
-    let s = &rt.config.consent;
-    json!({
-        "time": d.decided_at,
-        "consent_id": d.consent_id,
-        "host": host,
-        "revision": s.revision,
-        "action": action.as_str(),
-        "granted": category_ids(s, d.granted),
-        "refused": category_ids(s, s.all().minus(d.granted)),
-        "previous": if previous.decided { json!(category_ids(s, previous.granted)) } else { json!(null) },
-        "gpc": previous.gpc,
-        "language": lang.code(),
-        "texts_hash": s.texts_hash(lang),
-        "catalog_version": rt.config.catalog_version,
-    })
-    .to_string()
 }
 
 fn json_response(status: StatusCode, v: &serde_json::Value) -> Response<ProxyBody> {

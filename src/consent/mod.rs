@@ -10,7 +10,10 @@ pub mod audit;
 pub mod classify;
 pub mod codec;
 pub mod endpoint;
+pub mod gpc;
+pub mod import;
 pub mod policy;
+pub mod set_cookie;
 mod settings;
 
 pub use settings::{Category, ConsentSettings, Lang, TrackingEndpoint};

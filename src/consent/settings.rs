@@ -108,6 +108,10 @@ pub struct ConsentSettings {
     pub tracking_endpoints: Vec<TrackingEndpoint>,
     /// Language when `Accept-Language` names none we have (and for shared-cache pages).
     pub default_language: Lang,
+    /// Other consent managers whose decisions are taken over (`consent.import`).
+    pub import: super::import::Importer,
+    /// `/.well-known/gpc.json`, when served.
+    pub gpc_json: Option<super::gpc::GpcJson>,
 }
 
 const DEFAULTS: [(&str, [&str; 2], [&str; 2]); 3] = [
@@ -251,7 +255,11 @@ impl ConsentSettings {
             "sv" => Lang::Sv,
             other => return Err(err("default_language", format!("`{other}`: built-in languages are en and sv"))),
         };
+        let import = super::import::Importer::compile(&raw.import, &raw.import_map, &categories)?;
+        let gpc_json = raw.gpc_json.then(|| super::gpc::GpcJson::new(&raw.gpc_last_update)).transpose()?;
         Ok(Self {
+            import,
+            gpc_json,
             default_language,
             categories,
             cookie_name: raw.cookie_name,

@@ -58,7 +58,7 @@ fn set_cookies_follow_the_granted_categories() {
     for (granted, expected) in cases {
         let mut h = response(&ORIGIN_COOKIES);
         let mut refused = Vec::new();
-        policy.filter_response(&mut h, &state(&consent, granted), true, |n, why| refused.push((n.to_string(), why)));
+        policy.filter_response(&mut h, &state(&consent, granted), true, |n, why, _| refused.push((n.to_string(), why)));
         assert_eq!(names(&h), expected, "granted {granted:?}");
         assert!(refused.contains(&("consent".into(), Refusal::Forged)), "the origin cannot set the consent cookie");
         assert!(refused.contains(&("mystery".into(), Refusal::Unknown)));
@@ -69,13 +69,13 @@ fn set_cookies_follow_the_granted_categories() {
 fn unknown_cookies_can_be_allowed_and_report_mode_removes_nothing() {
     let (consent, policy) = setup(UnknownCookies::Allow);
     let mut h = response(&ORIGIN_COOKIES);
-    policy.filter_response(&mut h, &state(&consent, &[]), true, |_, _| {});
+    policy.filter_response(&mut h, &state(&consent, &[]), true, |_, _, _| {});
     assert_eq!(names(&h), ["sessionid", "mystery"]);
 
     let (consent, policy) = setup(UnknownCookies::Block);
     let mut h = response(&ORIGIN_COOKIES);
     let mut would = 0;
-    policy.filter_response(&mut h, &state(&consent, &[]), false, |_, _| would += 1);
+    policy.filter_response(&mut h, &state(&consent, &[]), false, |_, _, _| would += 1);
     assert_eq!(h.get_all(SET_COOKIE).iter().count(), ORIGIN_COOKIES.len(), "report mode keeps everything");
     assert_eq!(would, 6, "and reports what it would have removed");
 }
@@ -86,7 +86,7 @@ fn malformed_set_cookies_are_dropped_unless_clearly_necessary() {
     let mut h = response(&["no-equals-sign", "=value-only", "bad name=1", "PHPSESSID=x; Path=/"]);
     h.append(SET_COOKIE, HeaderValue::from_bytes(b"_ga=\xff\xfe").unwrap());
     let mut why = Vec::new();
-    policy.filter_response(&mut h, &state(&consent, &["analytics", "marketing"]), true, |_, w| why.push(w));
+    policy.filter_response(&mut h, &state(&consent, &["analytics", "marketing"]), true, |_, w, _| why.push(w));
     assert_eq!(names(&h), ["PHPSESSID"]);
     assert_eq!(why, [Refusal::Malformed; 4]);
 }

@@ -1,0 +1,117 @@
+//! Click identifiers (`gclid`, `fbclid`, `msclkid`, …): ad platforms append them to the landing
+//! URL so the site's tags can tie the visit to the ad click. They identify the visitor to the ad
+//! platform (personal data used for ad attribution), so while their category (`marketing`) is
+//! refused they are removed from the request URL before the origin sees it, and from same-site
+//! `Location` redirects. Everything else in the query is kept byte for byte.
+
+use crate::config::raw::RawClickIds;
+use crate::config::ConfigError;
+use crate::consent::ConsentSettings;
+
+/// The defaults of `click_ids.params`.
+pub const DEFAULT_PARAMS: [&str; 13] = [
+    "gclid", "gbraid", "wbraid", "dclid", "fbclid", "msclkid", "ttclid", "twclid", "li_fat_id", "yclid", "mc_eid",
+    "_hsenc", "_hsmi",
+];
+
+/// The compiled `[click_ids]`.
+#[derive(Debug, Clone)]
+pub struct ClickIds {
+    /// Parameter names, compared ASCII-case-insensitively; empty when stripping is off.
+    params: Vec<String>,
+    /// Kept only when this category is granted.
+    pub category: usize,
+}
+
+impl ClickIds {
+    pub fn compile(raw: RawClickIds, consent: &ConsentSettings) -> Result<Self, ConfigError> {
+        let category = consent
+            .categories
+            .iter()
+            .position(|c| c.id == raw.category && !c.necessary)
+            .ok_or_else(|| ConfigError {
+                key: "click_ids.category".into(),
+                message: format!("`{}` is not a declared, refusable category", raw.category),
+            })?;
+        if let Some(bad) = raw.params.iter().find(|p| p.is_empty() || p.bytes().any(|b| b"&=#?% ".contains(&b))) {
+            return Err(ConfigError {
+                key: "click_ids.params".into(),
+                message: format!("`{bad}` is not a query parameter name"),
+            });
+        }
+        let params = if raw.strip { raw.params } else { Vec::new() };
+        Ok(Self { params, category })
+    }
+
+    pub fn params(&self) -> &[String] {
+        &self.params
+    }
+
+    fn is_click_id(&self, name: &str) -> Option<&str> {
+        self.params.iter().find(|p| p.eq_ignore_ascii_case(name)).map(String::as_str)
+    }
+
+    /// The query without click ids, or `None` when it has none. `removed` is called with the
+    /// configured name of each one found.
+    pub fn strip_query(&self, query: &str, mut removed: impl FnMut(&str)) -> Option<String> {
+        if self.params.is_empty() {
+            return None;
+        }
+        let mut kept: Vec<&str> = Vec::new();
+        let mut any = false;
+        for piece in query.split('&') {
+            let name = piece.split('=').next().unwrap_or("");
+            match self.is_click_id(name) {
+                Some(param) => {
+                    removed(param);
+                    any = true;
+                }
+                None => kept.push(piece),
+            }
+        }
+        any.then(|| kept.join("&"))
+    }
+
+    /// `path?query#fragment` (or a whole URL) with click ids removed from its query, or `None`
+    /// when there were none. A query left empty loses its `?`.
+    pub fn strip_target(&self, target: &str, removed: impl FnMut(&str)) -> Option<String> {
+        let (before_fragment, fragment) = match target.find('#') {
+            Some(i) => target.split_at(i),
+            None => (target, ""),
+        };
+        let (base, query) = before_fragment.split_once('?')?;
+        let query = self.strip_query(query, removed)?;
+        let sep = if query.is_empty() { "" } else { "?" };
+        Some(format!("{base}{sep}{query}{fragment}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids() -> ClickIds {
+        ClickIds { params: DEFAULT_PARAMS.map(String::from).to_vec(), category: 2 }
+    }
+
+    #[test]
+    fn removes_only_click_ids_and_keeps_the_rest_byte_for_byte() {
+        let mut seen = Vec::new();
+        let out = ids().strip_target("/landing?utm_source=g%20x&gclid=Cj0KCQ&a=1&&b&FBCLID=x#top", |p| {
+            seen.push(p.to_string())
+        });
+        assert_eq!(out.as_deref(), Some("/landing?utm_source=g%20x&a=1&&b#top"));
+        assert_eq!(seen, ["gclid", "fbclid"]);
+        assert_eq!(ids().strip_target("/?gclid=1", |_| {}).as_deref(), Some("/"));
+        assert_eq!(ids().strip_target("https://shop.example/p?msclkid=1#x", |_| {}).as_deref(), Some("https://shop.example/p#x"));
+        assert_eq!(ids().strip_target("/p?q=gclid&gclidx=1", |_| {}), None, "values and longer names stay");
+        assert_eq!(ids().strip_target("/p", |_| {}), None);
+        assert_eq!(ids().strip_target("/p#?gclid=1", |_| {}), None, "a fragment is not a query");
+    }
+
+    #[test]
+    fn off_strips_nothing() {
+        let off = ClickIds { params: Vec::new(), category: 2 };
+        assert_eq!(off.strip_target("/?gclid=1", |_| {}), None);
+    }
+}
