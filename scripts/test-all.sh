@@ -14,12 +14,34 @@ command -v node >/dev/null || need_apt+=(nodejs npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
+# The container test (scripts/container-test.sh): podman, with runc (this machine's crun refuses
+# its hybrid cgroups), debootstrap for the stand-in base images, objcopy to strip the binary.
+need_apt=()
+for tool in podman runc debootstrap objcopy; do
+  command -v "$tool" >/dev/null || need_apt+=("$tool")
+done
+need_apt=("${need_apt[@]/objcopy/binutils}")
+if [ ${#need_apt[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
 rustup component list --installed 2>/dev/null | grep -q rustfmt || rustup component add rustfmt clippy
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets --quiet -- -D warnings
+echo "== alert rules: promtool check rules, promtool test rules (examples/observability)"
+promtool=$(command -v promtool || true)
+if [ -z "$promtool" ]; then
+  # Debian's prometheus package ships promtool: unpack the package rather than install it, so no
+  # Prometheus server is set up (or started) on the test machine.
+  unpacked=$(mktemp -d)
+  (cd "$unpacked" && { apt-get download -qq prometheus 2>/dev/null || { apt-get update -qq && apt-get download -qq prometheus 2>/dev/null; }; } \
+    && dpkg-deb -x prometheus_*.deb root)
+  promtool=$unpacked/root/usr/bin/promtool
+fi
+(cd examples/observability && "$promtool" check rules alerts.yml && "$promtool" test rules alerts.test.yml)
+[ -z "${unpacked:-}" ] || rm -rf "$unpacked"
 echo "== cargo test"
 cargo test --all-targets --quiet
 echo "== fuzzing: a short reproducible libFuzzer run (fixed seed and count; see docs/fuzzing.md)"
@@ -34,6 +56,8 @@ cargo build --quiet --bin consent-proxy
 smoke=../shared/contract/smoke.py   # the team's contract check, when this checkout sits beside it
 [ -f "$smoke" ] || smoke=tests/contract/smoke.py   # else the copy kept in the repo
 python3 "$smoke" target/debug/consent-proxy
+echo "== container: the Dockerfile built with podman and run (scripts/container-test.sh)"
+./scripts/container-test.sh target/debug/consent-proxy
 echo "== browser tests (headless Chromium, tests/browser)"
 (cd tests/browser && npm install --silent --no-audit --no-fund && CONSENT_PROXY_BIN=target/debug/consent-proxy node run.mjs)
 echo "== real-page recall and collateral (tests/realpages: built-in, + EasyPrivacy, + EasyList)"

@@ -43,7 +43,9 @@ async fn answer(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
         "/healthz" => text(StatusCode::OK, "ok\n".into()),
         "/readyz" => readiness(&shared).await,
         "/metrics" => {
-            shared.metrics.observe_lists(shared.runtime.load().config.trackers.lists());
+            let rt = shared.runtime.load();
+            shared.metrics.observe_lists(rt.config.trackers.lists());
+            shared.metrics.observe_audit_queue(rt.audit.queued(), rt.audit.capacity());
             let mut resp = text(StatusCode::OK, shared.metrics.encode());
             resp.headers_mut().insert(
                 header::CONTENT_TYPE,
@@ -70,6 +72,12 @@ async fn answer(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
 }
 
 async fn readiness(shared: &Shared) -> Response<Full<Bytes>> {
+    let resp = probe(shared).await;
+    shared.metrics.observe_readiness(resp.status() == StatusCode::OK);
+    resp
+}
+
+async fn probe(shared: &Shared) -> Response<Full<Bytes>> {
     if !shared.is_ready() {
         return text(StatusCode::SERVICE_UNAVAILABLE, "shutting down\n".into());
     }

@@ -2,8 +2,9 @@
 //! one process). Every label value comes from a bounded set: no paths, no cookie names.
 
 use prometheus::{
-    Encoder, Histogram, HistogramOpts, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
+    Encoder, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
 };
+use std::sync::atomic::{AtomicU8, Ordering};
 
 /// All metrics the proxy exports, as typed fields.
 pub struct Metrics {
@@ -51,6 +52,21 @@ pub struct Metrics {
     pub tracker_list_stale: IntGaugeVec,
     /// Ad click identifiers removed from request URLs and redirects, by `param`.
     pub click_ids_removed_total: IntCounterVec,
+    /// Time from sending the request to the origin until its response head arrived: the origin's
+    /// share of `request_duration_seconds` (the rest is the proxy and the body's transfer).
+    pub upstream_response_head_seconds: Histogram,
+    /// Consent records waiting for the audit writer, and the queue's size (`audit.queue`): a
+    /// decision is refused (`503`) when the queue is full. Set at each scrape.
+    pub audit_queue_depth: IntGauge,
+    pub audit_queue_capacity: IntGauge,
+    /// Consent records by result (`ok`, `error`: not queued or not written, the decision refused).
+    pub audit_records_total: IntCounterVec,
+    /// The last `/readyz` answer (1 ready, 0 not), and how often it changed: a flapping origin
+    /// or probe shows here before it shows as errors.
+    pub ready: IntGauge,
+    pub readiness_changes_total: IntCounter,
+    /// The last readiness answer: 0 none yet, 1 ready, 2 not ready.
+    last_readiness: AtomicU8,
 }
 
 const CODE_CLASSES: [&str; 5] = ["1xx", "2xx", "3xx", "4xx", "5xx"];
@@ -65,9 +81,26 @@ impl Metrics {
         let buckets = vec![0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0];
         let request_duration_seconds = Histogram::with_opts(
             HistogramOpts::new("request_duration_seconds", "Time from request start to the last response byte")
-                .buckets(buckets),
+                .buckets(buckets.clone()),
         )
         .unwrap();
+        let upstream_response_head_seconds = Histogram::with_opts(
+            HistogramOpts::new(
+                "upstream_response_head_seconds",
+                "Time from sending the request to the origin until its response head arrived",
+            )
+            .buckets(buckets),
+        )
+        .unwrap();
+        let audit_queue_depth =
+            IntGauge::new("audit_queue_depth", "Consent records waiting for the audit writer").unwrap();
+        let audit_queue_capacity = IntGauge::new("audit_queue_capacity", "Size of the audit queue").unwrap();
+        let audit_records_total =
+            IntCounterVec::new(Opts::new("audit_records_total", "Consent audit records by result"), &["result"])
+                .unwrap();
+        let ready = IntGauge::new("ready", "The last /readyz answer: 1 ready, 0 not ready").unwrap();
+        let readiness_changes_total =
+            IntCounter::new("readiness_changes_total", "Times the /readyz answer changed").unwrap();
         let in_flight = IntGauge::new("in_flight_requests", "Requests being served").unwrap();
         let upstream_errors_total =
             IntCounterVec::new(Opts::new("upstream_errors_total", "Failures talking to the origin"), &["kind"])
@@ -86,6 +119,7 @@ impl Metrics {
         }
         for result in ["ok", "error"] {
             config_reloads_total.with_label_values(&[result]);
+            audit_records_total.with_label_values(&[result]);
         }
         let by_category = |name: &str, help: &str| IntCounterVec::new(Opts::new(name, help), &["category"]).unwrap();
         let set_cookies_removed_total = by_category("set_cookies_removed_total", "Set-Cookie headers removed");
@@ -132,6 +166,7 @@ impl Metrics {
         }
         for category in ["analytics", "marketing"] {
             elements_neutralized_total.with_label_values(&["script", category]);
+            tracking_requests_blocked_total.with_label_values(&[category]);
         }
         elements_activated_total.with_label_values(&["script"]);
         let per_list = |name: &str, help: &str| IntGaugeVec::new(Opts::new(name, help), &["list"]).unwrap();
@@ -150,6 +185,13 @@ impl Metrics {
         click_ids_removed_total.with_label_values(&["gclid"]);
         let m = Metrics {
             click_ids_removed_total,
+            upstream_response_head_seconds,
+            audit_queue_depth,
+            audit_queue_capacity,
+            audit_records_total,
+            ready,
+            readiness_changes_total,
+            last_readiness: AtomicU8::new(0),
             tracker_list_rules,
             tracker_list_age_seconds,
             tracker_list_stale,
@@ -192,6 +234,12 @@ impl Metrics {
         m.register(Box::new(m.tracker_list_age_seconds.clone()));
         m.register(Box::new(m.tracker_list_stale.clone()));
         m.register(Box::new(m.click_ids_removed_total.clone()));
+        m.register(Box::new(m.upstream_response_head_seconds.clone()));
+        m.register(Box::new(m.audit_queue_depth.clone()));
+        m.register(Box::new(m.audit_queue_capacity.clone()));
+        m.register(Box::new(m.audit_records_total.clone()));
+        m.register(Box::new(m.ready.clone()));
+        m.register(Box::new(m.readiness_changes_total.clone()));
         m
     }
 
@@ -208,6 +256,22 @@ impl Metrics {
             }
             self.tracker_list_stale.with_label_values(&label).set(i64::from(error.is_some()));
         }
+    }
+
+    /// The audit queue gauges for the sink in use now.
+    pub fn observe_audit_queue(&self, depth: usize, capacity: usize) {
+        self.audit_queue_depth.set(depth as i64);
+        self.audit_queue_capacity.set(capacity as i64);
+    }
+
+    /// Records a `/readyz` answer; a change from the previous answer is counted.
+    pub fn observe_readiness(&self, ready: bool) {
+        let now = if ready { 1 } else { 2 };
+        let before = self.last_readiness.swap(now, Ordering::Relaxed);
+        if before != 0 && before != now {
+            self.readiness_changes_total.inc();
+        }
+        self.ready.set(i64::from(ready));
     }
 
     fn register(&self, c: Box<dyn prometheus::core::Collector>) {

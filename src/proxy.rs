@@ -22,6 +22,7 @@ use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::Instant;
 
 use crate::access::RequestRecord;
 use crate::body::{self, Observed, ProxyBody};
@@ -106,7 +107,9 @@ async fn pipeline(
 
     let client_upgrade = wants_upgrade(&req).then(|| hyper::upgrade::on(&mut req));
     forward::prepare_upstream_request(&rt.config, conn, request_id, &mut req);
+    let asked = Instant::now();
     let mut resp = rt.upstream.send(req).await?;
+    shared.metrics.upstream_response_head_seconds.observe(asked.elapsed().as_secs_f64());
 
     if resp.status() == StatusCode::SWITCHING_PROTOCOLS {
         let Some(client_upgrade) = client_upgrade else {

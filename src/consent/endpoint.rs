@@ -170,7 +170,9 @@ async fn decide(
         lang,
         catalog_version: &rt.config.catalog_version,
     };
-    if rt.audit.record(record::fields(settings, &facts)).await.is_err() {
+    let recorded = rt.audit.record(record::fields(settings, &facts)).await.is_ok();
+    shared.metrics.audit_records_total.with_label_values(&[if recorded { "ok" } else { "error" }]).inc();
+    if !recorded {
         return Err(Reject::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "503 Service Unavailable: your choice could not be recorded, so it was not saved. Please try again.\n",
