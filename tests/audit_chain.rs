@@ -76,7 +76,7 @@ async fn records_chain_across_restarts_and_verify() {
     assert_ne!(start2["chain"], start1["chain"], "a restart starts a new chain");
     assert_eq!(start2["after"]["chain"], start1["chain"]);
     assert_eq!(start2["after"]["seq"], 3, "it names where the previous one ended");
-    let v = verify::verify(&[audit.clone()]).unwrap();
+    let v = verify::verify(std::slice::from_ref(&audit)).unwrap();
     assert_eq!((v.records, v.chains, v.continues), (4, 2, None));
 }
 
@@ -190,7 +190,7 @@ async fn sighup_reopens_the_file_after_logrotate_without_losing_a_record() {
     let v = verify::verify(&[rotated.clone(), audit.clone()]).unwrap();
     assert_eq!((v.records, v.chains), (4, 2));
     // The new file alone verifies too, and says it continues a file not given.
-    let v = verify::verify(&[audit.clone()]).unwrap();
+    let v = verify::verify(std::slice::from_ref(&audit)).unwrap();
     assert!(v.continues.is_some());
     // Losing the rotated file's last record is found where the new chain links to it.
     std::fs::write(&rotated, old[..3].join("\n") + "\n").unwrap();
