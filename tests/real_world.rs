@@ -121,6 +121,56 @@ async fn every_element_that_loads_a_url_is_covered() {
     proxy.stop().await;
 }
 
+/// The live values of an attribute (`name="…"`, not `data-consent-name="…"`), as written.
+fn live_attrs<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
+    let pat = format!(" {name}=\"");
+    html.match_indices(&pat)
+        .map(|(i, _)| {
+            let rest = &html[i + pat.len()..];
+            &rest[..rest.find('"').unwrap_or(rest.len())]
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn character_references_in_attributes_are_read_as_the_browser_reads_them() {
+    // Page builders write quotes inside attributes as &quot;: the browser decodes them before it
+    // parses the CSS or the srcdoc document, so the proxy must judge the decoded text.
+    let html = r#"<html><head></head><body>
+<div class="thumb" style="background-image: url(&quot;https://www.facebook.com/tr?id=7&amp;ev=ViewContent&quot;); color: red">x</div>
+<iframe srcdoc="<img src=&quot;https://www.facebook.com/tr?id=8&quot;><p>x</p>"></iframe>
+<iframe srcdoc="&lt;script src=&quot;https://connect.facebook.net/en_US/fbevents.js&quot;&gt;&lt;/script&gt;&lt;p title=&quot;a&quot;&gt;fish &amp;amp; chips&lt;/p&gt;"></iframe>
+<img src="/own.png?w=1&amp;h=2" alt="">
+<div style="background:url(&quot;/own-hero.jpg&quot;)">own</div>
+</body></html>"#;
+    let (proxy, _, out) = through(html, &[]).await;
+    for style in live_attrs(&out, "style") {
+        assert!(!style.contains("facebook.com"), "a tracker behind &quot; is still live: {style}\n{out}");
+    }
+    assert!(out.contains("color: red"), "the rest of the style stays: {out}");
+    assert!(out.contains("data-consent-style=\"background-image: url(&quot;https://www.facebook.com/tr?id=7&amp;ev=ViewContent&quot;); color: red\""),
+        "the original is kept as written, for banner.js to put back: {out}");
+    for doc in live_attrs(&out, "srcdoc") {
+        assert!(
+            doc.contains("data-consent-") || doc.contains("action=&quot;/__consent&quot;"),
+            "neutralised inside, or replaced by the click-to-load placeholder: {doc}"
+        );
+        let decoded = doc.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">");
+        assert!(
+            !decoded.contains(" src=\"https://www.facebook.com")
+                && !decoded.contains(" src=\"https://connect.facebook.net"),
+            "a tracker inside an encoded srcdoc is still live: {doc}\n{out}"
+        );
+    }
+    // The fragment's own text survives the round trip: decoded once by the browser, it is the
+    // same `&amp;` the site wrote.
+    assert!(out.contains("fish &amp;amp; chips"), "{out}");
+    // First-party references are passed on byte for byte.
+    assert!(out.contains(r#"<img src="/own.png?w=1&amp;h=2" alt="">"#), "{out}");
+    assert!(out.contains(r#"<div style="background:url(&quot;/own-hero.jpg&quot;)">own</div>"#), "{out}");
+    proxy.stop().await;
+}
+
 #[tokio::test]
 async fn link_headers_to_trackers_are_removed() {
     let origin = page_origin(

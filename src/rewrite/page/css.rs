@@ -87,7 +87,8 @@ fn quoted(s: &str) -> Option<&str> {
 
 /// Any element with a `style` attribute.
 pub fn style_attr<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef) {
-    let Some(style) = el.get_attribute("style") else { return };
+    let Some(raw) = el.get_attribute("style") else { return };
+    let style = decoded(raw.clone());
     if !style.as_bytes().windows(4).any(|w| w.eq_ignore_ascii_case(b"url(")) {
         return;
     }
@@ -97,8 +98,9 @@ pub fn style_attr<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef) 
     if p.report {
         return;
     }
-    let _ = el.set_attribute("data-consent-style", &style);
-    let _ = el.set_attribute("style", &new);
+    // The original as written (set_attribute keeps its references), the new one re-encoded.
+    let _ = el.set_attribute("data-consent-style", &raw);
+    set_decoded(el, "style", &new);
     if !el.has_attribute("data-consent-category") {
         mark(el, &p, category, &provider);
     }

@@ -52,7 +52,7 @@ pub fn script(el: &mut SendElement<'_, '_>, page: &PageRef) {
     // URL is refused (then it is made inert whole), so its text is always judged too.
     let svg = el.namespace_uri() == SVG_NS;
     let url_attr = if svg { ["href", "xlink:href"].into_iter().find(|a| el.has_attribute(a)) } else { Some("src") };
-    if let Some(src) = url_attr.and_then(|a| el.get_attribute(a)) {
+    if let Some(src) = url_attr.and_then(|a| attr_value(el, a)) {
         if let Some((category, provider)) = p.refused_url(&src, RequestKind::Script) {
             p.count("script", category);
             if !p.report {

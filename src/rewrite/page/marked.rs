@@ -19,7 +19,7 @@ fn marked_category<H: HandlerTypes>(el: &Element<'_, '_, H>, page: &Page) -> Opt
         (el.get_attribute("data-name"), el.has_attribute("data-type") || el.has_attribute("data-src"))
     {
         // Klaro: services are named by the site; classify by URL, else by name.
-        let url = el.get_attribute("data-src").or_else(|| el.get_attribute("src"));
+        let url = attr_value(el, "data-src").or_else(|| attr_value(el, "src"));
         let by_url =
             url.and_then(|u| page.rt.config.trackers.classify_url(&u, page.base.as_ref()).map(|r| r.category.clone()));
         vec![by_url.unwrap_or_else(|| {
@@ -81,7 +81,7 @@ pub(super) fn handle_marked<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: 
         // placeholder, or the tracker itself) loads now: a refused one is stashed too.
         if tag != "script" && !page.report {
             for attr in ["src", "srcset"] {
-                let Some(v) = el.get_attribute(attr) else { continue };
+                let Some(v) = attr_value(el, attr) else { continue };
                 let refused = match attr {
                     "srcset" => srcset_urls(&v).find_map(|u| page.refused_url(u, RequestKind::Image)),
                     _ => page

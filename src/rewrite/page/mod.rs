@@ -239,6 +239,36 @@ pub(super) fn lock(page: &PageRef) -> MutexGuard<'_, Page> {
     page.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// An attribute's value as the browser reads it. lol_html hands values over as written, with
+/// character references undecoded: `style="background:url(&quot;https://t.example/x&quot;)"`,
+/// `src="https://t.example/p?a=1&amp;b=2"` or a `srcdoc` of `&lt;script src=&quot;…&quot;&gt;`
+/// would otherwise be judged on text the browser never sees.
+pub(super) fn attr_value<H: HandlerTypes>(el: &Element<'_, '_, H>, name: &str) -> Option<String> {
+    let raw = el.get_attribute(name)?;
+    Some(decoded(raw))
+}
+
+/// `raw` with its character references decoded (no copy when it has none).
+pub(super) fn decoded(raw: String) -> String {
+    if !raw.contains('&') {
+        return raw;
+    }
+    match html_escape::decode_html_entities(&raw) {
+        std::borrow::Cow::Borrowed(_) => raw,
+        std::borrow::Cow::Owned(s) => s,
+    }
+}
+
+/// A decoded value written back with `set_attribute`, which escapes `"` only: `&` is escaped
+/// here, so the browser decodes exactly `value` again.
+pub(super) fn set_decoded<H: HandlerTypes>(el: &mut Element<'_, '_, H>, name: &str, value: &str) {
+    let _ = if value.contains('&') {
+        el.set_attribute(name, &value.replace('&', "&amp;"))
+    } else {
+        el.set_attribute(name, value)
+    };
+}
+
 /// Moves `attr` to `data-consent-<attr>`.
 pub(super) fn stash<H: HandlerTypes>(el: &mut Element<'_, '_, H>, attr: &str) {
     if let Some(v) = el.get_attribute(attr) {

@@ -44,7 +44,7 @@ pub fn noscript_text(chunk: &mut TextChunk<'_>, page: &PageRef, buffer: &mut Str
 /// only, so it never runs): disarmed like any tracker script.
 pub fn noscript_script<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef) {
     let mut p = lock(page);
-    let Some(src) = el.get_attribute("src") else { return };
+    let Some(src) = attr_value(el, "src") else { return };
     if let Some((category, provider)) = p.refused_url(&src, RequestKind::Script) {
         p.count("script", category);
         stash(el, "src");

@@ -29,7 +29,7 @@ fn iframe_srcdoc<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef, d
     drop(p);
     match crate::rewrite::html::rewrite_fragment(doc, page) {
         Ok(out) if out != doc => {
-            let _ = el.set_attribute("srcdoc", &out);
+            set_decoded(el, "srcdoc", &out);
         }
         Ok(_) => {}
         Err(_) => {
@@ -127,7 +127,7 @@ pub fn resource<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef) {
 /// An element of a known kind.
 pub fn resource_as<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef, kind: Res) {
     if kind == Res::Frame && !el.has_attribute("data-consent-src") {
-        if let Some(doc) = el.get_attribute("srcdoc") {
+        if let Some(doc) = attr_value(el, "srcdoc") {
             iframe_srcdoc(el, page, &doc);
         }
     }
@@ -138,7 +138,7 @@ pub fn resource_as<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef,
             return;
         }
         p.base_from_element = true;
-        if let Some(href) = el.get_attribute("href") {
+        if let Some(href) = attr_value(el, "href") {
             let joined = match &p.base {
                 Some(b) => b.join(&href).ok(),
                 None => Url::parse(&href).ok(),
@@ -164,7 +164,7 @@ pub fn resource_as<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef,
     let attrs = kind.url_attrs();
     let mut refused = None;
     for attr in attrs {
-        let Some(value) = el.get_attribute(attr) else { continue };
+        let Some(value) = attr_value(el, attr) else { continue };
         let rk = kind.request_kind(attr, el);
         refused = match *attr {
             "srcset" | "imagesrcset" => srcset_urls(&value).find_map(|url| p.refused_url(url, rk)),
