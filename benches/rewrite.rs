@@ -137,8 +137,8 @@ fn lol_html_same_selectors(page: &[u8]) -> usize {
 /// the `[style]` selector makes lol_html do), handlers that do nothing.
 fn lol_html_star_dispatch(page: &[u8]) -> usize {
     const TAGS: [&str; 19] = [
-        "img", "image", "source", "iframe", "frame", "embed", "object", "video", "audio", "input", "link", "a",
-        "area", "base", "script", "head", "body", "noscript", "style",
+        "img", "image", "source", "iframe", "frame", "embed", "object", "video", "audio", "input", "link", "a", "area",
+        "base", "script", "head", "body", "noscript", "style",
     ];
     let mut n = 0;
     let mut hits = 0usize;
