@@ -64,6 +64,12 @@ fn lists(c: &mut Criterion) {
             }
         })
     });
+    // One decision each: the budget is on the median URL.
+    for (url, host, kind) in urls {
+        g.bench_function(format!("decide one: {host}"), |b| {
+            b.iter(|| black_box(lists.check(url, host, Some("www.news.example"), kind)))
+        });
+    }
     g.bench_function("reload unchanged (read + hash)", |b| b.iter(|| black_box(FilterLists::load(&specs).unwrap())));
     g.finish();
 }
