@@ -166,14 +166,21 @@ fn note_unknown(shared: &Shared, why: Refusal, name: &str, set_cookie: Option<&s
 /// The visitor's state for the origin's own code, as an RFC 8941 dictionary:
 /// `granted=(necessary analytics), decided=?1, gpc=?0, revision=1`.
 pub fn origin_header_value(settings: &ConsentSettings, state: &ConsentState) -> HeaderValue {
-    let granted: Vec<&str> =
-        state.granted.iter().filter_map(|i| settings.categories.get(i)).map(|c| c.id.as_str()).collect();
-    let v = format!(
-        "granted=({}), decided=?{}, gpc=?{}, revision={}",
-        granted.join(" "),
+    use std::fmt::Write;
+    let mut v = String::with_capacity(64);
+    v.push_str("granted=(");
+    for (n, c) in state.granted.iter().filter_map(|i| settings.categories.get(i)).enumerate() {
+        if n > 0 {
+            v.push(' ');
+        }
+        v.push_str(&c.id);
+    }
+    let _ = write!(
+        v,
+        "), decided=?{}, gpc=?{}, revision={}",
         u8::from(state.decided),
         u8::from(state.gpc),
         settings.revision
     );
-    HeaderValue::from_str(&v).expect("category ids are tokens")
+    crate::forward::text_header(v)
 }

@@ -3,6 +3,7 @@
 
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Request, Uri, Version};
+use std::fmt::Write;
 use std::net::{IpAddr, SocketAddr};
 
 use crate::config::{Config, HostMode};
@@ -43,6 +44,8 @@ pub fn strip_hop_by_hop(headers: &mut HeaderMap) -> Option<HeaderValue> {
         .get_all(header::CONNECTION)
         .iter()
         .flat_map(connection_tokens)
+        // `close`, `keep-alive`, `upgrade`…: removed below anyway, no header name to build.
+        .filter(|t| !t.eq_ignore_ascii_case("close") && !HOP_BY_HOP.iter().any(|h| h.as_str().eq_ignore_ascii_case(t)))
         .filter_map(|t| HeaderName::from_bytes(t.as_bytes()).ok())
         .collect();
     for name in named.iter().chain(HOP_BY_HOP.iter()) {
@@ -100,12 +103,13 @@ pub fn prepare_upstream_request<B>(config: &Config, conn: &ClientConn, request_i
         headers.insert(header::UPGRADE, proto);
     }
 
-    let peer = conn.peer.ip().to_canonical().to_string();
-    let xff = match headers.get(&X_FORWARDED_FOR).and_then(|v| v.to_str().ok()) {
-        Some(prior) if trust => format!("{prior}, {peer}"),
-        _ => peer,
-    };
-    headers.insert(X_FORWARDED_FOR.clone(), HeaderValue::from_str(&xff).expect("IP addresses are valid header text"));
+    let mut xff = String::with_capacity(48);
+    if let Some(prior) = headers.get(&X_FORWARDED_FOR).and_then(|v| v.to_str().ok()).filter(|_| trust) {
+        xff.push_str(prior);
+        xff.push_str(", ");
+    }
+    let _ = write!(xff, "{}", conn.peer.ip().to_canonical());
+    headers.insert(X_FORWARDED_FOR.clone(), text_header(xff));
     if !(trust && headers.contains_key(&X_FORWARDED_PROTO)) {
         headers.insert(X_FORWARDED_PROTO.clone(), HeaderValue::from_static(if https { "https" } else { "http" }));
     }
@@ -148,7 +152,14 @@ pub fn request_id(config: &Config, headers: &HeaderMap) -> HeaderValue {
 
 fn new_request_id() -> HeaderValue {
     let id: u128 = rand::random();
-    HeaderValue::from_str(&format!("{id:032x}")).expect("hex is valid header text")
+    let mut hex = String::with_capacity(32);
+    let _ = write!(hex, "{id:032x}");
+    text_header(hex)
+}
+
+/// A header value from text the proxy built: one allocation (the string's), no copy.
+pub fn text_header(s: String) -> HeaderValue {
+    HeaderValue::from_maybe_shared(bytes::Bytes::from(s)).expect("built from valid header text")
 }
 
 #[cfg(test)]

@@ -101,8 +101,10 @@ async fn pipeline(
     }
     enforce::request(&rt, &shared, &state, req.headers_mut());
     enforce::click_ids_request(&rt, &shared, &state, &mut req);
-    let visitor_host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).map(String::from);
-    let visitor_host = visitor_host.or_else(|| req.uri().authority().map(|a| a.to_string()));
+    // Kept as the header value (no copy); only a redirect's Location reads it.
+    let visitor_host = req.headers().get(header::HOST).cloned();
+    let visitor_host =
+        visitor_host.or_else(|| req.uri().authority().and_then(|a| HeaderValue::from_str(a.as_str()).ok()));
     let page = rewrite::PageRequest::prepare(&rt, https, &state, &mut req);
 
     let client_upgrade = wants_upgrade(&req).then(|| hyper::upgrade::on(&mut req));
@@ -126,7 +128,8 @@ async fn pipeline(
         forward::strip_hop_by_hop(resp.headers_mut());
     }
     enforce::response(&rt, &shared, &state, resp.headers_mut());
-    enforce::click_ids_location(&rt, &shared, &state, visitor_host.as_deref(), resp.headers_mut());
+    let visitor_host = visitor_host.as_ref().and_then(|h| h.to_str().ok());
+    enforce::click_ids_location(&rt, &shared, &state, visitor_host, resp.headers_mut());
     if let Some(cookie) = imported {
         resp.headers_mut().append(header::SET_COOKIE, cookie);
     }
