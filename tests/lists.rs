@@ -54,8 +54,12 @@ fn both_lists() -> String {
 }
 
 async fn start(file: PathBuf) -> (TestProxy, std::net::SocketAddr) {
-    let origin = origin(|_| async {
-        let mut r = Response::new(text_body(PAGE));
+    start_page(file, PAGE).await
+}
+
+async fn start_page(file: PathBuf, html: &'static str) -> (TestProxy, std::net::SocketAddr) {
+    let origin = origin(move |_| async move {
+        let mut r = Response::new(text_body(html));
         r.headers_mut().insert("content-type", "text/html; charset=utf-8".parse().unwrap());
         r.headers_mut().insert(
             "link",
@@ -136,6 +140,64 @@ async fn what_a_list_names_never_loads_before_consent() {
     let (_, granted) = page(&proxy, Some(&cookie)).await;
     assert!(granted.contains("<script src=\"https://tags.longtail-ads.example/t.js\"></script>"), "{granted}");
     assert!(granted.contains("background:url(https://thumbs.recs.example/1.jpg)"));
+    proxy.stop().await;
+}
+
+/// The site's own code that runs, naming hosts it will load from at run time.
+const SITE_CODE: &str = r#"<!DOCTYPE html><html><head></head><body>
+<script>
+document.addEventListener('DOMContentLoaded', function () {
+  var s = document.createElement('script');
+  s.src = 'https://tags.longtail-ads.example/late.js';
+  document.body.appendChild(s);
+  var live = new WebSocket('wss://beacon.longtail-stats.example/socket');
+  fetch('https://images.other.example/adserver/list.json');
+  window.cfg = { cdn: 'https:\/\/cdn.jsdelivr.net\/npm\/x', own: '//news.example/api', again: '//TAGS.longtail-ads.example/x' };
+  document.documentElement.setAttribute('data-site-ok', '1');
+});
+</script>
+<p>article</p>
+</body></html>"#;
+
+#[tokio::test]
+async fn hosts_named_in_site_code_come_with_the_lists_verdicts() {
+    let dir = tempfile::tempdir().unwrap();
+    let (proxy, _) = start_page(config(dir.path(), &both_lists()), SITE_CODE).await;
+    let (_, out) = page(&proxy, None).await;
+    // The code itself runs, untouched.
+    assert!(out.contains("document.documentElement.setAttribute('data-site-ok', '1');"), "{out}");
+    assert!(!out.contains("type=\"text/plain\""), "site code is never neutralised for naming trackers: {out}");
+    // Right after it: the verdicts on the third-party hosts it names that a list blocks whole
+    // (from the root, as a script), once each.
+    let hint = "</script><script type=\"application/json\" data-consent-verdicts>{\"hosts\":{\
+        \"beacon.longtail-stats.example\":{\"category\":\"analytics\",\"provider\":\"longtail-stats.example\"},\
+        \"tags.longtail-ads.example\":{\"category\":\"marketing\",\"provider\":\"longtail-ads.example\"}}}</script>";
+    assert!(out.contains(hint), "{out}");
+    assert_eq!(out.matches("data-consent-verdicts").count(), 1, "{out}");
+    // Not hinted: a host only one path of which a list names (images.other.example/adserver/),
+    // a public CDN, the site itself.
+    for host in ["images.other.example", "cdn.jsdelivr.net", "\"news.example"] {
+        let hints = &out[out.find("data-consent-verdicts").unwrap()..];
+        assert!(!hints[..hints.find("</script>").unwrap()].contains(host), "{host} hinted: {out}");
+    }
+    // Nothing refused, nothing to hint.
+    let accepted = "consent=".to_string();
+    let (_, state, _) = send(
+        Request::post(proxy.url("/__consent"))
+            .header("content-type", "application/json")
+            .header("host", "news.example")
+            .body(Full::new(Bytes::from_static(br#"{"action":"accept_all"}"#)))
+            .unwrap(),
+    )
+    .await;
+    let cookie = state
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+        .find(|c| c.starts_with(&accepted))
+        .unwrap();
+    let (_, granted) = page(&proxy, Some(&cookie)).await;
+    assert!(!granted.contains("data-consent-verdicts"), "{granted}");
     proxy.stop().await;
 }
 

@@ -102,6 +102,13 @@
     askTimer = null;
     var batch = askQueue.splice(0, ASK_MAX);
     if (askQueue.length) askTimer = setTimeout(flushAsks, 0);
+    // A hint that arrived since the ask (the server puts it right after the inline script that
+    // made the request) decides without asking.
+    var hinted = batch.filter(function (e) { return e.host && hintFor(e.host); });
+    if (hinted.length) {
+      batch = batch.filter(function (e) { return hinted.indexOf(e) < 0; });
+      answered(hinted, hinted.map(function (e) { return hintFor(e.host); }));
+    }
     if (!batch.length) return;
     var ctrl = typeof AbortController === "function" ? new AbortController() : null;
     var timer = ctrl ? setTimeout(function () { ctrl.abort(); }, ASK_TIMEOUT_MS) : 0;

@@ -84,7 +84,12 @@ pub fn script_text(chunk: &mut TextChunk<'_>, page: &PageRef) {
     let report = p.report;
     let Some(inline) = p.inline.last_mut() else { return };
     match &inline.verdict {
-        Some(None) => return,
+        Some(None) => {
+            if !inline.speculation {
+                p.note_script_hosts(chunk.as_str());
+            }
+            return;
+        }
         Some(Some(_)) => {
             if inline.text.len() + chunk.as_str().len() <= INLINE_MAX {
                 inline.text.push_str(chunk.as_str());
@@ -125,6 +130,10 @@ pub fn script_text(chunk: &mut TextChunk<'_>, page: &PageRef) {
             p.count("inline_script", category);
         }
         None => {
+            if !inline.speculation {
+                p.note_script_hosts(&text);
+            }
+            let inline = p.inline.last_mut().expect("checked above");
             match inline.svg.as_mut() {
                 // More text may follow a child element: keep judging.
                 Some(before) if before.len() + text.len() <= INLINE_PREFIX => before.push_str(&text),
@@ -140,7 +149,13 @@ pub fn script_text(chunk: &mut TextChunk<'_>, page: &PageRef) {
 fn inline_script_end(end: &mut EndTag<'_>, page: &PageRef) {
     let mut p = lock(page);
     let Some(inline) = p.inline.pop() else { return };
-    let Some(Some((category, provider))) = inline.verdict else { return };
+    let Some(Some((category, provider))) = inline.verdict else {
+        // Code that ran: the verdicts on the hosts it names follow it.
+        if let Some(hints) = p.take_hint_element() {
+            end.after(&hints, ContentType::Html);
+        }
+        return;
+    };
     p.count("inline_script", category);
     let settings = &p.rt.config.consent;
     let mut tag = String::from("<script type=\"text/plain\"");

@@ -20,6 +20,7 @@ use url::Url;
 use super::inject;
 
 mod css;
+mod hints;
 mod inline;
 mod marked;
 mod noscript;
@@ -75,6 +76,8 @@ pub struct Page {
     pub providers: Vec<String>,
     /// Inline scripts being examined, innermost last: in SVG a script can contain another.
     pub(super) inline: Vec<Inline>,
+    /// Verdicts on hosts named in inline scripts, for the client guard ([`hints`]).
+    hints: hints::Hints,
 }
 
 /// An inline script being examined.
@@ -125,6 +128,7 @@ impl Page {
             banner_done: false,
             providers: Vec::new(),
             inline: Vec::new(),
+            hints: hints::Hints::default(),
         }
     }
 
