@@ -33,7 +33,7 @@ impl Page {
             if self.hints.seen.len() >= MAX_HOSTS {
                 return;
             }
-            if self.hints.seen.iter().any(|h| *h == host) {
+            if self.hints.seen.contains(&host) {
                 continue;
             }
             self.hints.seen.push(host.clone());
