@@ -25,12 +25,7 @@ pub struct Runtime {
 impl Runtime {
     /// Needs a tokio runtime context (the audit writer is a task).
     pub fn build(config: Config) -> anyhow::Result<Self> {
-        let upstream = Upstream::new(&config.upstream)?;
-        let tls = config.server.tls.as_ref().map(crate::tls::acceptor).transpose()?;
-        let audit = AuditSink::start(&config.audit.target, config.audit.queue)
-            .map_err(|e| anyhow::anyhow!("audit.sink {:?}: {e}", config.audit.target))?;
-        let rate_limiter = RateLimiter::new(config.consent.rate_limit_per_minute);
-        Ok(Self { config, upstream, tls, audit, rate_limiter })
+        Self::assemble(config, None)
     }
 
     /// A reload: like [`Runtime::build`], but the audit writer carries on (one writer per sink,
@@ -39,15 +34,22 @@ impl Runtime {
     pub fn rebuild(config: Config, previous: &Runtime, reopen_audit: bool) -> anyhow::Result<Self> {
         let same_sink =
             previous.config.audit.target == config.audit.target && previous.config.audit.queue == config.audit.queue;
-        if !same_sink {
-            return Self::build(config);
-        }
-        let upstream = Upstream::new(&config.upstream)?;
-        let tls = config.server.tls.as_ref().map(crate::tls::acceptor).transpose()?;
-        let audit = previous.audit.clone();
-        if reopen_audit {
+        let kept = same_sink.then(|| previous.audit.clone());
+        if let (Some(audit), true) = (&kept, reopen_audit) {
             audit.reopen();
         }
+        Self::assemble(config, kept)
+    }
+
+    /// The runtime for `config`, with `audit` as its writer or else a new one.
+    fn assemble(config: Config, audit: Option<AuditSink>) -> anyhow::Result<Self> {
+        let upstream = Upstream::new(&config.upstream)?;
+        let tls = config.server.tls.as_ref().map(crate::tls::acceptor).transpose()?;
+        let audit = match audit {
+            Some(audit) => audit,
+            None => AuditSink::start(&config.audit.target, config.audit.queue)
+                .map_err(|e| anyhow::anyhow!("audit.sink {:?}: {e}", config.audit.target))?,
+        };
         let rate_limiter = RateLimiter::new(config.consent.rate_limit_per_minute);
         Ok(Self { config, upstream, tls, audit, rate_limiter })
     }
