@@ -20,15 +20,7 @@ if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then
 fi
 cargo build --release --quiet --bin consent-proxy
 
-work=$(mktemp -d)
-chmod 755 "$work"   # nginx workers run as www-data
-cleanup() {
-  kill $(jobs -p) 2>/dev/null || true
-  for pid in "$work"/*.pid; do [ -f "$pid" ] && kill "$(cat "$pid")" 2>/dev/null; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. benches/common.sh
 
 # Content: a 1 KB file and a ~50 KB tracker-heavy HTML page (the test fixture's trackers among
 # article filler).

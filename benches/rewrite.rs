@@ -118,9 +118,10 @@ fn rewrite_once(s: &Setup, state: &ConsentState, page: &[u8]) -> usize {
     n + pipeline.finish().unwrap().len()
 }
 
-fn lol_html_plain(page: &[u8]) -> usize {
+/// Bytes out of lol_html with `settings`, the page fed in 16 KiB chunks.
+fn run_lol_html(settings: lol_html::Settings<'_, '_>, page: &[u8]) -> usize {
     let mut n = 0;
-    let mut rewriter = lol_html::HtmlRewriter::new(lol_html::Settings::new(), |c: &[u8]| n += c.len());
+    let mut rewriter = lol_html::HtmlRewriter::new(settings, |c: &[u8]| n += c.len());
     for chunk in page.chunks(16 * 1024) {
         rewriter.write(chunk).unwrap();
     }
@@ -128,10 +129,13 @@ fn lol_html_plain(page: &[u8]) -> usize {
     n
 }
 
+fn lol_html_plain(page: &[u8]) -> usize {
+    run_lol_html(lol_html::Settings::new(), page)
+}
+
 /// lol_html with the rewriter's selectors and handlers that do nothing: what the selector
 /// machinery itself costs, apart from the rules.
 fn lol_html_same_selectors(page: &[u8]) -> usize {
-    let mut n = 0;
     let mut settings = lol_html::Settings::new();
     for s in consent_proxy::rewrite::html::page_selectors() {
         settings = settings.append_element_content_handler(lol_html::element!(s, |_el| Ok(())));
@@ -139,12 +143,7 @@ fn lol_html_same_selectors(page: &[u8]) -> usize {
     settings = settings
         .append_element_content_handler(lol_html::text!("script", |_t| Ok(())))
         .append_element_content_handler(lol_html::text!("noscript", |_t| Ok(())));
-    let mut rewriter = lol_html::HtmlRewriter::new(settings, |c: &[u8]| n += c.len());
-    for chunk in page.chunks(16 * 1024) {
-        rewriter.write(chunk).unwrap();
-    }
-    rewriter.end().unwrap();
-    n
+    run_lol_html(settings, page)
 }
 
 /// The cheap alternative to patching lol_html's selector matching (issue 13): one `*` element
@@ -155,7 +154,6 @@ fn lol_html_star_dispatch(page: &[u8]) -> usize {
         "img", "image", "source", "iframe", "frame", "embed", "object", "video", "audio", "input", "link", "a", "area",
         "base", "script", "head", "body", "noscript", "style",
     ];
-    let mut n = 0;
     let mut hits = 0usize;
     let settings = lol_html::Settings::new()
         .append_element_content_handler(lol_html::element!("*", |el| {
@@ -167,18 +165,13 @@ fn lol_html_star_dispatch(page: &[u8]) -> usize {
         }))
         .append_element_content_handler(lol_html::text!("script", |_t| Ok(())))
         .append_element_content_handler(lol_html::text!("noscript", |_t| Ok(())));
-    let mut rewriter = lol_html::HtmlRewriter::new(settings, |c: &[u8]| n += c.len());
-    for chunk in page.chunks(16 * 1024) {
-        rewriter.write(chunk).unwrap();
-    }
-    rewriter.end().unwrap();
+    let n = run_lol_html(settings, page);
     n + hits.min(1)
 }
 
 /// Where lol_html's ceiling is: a single tag-name selector and nothing else (any element handler
 /// makes lol_html lex every tag in full), and the `<script>`/`<noscript>` text handlers alone.
 fn lol_html_one_selector(page: &[u8], text_only: bool) -> usize {
-    let mut n = 0;
     let settings = if text_only {
         lol_html::Settings::new()
             .append_element_content_handler(lol_html::text!("script", |_t| Ok(())))
@@ -186,12 +179,7 @@ fn lol_html_one_selector(page: &[u8], text_only: bool) -> usize {
     } else {
         lol_html::Settings::new().append_element_content_handler(lol_html::element!("img", |_el| Ok(())))
     };
-    let mut rewriter = lol_html::HtmlRewriter::new(settings, |c: &[u8]| n += c.len());
-    for chunk in page.chunks(16 * 1024) {
-        rewriter.write(chunk).unwrap();
-    }
-    rewriter.end().unwrap();
-    n
+    run_lol_html(settings, page)
 }
 
 fn rewriting(c: &mut Criterion) {

@@ -19,14 +19,7 @@ for c in $need; do
 done
 [ -x "$BIN" ] || cargo build --release --quiet --bin consent-proxy
 
-work=$(mktemp -d); chmod 755 "$work"
-cleanup() {
-  kill $(jobs -p) 2>/dev/null || true
-  for pid in "$work"/*.pid; do [ -f "$pid" ] && kill "$(cat "$pid")" 2>/dev/null; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. benches/common.sh
 head -c 1024 /dev/zero | tr '\0' 'x' > "$work/1k.txt"
 ORIGIN=$(free_port); NGINX=$(free_port); PROXY=$(free_port); ADMIN=$(free_port); PROXY2=$(free_port); ADMIN2=$(free_port)
 cat > "$work/origin.conf" <<CONF
