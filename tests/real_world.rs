@@ -172,6 +172,25 @@ async fn character_references_in_attributes_are_read_as_the_browser_reads_them()
 }
 
 #[tokio::test]
+async fn css_neutralisation_can_be_switched_off_for_speed() {
+    // html.css = false: the operator trades the CSS leak for 19–26% of rewrite throughput;
+    // scripts, pixels and frames are still neutralised.
+    let html = r#"<html><head><style>.t{background:url(https://www.facebook.com/tr?id=1)}</style></head><body>
+<div style="background-image:url(https://www.facebook.com/tr?id=2)">x</div>
+<img src="https://www.facebook.com/tr?id=3">
+</body></html>"#;
+    let (proxy, _, out) = through(html, &[("html.css", "false")]).await;
+    assert!(out.contains(".t{background:url(https://www.facebook.com/tr?id=1)}"), "{out}");
+    assert!(out.contains(r#"<div style="background-image:url(https://www.facebook.com/tr?id=2)">x</div>"#), "{out}");
+    assert!(out.contains(r#"data-consent-src="https://www.facebook.com/tr?id=3""#), "{out}");
+    proxy.stop().await;
+    // The default neutralises both.
+    let (proxy, _, out) = through(html, &[]).await;
+    assert!(out.contains(".t{background:none}") && out.contains("background-image:none"), "{out}");
+    proxy.stop().await;
+}
+
+#[tokio::test]
 async fn link_headers_to_trackers_are_removed() {
     let origin = page_origin(
         "<html><body>ok</body></html>",

@@ -141,6 +141,8 @@ pub struct HtmlConfig {
     pub unknown_third_party: UnknownThirdParty,
     /// Per-visitor pages, or one shared page for caches that ignore `Vary`.
     pub cache_mode: CacheMode,
+    /// Tracker `url()`s in `style` attributes and `<style>` blocks are neutralised.
+    pub css: bool,
     /// `/__consent/banner.js`, with the catalog's rules, built once.
     pub script: Arc<crate::rewrite::assets::ScriptAsset>,
 }
@@ -310,6 +312,7 @@ impl TryFrom<RawConfig> for Config {
             consent_mode: raw.html.consent_mode,
             unknown_third_party,
             cache_mode: raw.html.cache_mode,
+            css: raw.html.css,
             script: Arc::new(script),
         };
         let banner = Arc::new(crate::rewrite::banner_config::Banner::compile(raw.banner)?);

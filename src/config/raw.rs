@@ -375,6 +375,9 @@ pub struct RawHtml {
     /// `private`: pages rewritten per visitor (`Cache-Control: private`, `Vary: Cookie`);
     /// `shared`: one consent-independent page any cache may keep, activated in the browser.
     pub cache_mode: CacheMode,
+    /// Neutralise tracker `url()`s in `style` attributes and `<style>` blocks (costs 19–26% of
+    /// rewrite throughput: lol_html then reads every element's attributes).
+    pub css: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -387,7 +390,7 @@ pub enum CacheMode {
 
 impl Default for RawHtml {
     fn default() -> Self {
-        Self { rewrite: true, consent_mode: true, banner_script_file: None, cache_mode: CacheMode::Private }
+        Self { rewrite: true, consent_mode: true, banner_script_file: None, cache_mode: CacheMode::Private, css: true }
     }
 }
 

@@ -105,9 +105,9 @@ pub fn page_selectors() -> impl Iterator<Item = &'static str> {
 /// undecided visitors' pages are.
 pub fn page_rewriter(page: PageRef, encoding: AsciiCompatibleEncoding, sink: Sink) -> HtmlRewriter<'static, Sink> {
     let s = selectors();
-    let everything_granted = {
+    let (everything_granted, css) = {
         let p = page.lock().unwrap_or_else(|e| e.into_inner());
-        !p.report && p.state.granted == p.rt.config.consent.all()
+        (!p.report && p.state.granted == p.rt.config.consent.all(), p.rt.config.html.css)
     };
     let (p1, p2, p4, p5, p6, p7, p8, p9) = (
         page.clone(),
@@ -121,7 +121,7 @@ pub fn page_rewriter(page: PageRef, encoding: AsciiCompatibleEncoding, sink: Sin
     );
     let mut noscript_buffer = String::new();
     let mut settings = Settings::new_send();
-    if !everything_granted {
+    if !everything_granted && css {
         let (pa, ps, mut style_buffer) = (page.clone(), page.clone(), String::new());
         settings = settings
             .append_element_content_handler((
