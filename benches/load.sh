@@ -38,31 +38,21 @@ open(sys.argv[1], "w").write(head + "<body>" + filler + body)
 PY
 ORIGIN=$(free_port); NGINX=$(free_port); SUBF=$(free_port); PROXY=$(free_port); ADMIN=$(free_port)
 
-cat > "$work/origin.conf" <<CONF
-worker_processes 1; pid $work/origin.pid; error_log $work/origin-error.log;
-events { worker_connections 4096; }
-http { access_log off; types { text/html html; text/plain txt; } default_type text/plain;
-  server { listen 127.0.0.1:$ORIGIN; root $work; keepalive_requests 1000000; } }
-CONF
-cat > "$work/proxy.conf" <<CONF
-worker_processes 1; pid $work/proxy.pid; error_log $work/proxy-error.log;
-events { worker_connections 4096; }
-http { access_log off;
-  upstream origin { server 127.0.0.1:$ORIGIN; keepalive 64; }
-  server { listen 127.0.0.1:$NGINX; keepalive_requests 1000000;
-    location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; } }
+start_origin "$ORIGIN" 1
+# The same proxy with the rewrite nginx can do: sub_filter on the tracker tags of the page.
+subf_server=$(cat <<CONF
   server { listen 127.0.0.1:$SUBF; keepalive_requests 1000000;
-    location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection "";
+    location / { $PROXY_TO_ORIGIN
       proxy_set_header Accept-Encoding ""; sub_filter_once off;
       sub_filter '<script async src="https://www.googletagmanager.com' '<script type="text/plain" data-src="https://www.googletagmanager.com';
       sub_filter '//js.hs-scripts.com' '//invalid.hs-scripts.com';
       sub_filter 'src="https://www.youtube.com/embed' 'data-src="https://www.youtube.com/embed';
       sub_filter 'src="https://px.ads.linkedin.com' 'data-src="https://px.ads.linkedin.com';
       sub_filter "fbq('init'" "void('init'";
-      sub_filter '</body>' '<div id="consent-banner">Cookies?</div></body>'; } } }
+      sub_filter '</body>' '<div id="consent-banner">Cookies?</div></body>'; } }
 CONF
-taskset -c 1 nginx -c "$work/origin.conf"
-taskset -c 0 nginx -c "$work/proxy.conf"
+)
+start_nginx_proxy "$ORIGIN" "$NGINX" 0 "$subf_server"
 CONSENT_PROXY__LOG__ACCESS_LOG=false CONSENT_PROXY__LOG__LEVEL=warn CONSENT_PROXY__AUDIT__SINK=/dev/null \
   taskset -c 0 target/release/consent-proxy --upstream "http://127.0.0.1:$ORIGIN" \
   --listen "127.0.0.1:$PROXY" --admin "127.0.0.1:$ADMIN" &

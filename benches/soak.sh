@@ -46,13 +46,7 @@ filler = "".join(teaser.format(i) for i in range(105))
 open(sys.argv[1], "w").write(head + "<body>" + filler + body)
 PY
 ORIGIN=$(free_port); PROXY=$(free_port); ADMIN=$(free_port)
-cat > "$work/origin.conf" <<CONF
-worker_processes 1; pid $work/origin.pid; error_log $work/origin-error.log;
-events { worker_connections 4096; }
-http { access_log off; types { text/html html; text/plain txt; } default_type text/plain;
-  server { listen 127.0.0.1:$ORIGIN; root $work; keepalive_requests 1000000; } }
-CONF
-taskset -c 1 nginx -c "$work/origin.conf"
+start_origin "$ORIGIN" 1
 CONSENT_PROXY__LOG__ACCESS_LOG=false CONSENT_PROXY__LOG__LEVEL=warn CONSENT_PROXY__AUDIT__SINK=/dev/null \
   taskset -c 0 target/release/consent-proxy --upstream "http://127.0.0.1:$ORIGIN" \
   --listen "127.0.0.1:$PROXY" --admin "127.0.0.1:$ADMIN" &

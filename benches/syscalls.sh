@@ -22,22 +22,8 @@ done
 . benches/common.sh
 head -c 1024 /dev/zero | tr '\0' 'x' > "$work/1k.txt"
 ORIGIN=$(free_port); NGINX=$(free_port); PROXY=$(free_port); ADMIN=$(free_port); PROXY2=$(free_port); ADMIN2=$(free_port)
-cat > "$work/origin.conf" <<CONF
-worker_processes 1; pid $work/origin.pid; error_log $work/origin-error.log;
-events { worker_connections 4096; }
-http { access_log off; default_type text/plain;
-  server { listen 127.0.0.1:$ORIGIN; root $work; keepalive_requests 1000000; } }
-CONF
-cat > "$work/proxy.conf" <<CONF
-worker_processes 1; pid $work/proxy.pid; error_log $work/proxy-error.log;
-events { worker_connections 4096; }
-http { access_log off;
-  upstream origin { server 127.0.0.1:$ORIGIN; keepalive 64; }
-  server { listen 127.0.0.1:$NGINX; keepalive_requests 1000000;
-    location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
-CONF
-nginx -c "$work/origin.conf"
-nginx -c "$work/proxy.conf"
+start_origin "$ORIGIN"
+start_nginx_proxy "$ORIGIN" "$NGINX"
 export CONSENT_PROXY__SERVER__WORKERS=1 CONSENT_PROXY__LOG__ACCESS_LOG=false CONSENT_PROXY__LOG__LEVEL=warn CONSENT_PROXY__AUDIT__SINK=/dev/null
 taskset -c 0 "$BIN" --upstream "http://127.0.0.1:$ORIGIN" --listen "127.0.0.1:$PROXY" --admin "127.0.0.1:$ADMIN" &
 PROXY_PID=$!
