@@ -67,6 +67,8 @@ fn rewrite(page: &[u8], cuts: &[usize]) -> Option<Vec<u8>> {
 const FRAGMENTS: &[&str] = &[
     "<script async src=\"https://www.googletagmanager.com/gtag/js?id=G-1\"></script>",
     "<script>fbq('init', '1'); fbq('track', 'PageView');</script>",
+    concat!("<script>", include_str!("fixtures/snippets/hotjar.js"), "</script>"),
+    concat!("<script>", include_str!("fixtures/snippets/gtm.js"), "\nwindow.siteReady = true;</script>"),
     "<script>var s = \"</scr\" + \"ipt>\"; gtag('config', 'G-2');</script>",
     "<SCRIPT SRC=//connect.facebook.net/en_US/fbevents.js></SCRIPT>",
     "<img src=\"https://www.facebook.com/tr?id=1&amp;ev=x\" width=1 height=1>",

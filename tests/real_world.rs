@@ -8,6 +8,9 @@ use bytes::Bytes;
 use http::{Request, Response};
 use http_body_util::Full;
 use support::html::{leaks, without_banner};
+
+/// The published Meta Pixel snippet.
+const META: &str = include_str!("fixtures/snippets/meta-pixel.js");
 use support::*;
 
 async fn page_origin(html: &'static str, headers: Vec<(&'static str, &'static str)>) -> std::net::SocketAddr {
@@ -99,9 +102,10 @@ async fn every_element_that_loads_a_url_is_covered() {
 <embed src="https://www.youtube.com/embed/emb">
 <input type="image" src="https://www.facebook.com/tr?id=4">
 <iframe srcdoc="<img src='https://www.facebook.com/tr?id=5'><p>hi</p>"></iframe>
-<iframe srcdoc="<script>!function(f,b,e,v,n,t,s){}(window,document,'script','https://connect.facebook.net/en_US/fbevents.js');</script>"></iframe>
+<iframe srcdoc="<script>{META}</script>"></iframe>
 <iframe srcdoc="<p>harmless</p>"></iframe>
 </body></html>"#;
+    let html = html.replace("{META}", META.trim()).leak();
     let (proxy, _, out) = through(html, &[]).await;
     assert!(leaks(&out).is_empty(), "{:#?}\n{out}", leaks(&out));
     assert!(
@@ -116,7 +120,7 @@ async fn every_element_that_loads_a_url_is_covered() {
     );
     assert!(out.contains("data-consent-poster=\"https://px.ads.linkedin.com/collect/?pid=1\""), "{out}");
     assert!(out.contains("<iframe srcdoc=\"<p>harmless</p>\"></iframe>"), "{out}");
-    assert!(out.contains("data-consent-srcdoc="), "an srcdoc with tracker code waits for consent");
+    assert!(out.contains("data-consent-srcdoc="), "an srcdoc with a vendor snippet waits for consent");
     assert!(!out.contains("srcdoc=\"<img src='https://www.facebook.com"), "{out}");
     proxy.stop().await;
 }
@@ -168,6 +172,34 @@ async fn character_references_in_attributes_are_read_as_the_browser_reads_them()
     // First-party references are passed on byte for byte.
     assert!(out.contains(r#"<img src="/own.png?w=1&amp;h=2" alt="">"#), "{out}");
     assert!(out.contains(r#"<div style="background:url(&quot;/own-hero.jpg&quot;)">own</div>"#), "{out}");
+    proxy.stop().await;
+}
+
+#[tokio::test]
+async fn references_without_semicolons_are_decoded_as_the_tokenizer_does() {
+    // Chromium loads each of these from the tracker: numeric references need no `;` (leading
+    // zeros, `X`), legacy named ones (`&amp`) neither.
+    let html = r#"<html><head></head><body>
+<img id="a" src="https://www&#46facebook&#0046com/tr?id=1">
+<img id="b" src="https:&#47&#0047www.facebook.com&#X2F;tr?id=2">
+<script id="c" src="https&#58//connect.facebook.net/en_US/fbevents.js"></script>
+<iframe id="d" src="https://www.youtube.com&#47embed/x1"></iframe>
+<img id="e" src="https://www.facebook.com/tr?id=5&ampcd=1&copy=2">
+<img id="f" src="/own.png?a=1&amp=2&ampx=3&not=4&lt=5">
+<img id="g" src="https&sol;/www.facebook.com/tr?id=7">
+</body></html>"#;
+    let (proxy, _, out) = through(html, &[]).await;
+    for id in ["a", "b", "d", "e"] {
+        let tag = out.split(&format!("id=\"{id}\"")).nth(1).unwrap_or("").split('>').next().unwrap_or("");
+        assert!(tag.contains("data-consent-src"), "#{id} is still live: {tag}\n{out}");
+        assert!(!tag.contains(" src="), "#{id} keeps a src: {tag}");
+    }
+    assert!(out.contains(r#"data-consent-src="https&#58//connect.facebook.net/en_US/fbevents.js""#), "{out}");
+    // `&amp=`, `&ampx`, `&not=` stay as written in an attribute (the attribute exception); the
+    // first-party image is passed on byte for byte.
+    assert!(out.contains(r#"<img id="f" src="/own.png?a=1&amp=2&ampx=3&not=4&lt=5">"#), "{out}");
+    // No colon once decoded (`https//www…`): a relative URL on the page's own host, left alone.
+    assert!(out.contains(r#"<img id="g" src="https&sol;/www.facebook.com/tr?id=7">"#), "{out}");
     proxy.stop().await;
 }
 
@@ -309,7 +341,7 @@ async fn markup_that_fuzzing_found_is_judged_as_a_browser_parses_it() {
         // In SVG, src means nothing: the text runs and is judged.
         (
             "svg script with src and tracker text",
-            r#"<body><svg><script src="/own.js">!function(f,b,e,v,n,t,s){}(window,document,"script","https://connect.facebook.net/en_US/fbevents.js");</script></svg></body>"#,
+            r#"<body><svg><script src="/own.js">{META}</script></svg></body>"#,
             &["<script src=\"/own.js\"></script>", "data-consent-provider=\"Meta Pixel\">!function(f,b,e,v,n,t,s)"],
         ),
         // The spec's other JavaScript MIME types run.
@@ -320,7 +352,7 @@ async fn markup_that_fuzzing_found_is_judged_as_a_browser_parses_it() {
         ),
         (
             "x-ecmascript inline",
-            r#"<head><script type="application/x-ecmascript">!function(f,b,e,v,n,t,s){}(window,document,"script","https://connect.facebook.net/en_US/fbevents.js");</script></head>"#,
+            r#"<head><script type="application/x-ecmascript">{META}</script></head>"#,
             &["data-consent-category=\"marketing\""],
         ),
         // Only the first <base href> counts.
@@ -342,13 +374,13 @@ async fn markup_that_fuzzing_found_is_judged_as_a_browser_parses_it() {
         // An SVG script's content is markup: its text after a child element runs too.
         (
             "svg script text after a child element",
-            r#"<body><svg><script>var a=1;<x></x>!function(f,b,e,v,n,t,s){}(window,document,"script","https://connect.facebook.net/en_US/fbevents.js");</script></svg></body>"#,
+            r#"<body><svg><script><x></x>{META}</script></svg></body>"#,
             &["data-consent-provider=\"Meta Pixel\""],
         ),
         // In SVG a script can hold another; the outer one's text after it runs too.
         (
             "svg script inside an svg script",
-            r#"<body><svg><script><script></script>!function(f,b,e,v,n,t,s){}(window,document,"script","https://connect.facebook.net/en_US/fbevents.js");</script></svg></body>"#,
+            r#"<body><svg><script><script></script>{META}</script></svg></body>"#,
             &["data-consent-provider=\"Meta Pixel\""],
         ),
         // A <noscript> inside <noscript> is markup without JavaScript.
@@ -358,13 +390,10 @@ async fn markup_that_fuzzing_found_is_judged_as_a_browser_parses_it() {
             &[],
         ),
         // In SVG, <noscript> is an ordinary element and <i> breaks out into HTML.
-        (
-            "svg noscript",
-            r#"<body><svg><noscript><i><script>!function(f,b,e,v,n,t,s){}(window,document,"script","https://connect.facebook.net/en_US/fbevents.js");</script></i></noscript></svg></body>"#,
-            &[],
-        ),
+        ("svg noscript", r#"<body><svg><noscript><i><script>{META}</script></i></noscript></svg></body>"#, &[]),
     ];
     for (name, html, expected) in cases {
+        let html: &'static str = html.replace("{META}", META.trim()).leak();
         let (proxy, _, out) = through(html, &[]).await;
         // (A <base href> itself loads nothing.)
         let page = without_banner(&out).replace(r#"<base href="https://www.facebook.com/">"#, "");

@@ -4,8 +4,11 @@
 pub mod cookies;
 pub mod lists;
 mod ocd;
+pub mod snippets;
+mod tracker_rule;
 pub mod trackers;
 mod trackers_data;
+mod url_shape;
 
 /// FNV-1a: cheap for short names and hosts. The tables hold trusted rule patterns only, so
 /// attacker-chosen lookup keys cannot lengthen probe chains (no HashDoS concern).

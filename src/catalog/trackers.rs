@@ -15,9 +15,11 @@
 //!   means "not a tracker" (allow-list). [`TrackerCatalog::host_rules`] therefore stays consistent
 //!   with "exact host first, then the longest suffix" on the client side; a rule whose category is
 //!   `"none"` is listed too and means "allow".
-//! * Inline scripts: one leftmost-first Aho-Corasick automaton over all signatures (case-sensitive).
-//!   A config signature with category `"none"` replaces a built-in one of the same text; a `"none"`
-//!   signature of its own is an allow marker: a script containing it anywhere is not a tracker.
+//! * Inline scripts: one leftmost-first Aho-Corasick automaton over all signatures (case-sensitive)
+//!   names candidates; a built-in one counts only when the whole script is that vendor's snippet
+//!   ([`super::snippets`]). A config signature with category `"none"` replaces a built-in one of
+//!   the same text; a `"none"` signature of its own is an allow marker: a script containing it
+//!   anywhere is not a tracker.
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
@@ -28,101 +30,10 @@ use super::Fnv;
 use aho_corasick::{AhoCorasick, MatchKind};
 use url::{Host, Position, Url};
 
-use super::trackers_data::{GOOGLE_DOMAINS, NOT_TRACKERS, PROVIDERS, STUBBED_PROVIDERS};
+use super::trackers_data::{GOOGLE_DOMAINS, NOT_TRACKERS, PROVIDERS};
+use super::url_shape::{quick_host, url_shape, UrlShape};
 
-/// The category that turns a rule into an allow-list entry.
-pub const NOT_A_TRACKER: &str = "none";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TrackerMatch {
-    Host,
-    HostSuffix,
-    UrlPrefix,
-    InlineSignature,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
-pub struct TrackerRule {
-    pub kind: TrackerMatch,
-    /// Host: "www.googletagmanager.com"; HostSuffix: "doubleclick.net" (itself and any subdomain);
-    /// UrlPrefix: scheme-less "www.youtube.com/embed/" (a scheme, if given, is ignored), compared
-    /// to the host and the path+query of the parsed URL; InlineSignature: a case-sensitive
-    /// substring of inline script text. Normalised by [`TrackerCatalog::new`].
-    pub pattern: String,
-    /// "analytics" | "marketing" | any config category id | "none" (not a tracker).
-    pub category: String,
-    pub provider: String,
-    /// Builtin or from config (config overrides builtin with the same kind+pattern).
-    #[serde(default)]
-    pub from_config: bool,
-}
-
-impl TrackerRule {
-    /// Checks a (config) rule; [`TrackerCatalog::new`] silently skips rules that fail this, so a
-    /// config loader should call it first to report the mistake.
-    pub fn validate(&self) -> Result<(), String> {
-        self.normalized_pattern().map(|_| ())
-    }
-
-    /// The canonical pattern (lowercase punycode hosts, normalised paths), after checking the rule.
-    fn normalized_pattern(&self) -> Result<String, String> {
-        let c = &self.category;
-        if c.is_empty() || !c.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-') {
-            return Err(format!("tracker rule {:?}: category {c:?} must match [a-z0-9_-]+", self.pattern));
-        }
-        normalize_pattern(self.kind, &self.pattern)
-    }
-}
-
-/// Canonical form of a pattern, or why it cannot match anything.
-fn normalize_pattern(kind: TrackerMatch, pattern: &str) -> Result<String, String> {
-    let p = pattern.trim();
-    let err = |why: &str| Err(format!("tracker {kind:?} pattern {pattern:?}: {why}"));
-    match kind {
-        TrackerMatch::InlineSignature if p.is_empty() => err("is empty"),
-        TrackerMatch::InlineSignature => Ok(pattern.to_owned()),
-        TrackerMatch::Host | TrackerMatch::HostSuffix => {
-            let p =
-                if kind == TrackerMatch::HostSuffix { p.trim_start_matches("*.").trim_start_matches('.') } else { p };
-            if p.contains('*') {
-                return err("wildcards are not supported (use host_suffix for a domain and its subdomains)");
-            }
-            match normalize_host(p) {
-                Some((_, true)) if kind == TrackerMatch::HostSuffix => err("an IP address has no subdomains"),
-                Some((h, _)) => Ok(h),
-                None => err("is not a valid host name (no scheme, port or path here)"),
-            }
-        }
-        TrackerMatch::UrlPrefix => {
-            let rest = match p.find("://") {
-                Some(i) => &p[i + 3..],
-                None => p.trim_start_matches('/'),
-            };
-            let Ok(url) = Url::parse(&format!("https://{rest}")) else { return err("is not a valid URL prefix") };
-            let (Some(host), false) = (url.host_str(), rest.is_empty() || rest.contains('*')) else {
-                return err("needs a host and a path, without wildcards");
-            };
-            let host = host.strip_suffix('.').unwrap_or(host);
-            Ok(format!("{host}{}", &url[Position::BeforePath..Position::AfterQuery]))
-        }
-    }
-}
-
-/// Lowercase/punycode/IP-canonical host without a trailing dot, and whether it is an IP address.
-fn normalize_host(p: &str) -> Option<(String, bool)> {
-    if p.is_empty() || p.ends_with("..") {
-        return None;
-    }
-    match Host::parse(p).ok()? {
-        Host::Domain(d) => {
-            let d = d.strip_suffix('.').unwrap_or(&d);
-            (!d.is_empty()).then(|| (d.to_owned(), false))
-        }
-        Host::Ipv4(a) => Some((a.to_string(), true)),
-        Host::Ipv6(a) => Some((format!("[{a}]"), true)),
-    }
-}
+pub use super::tracker_rule::{TrackerMatch, TrackerRule, NOT_A_TRACKER};
 
 const NO_RULE: u32 = u32::MAX;
 
@@ -357,12 +268,12 @@ impl TrackerCatalog {
         self.rule(self.lookup(host, ip, PathInfo::HostOnly)?)
     }
 
-    /// Inline script text: is it a vendor's loader snippet to neutralise? The rule of the
-    /// leftmost signature found, unless the text contains a config allow signature or — for
-    /// built-in signatures — the script also does the site's own work ([`does_site_work`]), or
-    /// the vendor's API has no stub in the guard (site code calling it would break): then it
-    /// runs, and what it inserts goes through the client guard. Config signatures are the operator's word and
-    /// apply to any script containing them. Scans only; no allocation.
+    /// Inline script text: is it a vendor's loader snippet to neutralise? Built-in signatures
+    /// only name candidates: the script is a tracker when its **whole** text is that vendor's
+    /// published snippet ([`super::snippets`]); with anything else in it, it runs, and what it
+    /// inserts goes through the client guard. Config signatures are the operator's word and
+    /// apply to any script containing them; a config allow signature (`none`) anywhere in the
+    /// script ends it. The leftmost qualifying signature's rule is returned.
     pub fn classify_inline(&self, text: &str) -> Option<&TrackerRule> {
         let automaton = self.inline.as_ref()?;
         let mut matches =
@@ -371,11 +282,10 @@ impl TrackerCatalog {
         if self.inline_allow.as_ref().is_some_and(|a| a.is_match(text)) {
             return None;
         }
-        let site_work = does_site_work(text);
-        // The first signature that counts: the operator's, or a stubbed vendor's.
-        std::iter::once(first)
-            .chain(matches)
-            .find(|r| r.from_config || (!site_work && STUBBED_PROVIDERS.contains(&r.provider.as_str())))
+        let named: Vec<&TrackerRule> = std::iter::once(first).chain(matches).collect();
+        // Read as JavaScript only when a built-in signature names a vendor.
+        let vendor = super::snippets::whole_snippet(text, |p| named.iter().any(|r| !r.from_config && r.provider == p));
+        named.into_iter().find(|r| r.from_config || vendor == Some(r.provider.as_str()))
     }
 
     /// Host and suffix rules as (pattern, is_suffix, category), for the client-side guard: the
@@ -452,35 +362,6 @@ impl TrackerCatalog {
     }
 }
 
-/// Largest inline script still taken for a vendor snippet: the longest published loader
-/// snippets (Segment, Amplitude) are under 5 KB; anything bigger is the site's own code.
-const SNIPPET_MAX: usize = 8 * 1024;
-
-/// Whether inline code does more than bootstrap a vendor: reads or changes the page, listens for
-/// events, talks to the site's API, or is too big to be a snippet. Vendor loaders do none of
-/// this (they create a `<script>`, set its `src` and insert it before the first script).
-pub fn does_site_work(text: &str) -> bool {
-    const SITE_WORK: [&str; 16] = [
-        "getElementById",
-        "querySelector",
-        "getElementsByClassName",
-        "textContent",
-        "innerHTML",
-        "innerText",
-        "classList",
-        "addEventListener",
-        "DOMContentLoaded",
-        "documentElement.",
-        "fetch(",
-        "XMLHttpRequest",
-        "localStorage",
-        "sessionStorage",
-        ".value",
-        ".style.",
-    ];
-    text.len() > SNIPPET_MAX || SITE_WORK.iter().any(|m| text.contains(m))
-}
-
 /// `url` resolved against `base` when it is an http(s)/ws(s) URL on another site than
 /// `page_host`: the parsed URL and its lowercase host without a trailing dot.
 pub fn third_party_url(url: &str, base: Option<&Url>, page_host: Option<&str>) -> Option<(Url, String)> {
@@ -551,73 +432,10 @@ fn shadowed_builtins(rules: &[TrackerRule]) -> Vec<bool> {
         .collect()
 }
 
-/// The host of a plain absolute (or, on an http(s) page, protocol-relative `//`) URL, when it
-/// is already in canonical form so that the WHATWG parser would return it unchanged: lowercase
-/// `[a-z0-9.-]` labels, not IPv4-like, no IDN, userinfo, backslash, whitespace or odd port.
-/// Anything else returns `None` and takes the full parse.
-fn quick_host(input: &str, base_special: bool) -> Option<&str> {
-    let rest = match input.strip_prefix("https://").or_else(|| input.strip_prefix("http://")) {
-        Some(r) => r,
-        None if base_special => input.strip_prefix("//")?,
-        None => return None,
-    };
-    let end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
-    if rest.as_bytes().get(end) == Some(&b'\\') {
-        return None;
-    }
-    let (host, port) = rest[..end].split_once(':').unwrap_or((&rest[..end], ""));
-    if port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) || port.parse::<u32>().is_ok_and(|p| p > 65535) {
-        return None;
-    }
-    let host = host.strip_suffix('.').unwrap_or(host);
-    let canonical = host.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
-    let last = host.rsplit('.').next().unwrap_or("");
-    if !canonical || last.is_empty() || last.starts_with(|c: char| c.is_ascii_digit()) {
-        return None;
-    }
-    if host.starts_with('.') || host.contains("..") || host.contains("xn--") {
-        return None;
-    }
-    Some(host)
-}
-
-/// How a browser reads the start of a URL (WHATWG: leading C0/space trimmed, tab/CR/LF ignored).
-#[derive(Debug, PartialEq, Eq)]
-enum UrlShape {
-    /// No scheme and not two leading slashes: on an http(s) page it keeps the page's host.
-    PathRelative,
-    /// `//x`, `\\x`, `/\x`, `\/x`: takes a new host on an http(s) page.
-    ProtocolRelative,
-    /// Has a scheme; `web` = http, https, ws or wss (any case).
-    Absolute { web: bool },
-}
-
-fn url_shape(input: &str) -> UrlShape {
-    let mut it = input.trim_start_matches(|c: char| c <= ' ').bytes().filter(|b| !matches!(b, b'\t' | b'\n' | b'\r'));
-    match it.next() {
-        Some(b'/' | b'\\') if matches!(it.next(), Some(b'/' | b'\\')) => UrlShape::ProtocolRelative,
-        Some(first) if first.is_ascii_alphabetic() => {
-            // Keep the first 6 scheme bytes, lowercased: enough to tell "https" from "httpss".
-            let (mut scheme, mut len) = ([first.to_ascii_lowercase(), 0, 0, 0, 0, 0], 1);
-            for b in it {
-                if b == b':' {
-                    let web = matches!(&scheme[..len.min(6)], b"http" | b"https" | b"ws" | b"wss");
-                    return UrlShape::Absolute { web };
-                }
-                if !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')) {
-                    break;
-                }
-                if len < 6 {
-                    scheme[len] = b.to_ascii_lowercase();
-                }
-                len += 1;
-            }
-            UrlShape::PathRelative
-        }
-        _ => UrlShape::PathRelative,
-    }
-}
-
 #[cfg(test)]
 #[path = "trackers_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "trackers_inline_tests.rs"]
+mod inline_tests;

@@ -76,10 +76,10 @@ impl Provider {
         self.prefixes = v;
         self
     }
-    /// Case-sensitive substrings that only a vendor's *loader* snippet contains: its script URL or
-    /// file name, its bootstrap function's shape (`!function(f,b,e,v,n,t,s)`), or a global only
-    /// the snippet defines (`GoogleAnalyticsObject`). Never a call of the vendor's API
-    /// (`fbq('track'`, `_hsq.push`): site code makes those, and the guard's stubs absorb them.
+    /// Case-sensitive substrings that name the vendor in an inline script: its script URL or
+    /// file name, its bootstrap function's shape (`!function(f,b,e,v,n,t,s)`), or a global its
+    /// snippet defines (`GoogleAnalyticsObject`). They only pick the candidates: a script is
+    /// neutralised when its whole text is the vendor's published snippet (`super::snippets`).
     const fn i(mut self, v: &'static [&'static str]) -> Self {
         self.inline = v;
         self
@@ -281,7 +281,7 @@ pub(super) static PROVIDERS: &[Provider] = &[
         .s(&["logr-in.com", "lgrckt-in.com", "lr-ingest.io", "lr-ingest.com", "lr-in-prod.com", "logrocket.io"])
         .i(&["cdn.logr-in.com"]),
     p("Quantum Metric", A).s(&["quantummetric.com"]).i(&["quantummetric.com"]),
-    p("PostHog", A).s(&["posthog.com"]).i(&["i.posthog.com"]),
+    p("PostHog", A).s(&["posthog.com"]).i(&["posthog.com", "window.posthog"]),
     p("Pendo", A).s(&["pendo.io"]).i(&["cdn.pendo.io"]),
     p("Appcues", A).s(&["appcues.com"]).i(&["fast.appcues.com"]),
     p("Userpilot", A).s(&["userpilot.io"]),
@@ -523,6 +523,8 @@ pub(super) static NOT_TRACKERS: &[(&str, &[&str], &[&str])] = &[
 /// `mixpanel`, `posthog`, `amplitude`, `_hsq`, `_paq`, `uetq`). Only their loader snippets are
 /// neutralised server-side: site code calling the vendor keeps working on the stub. Any other
 /// vendor's snippet runs (it defines the API the site calls) and the guard stops what it loads.
+/// A test holds every vendor with a snippet template (`super::snippets`) to this list.
+#[cfg(test)]
 pub(super) static STUBBED_PROVIDERS: &[&str] = &[
     "Google Analytics",
     "Google Tag Manager",

@@ -83,6 +83,7 @@ function startOrigin() {
     if (url.pathname === '/write.html') return send(200, 'text/html; charset=utf-8', file('write.html'));
     if (url.pathname === '/onload.html') return send(200, 'text/html; charset=utf-8', file('onload.html'));
     if (['/appwork.html', '/longtail.html', '/runtime.html'].includes(url.pathname)) return send(200, 'text/html; charset=utf-8', file(url.pathname.slice(1)));
+    if (url.pathname === '/snippets.html') return send(200, 'text/html; charset=utf-8', snippetsPage());
     if (url.pathname === '/own.png') return send(200, 'image/gif', GIF);
     if (url.pathname === '/app.js') return send(200, 'text/javascript', file('app.js'));
     if (url.pathname === '/odd.js') return send(200, 'text/javascript', file('odd.js'));
@@ -90,6 +91,42 @@ function startOrigin() {
     send(404, 'text/plain', 'not found\n');
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/** The vendors' published snippets (tests/fixtures/snippets/*.js): {name, text}. */
+function snippetFixtures() {
+  const dir = path.join(REPO, 'tests/fixtures/snippets');
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.js')).sort()
+    .map((f) => ({ name: f.replace(/\.js$/, ''), text: fs.readFileSync(path.join(dir, f), 'utf8') }));
+}
+/** Site code around a snippet, in the shapes real pages have; `{s}` is the snippet. Each
+ *  script ends by noting that it ran to its end. */
+const SITE_SHAPES = {
+  after: '{s}\nwindow.slateAmplitudeQueue = window.slateAmplitudeQueue || { _q: [], push: function (e) { this._q.push(e); } };',
+  before: 'var siteConfig = { lang: "en", currency: "EUR" };\n{s}',
+  function: '{s}\nfunction trackSignup(plan) { window.lastPlan = plan; }',
+  listener: '{s}\ndocument.addEventListener("click", function () { window.clicks = (window.clicks || 0) + 1; });',
+  try: 'try {\n{s}\n} catch (e) { window.__caught = (window.__caught || []).concat(String(e)); }',
+  second: '{s}\n{next}',
+};
+/** One page: every snippet alone (to be made inert), then every snippet mixed with site code in
+ *  every shape (to run), then the site's bundle using what its code defined. */
+function snippetsPage() {
+  const all = snippetFixtures();
+  const safe = (t) => t.replace(/<\/script/gi, '<\\/script');
+  const alone = all.map((f) => `<script data-alone="${f.name}">\n${safe(f.text)}\n</script>`);
+  const mixed = [];
+  all.forEach((f, i) => {
+    for (const [shape, wrap] of Object.entries(SITE_SHAPES)) {
+      const code = wrap.replace('{s}', () => f.text).replace('{next}', () => all[(i + 1) % all.length].text);
+      mixed.push(`<script>\n${safe(code)}\n;(window.__ran = window.__ran || []).push(${JSON.stringify(`${f.name}/${shape}`)});\n</script>`);
+    }
+  });
+  return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>Snippets</title>\n${alone.join('\n')}\n</head><body>
+<h1>Vendor snippets and the site's own code</h1>
+${mixed.join('\n')}
+<script>window.slateAmplitudeQueue.push({ event: 'page' }); window.__bundle = 'ok';</script>
+</body></html>`;
 }
 
 // -------------------------------------------------------------------------------- proxy --
@@ -806,6 +843,29 @@ scenario('the site\'s own code calls fbq, dataLayer.push and _hsq.push, then wor
   check(await t.page.textContent('#app') === 'Cart ready: 3 mugs', 'the app did not render, rejected');
   await sleep(500);
   check(t.requests.length === 0, `tracker requests: ${t.requests.map((r) => r.url).join(', ')}`);
+  check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
+  await t.ctx.close();
+});
+
+scenario('vendor snippets: alone they are made inert; mixed with site code they run, load nothing, throw nothing', async () => {
+  const fixtures = snippetFixtures();
+  const t = await newContext();
+  await t.page.goto(proxyUrl + '/snippets.html');
+  await waitFor(() => t.page.evaluate(() => window.__bundle === 'ok'), 5000, "the site's bundle");
+  await sleep(800);
+  const seen = await t.page.evaluate(() => ({
+    ran: window.__ran || [],
+    caught: window.__caught || [],
+    inert: [...document.querySelectorAll('script[data-alone]')]
+      .filter((s) => s.type === 'text/plain' && s.hasAttribute('data-consent-category')).map((s) => s.dataset.alone),
+  }));
+  const want = fixtures.flatMap((f) => Object.keys(SITE_SHAPES).map((shape) => `${f.name}/${shape}`));
+  const missing = want.filter((w) => !seen.ran.includes(w));
+  check(missing.length === 0, `mixed scripts that did not run to their end: ${missing.join(', ')}`);
+  const live = fixtures.map((f) => f.name).filter((n) => !seen.inert.includes(n));
+  check(live.length === 0, `snippets alone that were not made inert: ${live.join(', ')}`);
+  check(seen.caught.length === 0, `snippets threw inside try: ${seen.caught.join('; ')}`);
+  check(t.requests.length === 0, `tracker requests: ${[...new Set(t.requests.map((r) => r.url))].join(', ')}`);
   check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
   await t.ctx.close();
 });

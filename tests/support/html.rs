@@ -24,24 +24,54 @@ pub const TRACKER_HOSTS: [&str; 14] = [
     "doubleclick.net",
 ];
 
-/// Code that loads a fixture tracker (the loader snippet of a vendor whose API the guard stubs;
-/// other vendors' snippets run and the guard stops what they load). Code that only *calls* a
-/// tracker's API (`fbq(`, `gtag(`) loads nothing and runs: the guard's stubs absorb the calls.
-pub const SIGNATURES: [&str; 9] = [
-    "fbevents.js",
-    "googletagmanager.com/gtag/js",
-    "hotjar",
-    "clarity.ms",
-    "gtm.js",
-    "analytics.tiktok.com",
-    "licdn.com",
-    "hs-scripts",
-    "!function(f,b,e,v,n,t,s)",
-];
+/// Inline code is a tracker only when it is, whole, a vendor's published snippet
+/// (`tests/fixtures/snippets/*.js`): compared with comments, whitespace, quotes, string contents
+/// and numbers ignored, so the IDs may differ. Anything more runs (the client guard stops what it
+/// inserts, tested in the browser); code that only *calls* a tracker's API loads nothing.
+pub fn is_published_snippet(text: &str) -> bool {
+    static PUBLISHED: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let published = PUBLISHED.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/snippets");
+        std::fs::read_dir(dir)
+            .expect("tests/fixtures/snippets")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "js"))
+            .map(|p| shape(&std::fs::read_to_string(p).expect("fixture")))
+            .collect()
+    });
+    let s = shape(text);
+    !s.is_empty() && published.contains(&s)
+}
 
-/// Inline code doing the site's own work runs even when it inserts a tracker: the client
-/// guard stops what it inserts (tested in the browser).
-pub const SITE_WORK: [&str; 5] = ["getElementById", "querySelector", "textContent", "innerHTML", "addEventListener"];
+/// A script's shape: no comments or whitespace, every string `''`, every number `0`.
+fn shape(js: &str) -> String {
+    let (b, mut out, mut i) = (js.as_bytes(), String::new(), 0);
+    while i < b.len() {
+        let c = b[i];
+        if c == b'"' || c == b'\'' {
+            i += 1;
+            while i < b.len() && b[i] != c {
+                i += if b[i] == b'\\' { 2 } else { 1 };
+            }
+            out.push_str("''");
+        } else if b[i..].starts_with(b"//") || b[i..].starts_with(b"<!--") || b[i..].starts_with(b"-->") {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+        } else if b[i..].starts_with(b"/*") {
+            i += b[i..].windows(2).position(|w| w == b"*/").map_or(b.len() - i, |e| e + 1);
+        } else if c.is_ascii_digit() && !out.ends_with(|p: char| p.is_ascii_alphanumeric() || p == '_') {
+            while i + 1 < b.len() && (b[i + 1].is_ascii_alphanumeric() || b[i + 1] == b'.') {
+                i += 1;
+            }
+            out.push('0');
+        } else if !c.is_ascii_whitespace() && c != b';' {
+            out.push(c as char);
+        }
+        i += 1;
+    }
+    out
+}
 
 pub fn is_tracker_url(url: &str) -> bool {
     let u = url.trim().to_ascii_lowercase().replace('\\', "/").replace(['\t', '\n', '\r'], "");
@@ -110,11 +140,8 @@ pub fn leaks(html: &str) -> Vec<String> {
                 let text = std::mem::take(&mut *inline.borrow_mut());
                 // The proxy's own Consent Mode defaults define gtag() but load nothing.
                 let consent_mode = text.starts_with("window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}gtag('consent','default'");
-                let site_work = SITE_WORK.iter().any(|w| text.contains(w));
-                if *j2.borrow() && !consent_mode && !site_work {
-                    if let Some(sig) = SIGNATURES.iter().find(|s| text.contains(*s)) {
-                        f2.borrow_mut().push(format!("inline script with {sig}"));
-                    }
+                if *j2.borrow() && !consent_mode && is_published_snippet(&text) {
+                    f2.borrow_mut().push(format!("inline vendor snippet {:.400}", text.trim()));
                 }
             }
             Ok(())

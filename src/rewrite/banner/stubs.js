@@ -1,18 +1,24 @@
   /* -------------------------------------------------------------------------- the stubs -- */
 
   // Vendor globals the site's own code calls, with the category that would define them.
-  var STUB_FNS = { fbq: "marketing", lintrk: "marketing", ttq: "marketing", twq: "marketing", pintrk: "marketing",
+  var STUB_FNS = { fbq: "marketing", _fbq: "marketing", lintrk: "marketing", ttq: "marketing", twq: "marketing", pintrk: "marketing",
     snaptr: "marketing", rdt: "marketing", clarity: "analytics", hj: "analytics", ga: "analytics",
     mixpanel: "analytics", posthog: "analytics", amplitude: "analytics", ttd_dom_ready: "marketing" };
   var STUB_ARRAYS = { _hsq: "marketing", _paq: "analytics", dataLayer: "analytics", _gaq: "analytics",
     uetq: "marketing", _linkedin_data_partner_ids: "marketing" };
   var stubs = []; // {name, category, fn, queue, released}
 
-  /** A callable that queues [path, args] for any call: fbq(...), ttq.track(...), a.b.c(...). */
+  /**
+   * A callable that queues [path, args] for any call: fbq(...), ttq.track(...), a.b.c(...).
+   * What a call or `new` returns is another such callable on a queue nobody replays, so chained
+   * APIs (`amplitude.getInstance().logEvent(...)`, `new amplitude.Identify().set(...)`) never
+   * throw; only the first call of a chain is replayed.
+   */
   function member(queue, path) {
     var cache = Object.create(null);
-    var target = function () { queue.push([path, slice.call(arguments)]); };
+    var target = function () { queue.push([path, slice.call(arguments)]); return member([], []); };
     return new Proxy(target, {
+      construct: function () { return member([], []); },
       get: function (t, p) {
         if (p in t) return t[p]; // call/apply/bind/toString and fields the site sets
         if (typeof p !== "string" || p === "then" || p === "toJSON") return undefined;

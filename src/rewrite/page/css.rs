@@ -89,7 +89,7 @@ fn quoted(s: &str) -> Option<&str> {
 pub fn style_attr<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef) {
     let Some(raw) = el.get_attribute("style") else { return };
     // Borrowed when the value has no character references (the usual case): no copy per element.
-    let style = html_escape::decode_html_entities(&raw);
+    let style = htmlize::unescape_attribute(raw.as_str());
     if !style.as_bytes().windows(4).any(|w| w.eq_ignore_ascii_case(b"url(")) {
         return;
     }

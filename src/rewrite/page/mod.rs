@@ -252,15 +252,16 @@ pub(super) fn attr_value<H: HandlerTypes>(el: &Element<'_, '_, H>, name: &str) -
     Some(decoded(raw))
 }
 
-/// `raw` with its character references decoded (no copy when it has none).
+/// `raw` (an attribute value as written) with its character references decoded exactly as the
+/// HTML tokenizer decodes them in an attribute value (`htmlize`, WHATWG rules): numeric ones
+/// without `;` (`&#46`, `&#x2F`, leading zeros), zero, surrogates and out-of-range → U+FFFD,
+/// 0x80–0x9F through windows-1252, legacy named ones without `;` except before `=` or an
+/// alphanumeric. No copy when it has none.
 pub(super) fn decoded(raw: String) -> String {
     if !raw.contains('&') {
         return raw;
     }
-    match html_escape::decode_html_entities(&raw) {
-        std::borrow::Cow::Borrowed(_) => raw,
-        std::borrow::Cow::Owned(s) => s,
-    }
+    htmlize::unescape_attribute(raw).into_owned()
 }
 
 /// A decoded value written back with `set_attribute`, which escapes `"` only: `&` is escaped

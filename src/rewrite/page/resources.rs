@@ -4,12 +4,13 @@
 use super::*;
 
 /// `<iframe srcdoc>`: the inline document is markup the browser loads like a page. Its resources
-/// are rewritten with the same rules; if it carries inline tracker code, the whole iframe waits
-/// for consent like a tracker iframe.
+/// are rewritten with the same rules; if one of its inline scripts is a tracker (judged as a
+/// page's are), the whole iframe waits for consent like a tracker iframe.
 fn iframe_srcdoc<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef, doc: &str) {
     let refused = {
         let mut p = lock(page);
-        let rule = p.rt.config.trackers.classify_inline(doc).cloned();
+        let trackers = p.rt.config.trackers.clone();
+        let rule = srcdoc_scripts(doc).iter().find_map(|text| trackers.classify_inline(text).cloned());
         rule.and_then(|r| p.refused_rule(&r))
     };
     let p = lock(page);
@@ -240,4 +241,28 @@ fn is_loading_link(rel: Option<&str>) -> bool {
 /// The URLs of a `srcset`-style list (`url descriptor, url descriptor`).
 pub(super) fn srcset_urls(value: &str) -> impl Iterator<Item = &str> {
     value.split(',').filter_map(|c| c.split_ascii_whitespace().next())
+}
+
+/// The texts of the scripts that run in an `srcdoc` document (at most [`INLINE_PREFIX`] each).
+/// Unparsable markup yields what was read before the error: the rewrite that follows fails
+/// closed on it anyway.
+fn srcdoc_scripts(doc: &str) -> Vec<String> {
+    use std::cell::RefCell;
+    let texts: RefCell<Vec<Option<String>>> = RefCell::default();
+    let settings = lol_html::RewriteStrSettings::new()
+        .append_element_content_handler(lol_html::element!("script", |el| {
+            let runs = !el.has_attribute("src") && is_js_type(el.get_attribute("type").as_deref());
+            texts.borrow_mut().push(runs.then(String::new));
+            Ok(())
+        }))
+        .append_element_content_handler(lol_html::text!("script", |t| {
+            if let Some(Some(text)) = texts.borrow_mut().last_mut() {
+                if text.len() < INLINE_PREFIX {
+                    text.push_str(t.as_str());
+                }
+            }
+            Ok(())
+        }));
+    let _ = lol_html::rewrite_str(doc, settings);
+    texts.into_inner().into_iter().flatten().collect()
 }

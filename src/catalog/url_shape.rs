@@ -1,0 +1,70 @@
+//! How a browser reads the start of a URL written in an attribute, cheaply: the fast paths of
+//! [`super::trackers::TrackerCatalog::classify_url_rule`], which must agree with the full WHATWG
+//! parse they stand in for (tested against it in `trackers_tests.rs`).
+
+/// The host of a plain absolute (or, on an http(s) page, protocol-relative `//`) URL, when it
+/// is already in canonical form so that the WHATWG parser would return it unchanged: lowercase
+/// `[a-z0-9.-]` labels, not IPv4-like, no IDN, userinfo, backslash, whitespace or odd port.
+/// Anything else returns `None` and takes the full parse.
+pub(super) fn quick_host(input: &str, base_special: bool) -> Option<&str> {
+    let rest = match input.strip_prefix("https://").or_else(|| input.strip_prefix("http://")) {
+        Some(r) => r,
+        None if base_special => input.strip_prefix("//")?,
+        None => return None,
+    };
+    let end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
+    if rest.as_bytes().get(end) == Some(&b'\\') {
+        return None;
+    }
+    let (host, port) = rest[..end].split_once(':').unwrap_or((&rest[..end], ""));
+    if port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) || port.parse::<u32>().is_ok_and(|p| p > 65535) {
+        return None;
+    }
+    let host = host.strip_suffix('.').unwrap_or(host);
+    let canonical = host.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
+    let last = host.rsplit('.').next().unwrap_or("");
+    if !canonical || last.is_empty() || last.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    if host.starts_with('.') || host.contains("..") || host.contains("xn--") {
+        return None;
+    }
+    Some(host)
+}
+
+/// How a browser reads the start of a URL (WHATWG: leading C0/space trimmed, tab/CR/LF ignored).
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum UrlShape {
+    /// No scheme and not two leading slashes: on an http(s) page it keeps the page's host.
+    PathRelative,
+    /// `//x`, `\\x`, `/\x`, `\/x`: takes a new host on an http(s) page.
+    ProtocolRelative,
+    /// Has a scheme; `web` = http, https, ws or wss (any case).
+    Absolute { web: bool },
+}
+
+pub(super) fn url_shape(input: &str) -> UrlShape {
+    let mut it = input.trim_start_matches(|c: char| c <= ' ').bytes().filter(|b| !matches!(b, b'\t' | b'\n' | b'\r'));
+    match it.next() {
+        Some(b'/' | b'\\') if matches!(it.next(), Some(b'/' | b'\\')) => UrlShape::ProtocolRelative,
+        Some(first) if first.is_ascii_alphabetic() => {
+            // Keep the first 6 scheme bytes, lowercased: enough to tell "https" from "httpss".
+            let (mut scheme, mut len) = ([first.to_ascii_lowercase(), 0, 0, 0, 0, 0], 1);
+            for b in it {
+                if b == b':' {
+                    let web = matches!(&scheme[..len.min(6)], b"http" | b"https" | b"ws" | b"wss");
+                    return UrlShape::Absolute { web };
+                }
+                if !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')) {
+                    break;
+                }
+                if len < 6 {
+                    scheme[len] = b.to_ascii_lowercase();
+                }
+                len += 1;
+            }
+            UrlShape::PathRelative
+        }
+        _ => UrlShape::PathRelative,
+    }
+}
