@@ -31,6 +31,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use url::{Host, Position, Url};
 
 use super::trackers_data::{GOOGLE_DOMAINS, NOT_TRACKERS, PROVIDERS};
+pub use super::url_shape::parse_url;
 use super::url_shape::{quick_host, url_shape, UrlShape};
 
 pub use super::tracker_rule::{TrackerMatch, TrackerRule, NOT_A_TRACKER};
@@ -245,7 +246,7 @@ impl TrackerCatalog {
 
     /// The full WHATWG parse (also the reference the fast paths must agree with).
     fn classify_parsed(&self, url: &str, base: Option<&Url>) -> Option<&TrackerRule> {
-        let url = Url::options().base_url(base).parse(url).ok()?;
+        let url = parse_url(url, base)?;
         if !matches!(url.scheme(), "http" | "https" | "ws" | "wss") {
             return None;
         }
@@ -286,6 +287,17 @@ impl TrackerCatalog {
         // Read as JavaScript only when a built-in signature names a vendor.
         let vendor = super::snippets::whole_snippet(text, |p| named.iter().any(|r| !r.from_config && r.provider == p));
         named.into_iter().find(|r| r.from_config || vendor == Some(r.provider.as_str()))
+    }
+
+    /// The vendor a script names (its leftmost signature's rule), whole snippet or not, unless an
+    /// allow marker is in it. For documents the client guard does not run in (an `srcdoc`
+    /// iframe): there, code that names a vendor cannot be left to the guard.
+    pub fn inline_vendor(&self, text: &str) -> Option<&TrackerRule> {
+        let m = self.inline.as_ref()?.find(text)?;
+        if self.inline_allow.as_ref().is_some_and(|a| a.is_match(text)) {
+            return None;
+        }
+        Some(&self.rules[self.inline_rules[m.pattern().as_usize()] as usize])
     }
 
     /// Host and suffix rules as (pattern, is_suffix, category), for the client-side guard: the
@@ -365,7 +377,7 @@ impl TrackerCatalog {
 /// `url` resolved against `base` when it is an http(s)/ws(s) URL on another site than
 /// `page_host`: the parsed URL and its lowercase host without a trailing dot.
 pub fn third_party_url(url: &str, base: Option<&Url>, page_host: Option<&str>) -> Option<(Url, String)> {
-    let parsed = Url::options().base_url(base).parse(url).ok()?;
+    let parsed = parse_url(url, base)?;
     if !matches!(parsed.scheme(), "http" | "https" | "ws" | "wss") {
         return None;
     }

@@ -111,6 +111,7 @@ pub(super) static PROVIDERS: &[Provider] = &[
             "google-analytics.com/analytics.js",
             "google-analytics.com/ga.js",
             "google-analytics.com/urchin.js",
+            "stats.g.doubleclick.net/dc.js",
             "google-analytics.com/g/collect",
             "GoogleAnalyticsObject",
         ]),
@@ -229,7 +230,10 @@ pub(super) static PROVIDERS: &[Provider] = &[
         .s(&["segment.io", "segmentapis.com"])
         .i(&["cdn.segment.com", "analytics.SNIPPET_VERSION"]),
     p("Mixpanel", A).s(&["mixpanel.com", "mxpnl.com"]).i(&["cdn.mxpnl.com", "MIXPANEL_CUSTOM_LIB_URL"]),
-    p("Amplitude", A).s(&["amplitude.com"]).i(&["cdn.amplitude.com"]),
+    p("Amplitude", A)
+        .s(&["amplitude.com"])
+        .h(&["d24n15hnbwhuhn.cloudfront.net"])
+        .i(&["cdn.amplitude.com", "e.amplitude||"]),
     p("Heap", A).s(&["heapanalytics.com", "heap-api.com"]).i(&["heapanalytics.com", "heap-api.com"]),
     p("FullStory", A).s(&["fullstory.com"]).i(&["fullstory.com/s/fs.js", "_fs_org", "edge.fullstory.com"]),
     p("Adobe Analytics", A).s(&["omtrdc.net", "2o7.net", "adobedc.net"]).i(&["s_code.js", "__alloyNS"]),

@@ -79,6 +79,19 @@ fn published_snippets_are_neutralised_with_their_vendors_rule() {
     }
 }
 
+#[test]
+fn every_published_snippet_is_named_and_neutralised() {
+    let cat = builtin();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/snippets");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|x| x == "js") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(cat.classify_inline(&text).is_some(), "{} is not neutralised", path.display());
+        }
+    }
+}
+
 /// The page that broke: Amplitude's snippet followed by the site's own queue object.
 #[test]
 fn a_snippet_followed_by_site_code_runs() {
@@ -150,4 +163,16 @@ fn operator_signatures_apply_to_any_script_and_allow_markers_win() {
     assert_eq!(cat.classify_inline(site).unwrap().category, "analytics");
     let empty = TrackerCatalog::new(vec![]);
     assert!(empty.is_empty() && empty.classify_inline("fbq('init'").is_none());
+}
+
+#[test]
+fn where_no_guard_runs_naming_a_vendor_is_enough() {
+    let cat = builtin();
+    let site = "loadLater('https://connect.facebook.net/en_US/fbevents.js'); renderCart();";
+    assert!(cat.classify_inline(site).is_none());
+    assert_eq!(cat.inline_vendor(site).unwrap().provider, "Meta");
+    assert!(cat.inline_vendor("renderCart();").is_none());
+    let mut rules = TrackerCatalog::builtin_rules();
+    rules.push(config(TrackerMatch::InlineSignature, "renderCart", NOT_A_TRACKER));
+    assert!(TrackerCatalog::new(rules).inline_vendor(site).is_none(), "the operator's allow marker wins");
 }

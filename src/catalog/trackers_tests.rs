@@ -639,3 +639,23 @@ fn classifies_ten_thousand_urls() {
         }
     }
 }
+
+#[test]
+fn slashes_after_a_special_scheme_are_skipped_as_browsers_do() {
+    let cat = builtin();
+    let page = base("https://shop.example/p/");
+    for url in [
+        "///www.facebook.com/tr?id=1",
+        "\\\\\\www.facebook.com/tr?id=1",
+        "https:////www.facebook.com/tr?id=1",
+        "HTTPS:/\\/www.facebook.com/tr?id=1",
+        " \t///www.facebook.com/tr?id=1",
+        "/\t//www.facebook.com/tr?id=1",
+    ] {
+        assert_eq!(who(&cat, url).map(|w| w.0), Some("Meta Pixel".to_owned()), "{url:?}");
+        assert!(third_party_url(url, Some(&page), Some("shop.example")).is_some(), "{url:?}");
+    }
+    // Not special: nothing to skip.
+    assert!(parse_url("mailto:///x", Some(&page)).is_some_and(|u| u.scheme() == "mailto"));
+    assert_eq!(parse_url("/x//y", Some(&page)).unwrap().as_str(), "https://shop.example/x//y");
+}

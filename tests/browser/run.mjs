@@ -107,7 +107,7 @@ const SITE_SHAPES = {
   function: '{s}\nfunction trackSignup(plan) { window.lastPlan = plan; }',
   listener: '{s}\ndocument.addEventListener("click", function () { window.clicks = (window.clicks || 0) + 1; });',
   try: 'try {\n{s}\n} catch (e) { window.__caught = (window.__caught || []).concat(String(e)); }',
-  second: '{s}\n{next}',
+  second: '{s};\n{next}', // (`;`: a snippet may end without one, and the next may start with `(`)
 };
 /** One page: every snippet alone (to be made inert), then every snippet mixed with site code in
  *  every shape (to run), then the site's bundle using what its code defined. */
@@ -861,7 +861,7 @@ scenario('vendor snippets: alone they are made inert; mixed with site code they 
   }));
   const want = fixtures.flatMap((f) => Object.keys(SITE_SHAPES).map((shape) => `${f.name}/${shape}`));
   const missing = want.filter((w) => !seen.ran.includes(w));
-  check(missing.length === 0, `mixed scripts that did not run to their end: ${missing.join(', ')}`);
+  check(missing.length === 0, `mixed scripts that did not run to their end: ${missing.join(', ')} (page errors: ${t.errors.join('; ')})`);
   const live = fixtures.map((f) => f.name).filter((n) => !seen.inert.includes(n));
   check(live.length === 0, `snippets alone that were not made inert: ${live.join(', ')}`);
   check(seen.caught.length === 0, `snippets threw inside try: ${seen.caught.join('; ')}`);

@@ -43,6 +43,26 @@ pub fn is_published_snippet(text: &str) -> bool {
     !s.is_empty() && published.contains(&s)
 }
 
+/// The URLs of a srcset as the HTML standard reads them: a URL runs to whitespace (trailing
+/// commas end it), descriptors to the next comma.
+fn srcset_urls(v: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = v;
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == ',');
+        if rest.is_empty() {
+            return out;
+        }
+        let end = rest.find(|c: char| c.is_ascii_whitespace()).unwrap_or(rest.len());
+        let url = &rest[..end];
+        out.push(url.trim_end_matches(','));
+        rest = &rest[end..];
+        if !url.ends_with(',') {
+            rest = rest.find(',').map_or("", |i| &rest[i..]);
+        }
+    }
+}
+
 /// A script's shape: no comments or whitespace, every string `''`, every number `0`.
 fn shape(js: &str) -> String {
     let (b, mut out, mut i) = (js.as_bytes(), String::new(), 0);
@@ -149,7 +169,8 @@ pub fn leaks(html: &str) -> Vec<String> {
         .append_element_content_handler(element!("img, iframe, frame, source, embed, video, audio, input", move |el| {
             for attr in ["src", "srcset", "poster"] {
                 if let Some(v) = el.get_attribute(attr) {
-                    for url in v.split(',').filter_map(|c| c.split_whitespace().next()) {
+                    let urls = if attr == "srcset" { srcset_urls(&v) } else { vec![v.as_str()] };
+                    for url in urls {
                         if is_tracker_url(url) {
                             f3.borrow_mut().push(format!("<{} {attr}={url}>", el.tag_name()));
                         }

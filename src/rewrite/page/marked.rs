@@ -83,7 +83,7 @@ pub(super) fn handle_marked<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: 
             for attr in ["src", "srcset"] {
                 let Some(v) = attr_value(el, attr) else { continue };
                 let refused = match attr {
-                    "srcset" => srcset_urls(&v).find_map(|u| page.refused_url(u, RequestKind::Image)),
+                    "srcset" => srcset_candidates(&v).iter().find_map(|c| page.refused_url(c.url, RequestKind::Image)),
                     _ => page
                         .refused_url(&v, if tag == "iframe" { RequestKind::Subdocument } else { RequestKind::Image }),
                 };

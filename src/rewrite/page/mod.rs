@@ -35,7 +35,7 @@ use inline::is_js_type;
 pub use inline::{script, script_text};
 use marked::handle_marked;
 pub use noscript::{noscript, noscript_script, noscript_text};
-use resources::srcset_urls;
+use resources::srcset_candidates;
 pub use resources::{resource, resource_as, Res};
 
 /// Inline scripts are classified on at most this prefix; larger ones pass after it.
@@ -153,10 +153,7 @@ impl Page {
         if !maybe_other_host {
             return None;
         }
-        let parsed = match &self.base {
-            Some(b) => b.join(u).ok()?,
-            None => Url::parse(u).ok()?,
-        };
+        let parsed = crate::catalog::trackers::parse_url(u, self.base.as_ref())?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return None;
         }
@@ -256,8 +253,9 @@ pub(super) fn attr_value<H: HandlerTypes>(el: &Element<'_, '_, H>, name: &str) -
 /// HTML tokenizer decodes them in an attribute value (`htmlize`, WHATWG rules): numeric ones
 /// without `;` (`&#46`, `&#x2F`, leading zeros), zero, surrogates and out-of-range → U+FFFD,
 /// 0x80–0x9F through windows-1252, legacy named ones without `;` except before `=` or an
-/// alphanumeric. No copy when it has none.
+/// alphanumeric. A raw NUL becomes U+FFFD, as the tokenizer makes it. No copy when it has none.
 pub(super) fn decoded(raw: String) -> String {
+    let raw = if raw.contains('\0') { raw.replace('\0', "\u{fffd}") } else { raw };
     if !raw.contains('&') {
         return raw;
     }

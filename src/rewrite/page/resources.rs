@@ -4,13 +4,14 @@
 use super::*;
 
 /// `<iframe srcdoc>`: the inline document is markup the browser loads like a page. Its resources
-/// are rewritten with the same rules; if one of its inline scripts is a tracker (judged as a
-/// page's are), the whole iframe waits for consent like a tracker iframe.
+/// are rewritten with the same rules; if one of its inline scripts names a tracker vendor, the
+/// whole iframe waits for consent like a tracker iframe: the client guard does not run in that
+/// document, so what such code inserts could not be stopped there.
 fn iframe_srcdoc<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef, doc: &str) {
     let refused = {
         let mut p = lock(page);
         let trackers = p.rt.config.trackers.clone();
-        let rule = srcdoc_scripts(doc).iter().find_map(|text| trackers.classify_inline(text).cloned());
+        let rule = srcdoc_scripts(doc).iter().find_map(|text| trackers.inline_vendor(text).cloned());
         rule.and_then(|r| p.refused_rule(&r))
     };
     let p = lock(page);
@@ -140,10 +141,7 @@ pub fn resource_as<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef,
         }
         p.base_from_element = true;
         if let Some(href) = attr_value(el, "href") {
-            let joined = match &p.base {
-                Some(b) => b.join(&href).ok(),
-                None => Url::parse(&href).ok(),
-            };
+            let joined = crate::catalog::trackers::parse_url(&href, p.base.as_ref());
             if joined.is_some() {
                 p.base = joined;
                 p.base_memo = BaseMemo::default();
@@ -162,27 +160,55 @@ pub fn resource_as<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef,
     if kind == Res::Link && !is_loading_link(el.get_attribute("rel").as_deref()) {
         return;
     }
+    // Each attribute is judged on its own, each candidate of a srcset too: a tracker `src` beside
+    // a harmless `srcset` (which the browser prefers) loses only the `src`; a srcset keeps its
+    // harmless candidates. The first refusal names the element's category.
     let attrs = kind.url_attrs();
-    let mut refused = None;
+    let mut first = None;
+    let mut refused: Vec<(&str, Option<String>)> = Vec::new();
     for attr in attrs {
         let Some(value) = attr_value(el, attr) else { continue };
         let rk = kind.request_kind(attr, el);
-        refused = match *attr {
-            "srcset" | "imagesrcset" => srcset_urls(&value).find_map(|url| p.refused_url(url, rk)),
-            "ping" => value.split_ascii_whitespace().find_map(|url| p.refused_url(url, rk)),
-            _ => p.refused_url(&value, rk),
-        };
-        if refused.is_some() {
-            break;
+        match *attr {
+            "srcset" | "imagesrcset" => {
+                let (mut kept, mut any) = (Vec::new(), false);
+                for c in srcset_candidates(&value) {
+                    match p.refused_url(c.url, rk) {
+                        Some(r) => {
+                            first.get_or_insert(r);
+                            any = true;
+                        }
+                        None => kept.push(c.text),
+                    }
+                }
+                if any {
+                    refused.push((attr, (!kept.is_empty()).then(|| kept.join(", "))));
+                }
+            }
+            "ping" => {
+                if let Some(r) = value.split_ascii_whitespace().find_map(|url| p.refused_url(url, rk)) {
+                    first.get_or_insert(r);
+                    refused.push((attr, None));
+                }
+            }
+            _ => {
+                if let Some(r) = p.refused_url(&value, rk) {
+                    first.get_or_insert(r);
+                    refused.push((attr, None));
+                }
+            }
         }
     }
-    let Some((category, provider)) = refused else { return };
+    let Some((category, provider)) = first else { return };
     p.count(kind.metric_kind(), category);
     if p.report {
         return;
     }
-    for attr in attrs {
+    for (attr, kept) in &refused {
         stash(el, attr);
+        if let Some(kept) = kept {
+            set_decoded(el, attr, kept);
+        }
     }
     if kind == Res::Link {
         stash(el, "rel");
@@ -238,9 +264,48 @@ fn is_loading_link(rel: Option<&str>) -> bool {
     })
 }
 
-/// The URLs of a `srcset`-style list (`url descriptor, url descriptor`).
-pub(super) fn srcset_urls(value: &str) -> impl Iterator<Item = &str> {
-    value.split(',').filter_map(|c| c.split_ascii_whitespace().next())
+/// One image candidate of a `srcset`: its URL, and its whole text (URL and descriptors).
+pub(super) struct Candidate<'a> {
+    pub url: &'a str,
+    pub text: &'a str,
+}
+
+/// The candidates of a `srcset`-style list, split as the HTML standard's "parse a srcset
+/// attribute" splits them: a URL runs to the next whitespace (commas inside it belong to it,
+/// trailing ones end the candidate), descriptors run to the next comma outside parentheses.
+pub(super) fn srcset_candidates(value: &str) -> Vec<Candidate<'_>> {
+    let b = value.as_bytes();
+    let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r');
+    let (mut out, mut i) = (Vec::new(), 0);
+    loop {
+        while i < b.len() && (ws(b[i]) || b[i] == b',') {
+            i += 1;
+        }
+        if i >= b.len() {
+            return out;
+        }
+        let start = i;
+        while i < b.len() && !ws(b[i]) {
+            i += 1;
+        }
+        let url = value[start..i].trim_end_matches(',');
+        if url.len() < i - start {
+            // Trailing commas: the candidate ends with its URL.
+            out.push(Candidate { url, text: url });
+            continue;
+        }
+        let mut depth = 0usize;
+        while i < b.len() {
+            match b[i] {
+                b'(' => depth += 1,
+                b')' => depth = depth.saturating_sub(1),
+                b',' if depth == 0 => break,
+                _ => {}
+            }
+            i += 1;
+        }
+        out.push(Candidate { url, text: value[start..i].trim_end() });
+    }
 }
 
 /// The texts of the scripts that run in an `srcdoc` document (at most [`INLINE_PREFIX`] each).
@@ -265,4 +330,27 @@ fn srcdoc_scripts(doc: &str) -> Vec<String> {
         }));
     let _ = lol_html::rewrite_str(doc, settings);
     texts.into_inner().into_iter().flatten().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::srcset_candidates;
+
+    fn urls(v: &str) -> Vec<&str> {
+        srcset_candidates(v).iter().map(|c| c.url).collect()
+    }
+
+    #[test]
+    fn srcset_is_split_as_the_standard_splits_it() {
+        assert_eq!(urls("a.png 1x, b.png 2x"), ["a.png", "b.png"]);
+        // A comma inside a URL belongs to it; trailing commas end the candidate.
+        assert_eq!(urls("a.png,b.png"), ["a.png,b.png"]);
+        assert_eq!(urls("a.png,, b.png"), ["a.png", "b.png"]);
+        assert_eq!(urls(" ,a.png 100w,b.png 200w"), ["a.png", "b.png"]);
+        // Descriptors run to a comma outside parentheses.
+        assert_eq!(urls("a.png (x, y) 1x, b.png"), ["a.png", "b.png"]);
+        assert_eq!(urls("\t\n"), Vec::<&str>::new());
+        let c = srcset_candidates("a.png 1x , b.png\t2x");
+        assert_eq!((c[0].text, c[1].text), ("a.png 1x", "b.png\t2x"));
+    }
 }
