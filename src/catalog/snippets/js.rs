@@ -42,30 +42,41 @@ const PUNCTS_1: [&str; 7] = ["~", "?", ":", "=", ".", "/", "@"];
 const REGEX_AFTER: [&str; 12] =
     ["return", "typeof", "instanceof", "in", "of", "new", "delete", "void", "throw", "case", "do", "else"];
 
-/// The tokens of `src`, or `None` when it is not plain readable JavaScript.
+/// The tokens of `src`, or `None` when it is not plain readable JavaScript. Byte-wise for ASCII
+/// (snippets are ASCII but for their strings), by `char` only past it.
 pub fn tokenize(src: &str) -> Option<Vec<Token<'_>>> {
     let b = src.as_bytes();
-    let (mut i, mut out, mut nl, mut line_start) = (0, Vec::new(), false, true);
+    let (mut i, mut nl, mut line_start) = (0, false, true);
+    let mut out = Vec::with_capacity(src.len() / 3);
     while i < b.len() {
         let c = b[i];
-        // Whitespace and line terminators (U+2028/2029 included).
-        if matches!(c, b' ' | b'\t' | 0x0b | 0x0c) {
-            i += 1;
-            continue;
-        }
-        if matches!(c, b'\n' | b'\r') || src[i..].starts_with('\u{2028}') || src[i..].starts_with('\u{2029}') {
-            (nl, line_start) = (true, true);
-            i += if c < 0x80 { 1 } else { 3 };
-            continue;
-        }
-        if src[i..].starts_with('\u{a0}') || src[i..].starts_with('\u{feff}') {
-            i += src[i..].chars().next().map_or(1, char::len_utf8);
-            continue;
+        match c {
+            b' ' | b'\t' | 0x0b | 0x0c => {
+                i += 1;
+                continue;
+            }
+            b'\n' | b'\r' => {
+                (nl, line_start) = (true, true);
+                i += 1;
+                continue;
+            }
+            0x80.. => {
+                let ch = src[i..].chars().next()?;
+                if matches!(ch, '\u{2028}' | '\u{2029}') {
+                    (nl, line_start) = (true, true);
+                }
+                if matches!(ch, '\u{2028}' | '\u{2029}' | '\u{a0}' | '\u{feff}') {
+                    i += ch.len_utf8();
+                    continue;
+                }
+            }
+            _ => {}
         }
         let rest = &src[i..];
-        let line_comment =
-            rest.starts_with("//") || rest.starts_with("<!--") || (line_start && rest.starts_with("-->"));
-        if line_comment {
+        let comment_start = matches!(c, b'/' | b'<' | b'-');
+        if comment_start
+            && (rest.starts_with("//") || rest.starts_with("<!--") || (line_start && rest.starts_with("-->")))
+        {
             i += rest.find(['\n', '\r']).unwrap_or(rest.len());
             continue;
         }
@@ -78,28 +89,40 @@ pub fn tokenize(src: &str) -> Option<Vec<Token<'_>>> {
             continue;
         }
         line_start = false;
+        let word = |from: usize| {
+            let mut j = from;
+            while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_' || b[j] == b'$') {
+                j += 1;
+            }
+            j
+        };
         let (tok, len) = if c == b'"' || c == b'\'' {
             string(rest)?
         } else if c == b'`' {
-            (Tok::Opaque(&rest[..template_len(rest)?]), template_len(rest)?)
+            let len = template_len(rest)?;
+            (Tok::Opaque(&rest[..len]), len)
         } else if c.is_ascii_digit() || (c == b'.' && b.get(i + 1).is_some_and(u8::is_ascii_digit)) {
-            let len =
-                rest.find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '.' || ch == '_')).unwrap_or(rest.len());
-            (Tok::Num(&rest[..len]), len)
-        } else if c.is_ascii_alphabetic() || c == b'_' || c == b'$' || c >= 0x80 {
-            let len = rest
-                .find(|ch: char| {
-                    !(ch.is_alphanumeric() || ch == '_' || ch == '$' || ch == '\u{200c}' || ch == '\u{200d}')
-                })
-                .unwrap_or(rest.len());
-            if len == 0 {
-                return None;
+            let mut j = i;
+            while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'.' || b[j] == b'_') {
+                j += 1;
             }
+            (Tok::Num(&src[i..j]), j - i)
+        } else if c.is_ascii_alphabetic() || c == b'_' || c == b'$' {
+            let j = word(i);
+            if b.get(j).is_some_and(|x| *x >= 0x80) {
+                (Tok::Ident(&rest[..ident_len(rest)?]), ident_len(rest)?)
+            } else {
+                (Tok::Ident(&src[i..j]), j - i)
+            }
+        } else if c >= 0x80 {
+            let len = ident_len(rest)?;
             (Tok::Ident(&rest[..len]), len)
         } else if c == b'/' && regex_allowed(out.last()) {
             let len = regex_len(rest)?;
             (Tok::Opaque(&rest[..len]), len)
-        } else if let Some(p) = PUNCTS.iter().chain(PUNCTS_1.iter()).find(|p| rest.starts_with(**p)) {
+        } else if let Some(p) =
+            PUNCTS.iter().chain(PUNCTS_1.iter()).find(|p| p.as_bytes()[0] == c && rest.starts_with(**p))
+        {
             // `?.` followed by a digit is `?` then a number (`a?.5:1`).
             if *p == "?." && b.get(i + 2).is_some_and(u8::is_ascii_digit) {
                 (Tok::Punct("?"), 1)
@@ -118,6 +141,14 @@ pub fn tokenize(src: &str) -> Option<Vec<Token<'_>>> {
     Some(out)
 }
 
+/// Length of an identifier with non-ASCII letters at the start of `s` (`None`: not one).
+fn ident_len(s: &str) -> Option<usize> {
+    let len = s
+        .find(|ch: char| !(ch.is_alphanumeric() || ch == '_' || ch == '$' || ch == '\u{200c}' || ch == '\u{200d}'))
+        .unwrap_or(s.len());
+    (len > 0).then_some(len)
+}
+
 /// Whether a `/` after `prev` starts a regular expression rather than a division.
 fn regex_allowed(prev: Option<&Token<'_>>) -> bool {
     match prev.map(|t| &t.tok) {
@@ -130,21 +161,25 @@ fn regex_allowed(prev: Option<&Token<'_>>) -> bool {
 
 /// A quoted string at the start of `s`: its value and its length in bytes.
 fn string(s: &str) -> Option<(Tok<'_>, usize)> {
-    let quote = s.as_bytes()[0];
-    let body = &s[1..];
-    let mut escaped = false;
-    for (j, ch) in body.char_indices() {
-        match ch {
-            '\n' | '\r' if !escaped => return None,
-            '\\' if !escaped => escaped = true,
-            _ if escaped => escaped = false,
-            _ if ch as u32 == u32::from(quote) => {
-                let raw = &body[..j];
-                let value = if raw.contains('\\') { Cow::Owned(unescape(raw)?) } else { Cow::Borrowed(raw) };
-                return Some((Tok::Str(value), j + 2));
+    let b = s.as_bytes();
+    let quote = b[0];
+    let (mut j, mut escapes) = (1, false);
+    while j < b.len() {
+        match b[j] {
+            b'\\' => {
+                escapes = true;
+                j += 2;
+                continue;
+            }
+            b'\n' | b'\r' => return None,
+            x if x == quote => {
+                let raw = &s[1..j];
+                let value = if escapes { Cow::Owned(unescape(raw)?) } else { Cow::Borrowed(raw) };
+                return Some((Tok::Str(value), j + 1));
             }
             _ => {}
         }
+        j += 1;
     }
     None
 }
