@@ -42,10 +42,11 @@ const TRACKER_HOSTS: &[&str] = &[
     "heapanalytics.com",
 ];
 const TRACKER_PREFIXES: &[&str] = &["www.google.com/maps"];
-/// What only the loader snippet of a vendor whose API the guard stubs contains (its script's URL
-/// or its bootstrap shape). A script with one of these *and* none of the site's own work (below)
-/// is a tracker (other vendors' snippets run: the guard stops what they load); every other
-/// inline script — including site code that merely calls a tracker's API — must run untouched.
+/// The ground truth of these four hand-made pages, not a rule the proxy follows: in them, an
+/// inline script with one of these loader markers and none of the site-work markers below is
+/// exactly a vendor's published snippet (and must be made inert); every other inline script —
+/// a snippet mixed with the site's own code, or code that merely calls a tracker's API — must
+/// run untouched. (The proxy proves "whole snippet" token by token: `src/catalog/snippets`.)
 const LOADERS: &[&str] = &[
     "googletagmanager.com/gtm.js",
     "googletagmanager.com/gtag/js",
