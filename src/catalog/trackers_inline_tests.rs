@@ -18,16 +18,13 @@ fn config(kind: TrackerMatch, pattern: &str, category: &str) -> TrackerRule {
     }
 }
 
-/// The published snippets (`tests/fixtures/snippets/`), keyed by file name.
+/// The first published snippet (`tests/fixtures/snippets/`) whose file name starts with `prefix`.
 fn fixture(prefix: &str) -> String {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/snippets");
-    let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
-    names.sort();
-    let path = names
+    snippets::tests::fixtures()
         .into_iter()
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
-        .unwrap_or_else(|| panic!("no fixture {prefix}*"));
-    std::fs::read_to_string(path).unwrap()
+        .find(|(name, _)| name.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no fixture {prefix}*"))
+        .1
 }
 
 #[test]
@@ -82,13 +79,8 @@ fn published_snippets_are_neutralised_with_their_vendors_rule() {
 #[test]
 fn every_published_snippet_is_named_and_neutralised() {
     let cat = builtin();
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/snippets");
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|x| x == "js") {
-            let text = std::fs::read_to_string(&path).unwrap();
-            assert!(cat.classify_inline(&text).is_some(), "{} is not neutralised", path.display());
-        }
+    for (name, text) in snippets::tests::fixtures() {
+        assert!(cat.classify_inline(&text).is_some(), "{name} is not neutralised");
     }
 }
 

@@ -412,4 +412,4 @@ fn call_statement(t: &[Token<'_>], pos: usize, path: &[&str]) -> Option<usize> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
