@@ -15,7 +15,12 @@ pub fn parse_url(input: &str, base: Option<&Url>) -> Option<Url> {
 }
 
 fn collapse_slashes<'a>(input: &'a str, base: Option<&Url>) -> Cow<'a, str> {
-    let special = |scheme: &str| matches!(scheme, "http" | "https" | "ws" | "wss" | "ftp");
+    // The common case, checked without allocating: no run of three slashes is possible.
+    let b = input.as_bytes();
+    if !b.contains(&b'\\') && !input.contains("///") && !b.iter().any(|c| matches!(c, b'\t' | b'\n' | b'\r')) {
+        return Cow::Borrowed(input);
+    }
+    let special = |scheme: &str| ["http", "https", "ws", "wss", "ftp"].iter().any(|s| s.eq_ignore_ascii_case(scheme));
     let trimmed = input.trim_matches(|c: char| c <= ' ');
     let clean: Cow<'_, str> = if trimmed.contains(['\t', '\n', '\r']) {
         Cow::Owned(trimmed.replace(['\t', '\n', '\r'], ""))
@@ -28,7 +33,7 @@ fn collapse_slashes<'a>(input: &'a str, base: Option<&Url>) -> Cow<'a, str> {
         !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
     });
     let start = match scheme_end {
-        Some(i) if special(&clean[..i].to_ascii_lowercase()) => i + 1,
+        Some(i) if special(&clean[..i]) => i + 1,
         Some(_) => return Cow::Borrowed(input),
         None if base.is_some_and(|b| special(b.scheme())) => 0,
         None => return Cow::Borrowed(input),
