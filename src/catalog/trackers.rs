@@ -276,6 +276,12 @@ impl TrackerCatalog {
     /// apply to any script containing them; a config allow signature (`none`) anywhere in the
     /// script ends it. The leftmost qualifying signature's rule is returned.
     pub fn classify_inline(&self, text: &str) -> Option<&TrackerRule> {
+        self.classify_inline_where(text, |_| true)
+    }
+
+    /// [`Self::classify_inline`] for the rules `judged` says matter (a page passes "its category
+    /// is refused"): a snippet of a granted vendor is never read as JavaScript.
+    pub fn classify_inline_where(&self, text: &str, judged: impl Fn(&TrackerRule) -> bool) -> Option<&TrackerRule> {
         let automaton = self.inline.as_ref()?;
         let mut matches =
             automaton.find_iter(text).map(|m| &self.rules[self.inline_rules[m.pattern().as_usize()] as usize]);
@@ -283,7 +289,7 @@ impl TrackerCatalog {
         if self.inline_allow.as_ref().is_some_and(|a| a.is_match(text)) {
             return None;
         }
-        let named: Vec<&TrackerRule> = std::iter::once(first).chain(matches).collect();
+        let named: Vec<&TrackerRule> = std::iter::once(first).chain(matches).filter(|r| judged(r)).collect();
         // Read as JavaScript only when a built-in signature names a vendor.
         let vendor = super::snippets::whole_snippet(text, |p| named.iter().any(|r| !r.from_config && r.provider == p));
         named.into_iter().find(|r| r.from_config || vendor == Some(r.provider.as_str()))

@@ -116,7 +116,12 @@ pub fn script_text(chunk: &mut TextChunk<'_>, page: &PageRef) {
     let refused = if inline.speculation {
         json_urls(&judged).into_iter().find_map(|u| p.refused_url(&u, RequestKind::Other))
     } else {
-        let rule = p.rt.config.trackers.classify_inline(&judged).cloned();
+        let rule = {
+            let consent = &p.rt.config.consent;
+            let refused = |r: &TrackerRule| consent.category_index(&r.category).is_none_or(|c| !p.state.allows(c));
+            // A granted vendor's snippet runs either way: it is not read as JavaScript.
+            p.rt.config.trackers.classify_inline_where(&judged, refused).cloned()
+        };
         rule.and_then(|r| p.refused_rule(&r))
     };
     let inline = p.inline.last_mut().expect("checked above");
