@@ -5,6 +5,7 @@ FROM rust:1-bookworm AS build
 WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY src src
+COPY vendor vendor
 COPY data data
 COPY benches benches
 COPY tests tests

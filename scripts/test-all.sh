@@ -44,6 +44,10 @@ fi
 [ -z "${unpacked:-}" ] || rm -rf "$unpacked"
 echo "== cargo test"
 cargo test --all-targets --quiet
+echo "== vendored lol_html: its own suites (html5lib tokenizer and tree-construction, selectors, C API)"
+CARGO_BUILD_JOBS=2 ./vendor/lol_html/run-tests.sh
+echo "== stock vs patched lol_html: same inputs, chunk splits and handlers, identical output (tests/lolhtml-diff, 60 s)"
+CARGO_BUILD_JOBS=2 ./tests/lolhtml-diff/run.sh --seconds 60
 echo "== fuzzing: a short reproducible libFuzzer run (fixed seed and count; see docs/fuzzing.md)"
 # rewrite_html is not in it: it still turns up inputs that need triage (docs/fuzzing.md), and CI
 # must not fail at random; the rewriter is fuzzed in CI by the property tests and the replay above.

@@ -273,7 +273,7 @@ async fn link_headers_to_trackers_are_removed() {
 
 #[tokio::test]
 async fn unknown_third_parties_are_listed_and_blocked_on_request() {
-    let html = r#"<html><body><script src="https://cdn.unknown-widgets.example/w.js"></script><img src="https://img.shop.example/a.png"><script src="/own.js"></script></body></html>"#;
+    let html = r#"<html><body><script src="https://cdn.unknown-widgets.example/w.js"></script><img src="https://img.shop.example/a.png"><img src="https://cdn.unknown-widgets.example/badge.png"><script src="/own.js"></script></body></html>"#;
     let (proxy, _, out) = through(html, &[]).await;
     assert!(out.contains("<script src=\"https://cdn.unknown-widgets.example/w.js\"></script>"), "allowed by default");
     assert!(
@@ -282,6 +282,7 @@ async fn unknown_third_parties_are_listed_and_blocked_on_request() {
     );
     let (_, _, discovery) = get(&format!("http://{}/discovery", proxy.admin)).await;
     let d: serde_json::Value = serde_json::from_str(&discovery).unwrap();
+    // Counted once per page, however many of its URLs use the host.
     assert_eq!(d["unknown_third_party_hosts"]["cdn.unknown-widgets.example"]["count"], 1, "{d}");
     assert!(d["unknown_third_party_hosts"].get("img.shop.example").is_none());
     proxy.stop().await;

@@ -580,3 +580,33 @@ async fn shared_cache_mode_serves_one_page_that_leaks_to_nobody() {
     assert_eq!(h1["etag"], h2["etag"]);
     proxy.stop().await;
 }
+
+/// `<style media=>`: an attribute whose `=` is right before the tag's `>`. lol_html 3.0.3 read
+/// the content of such a `<style>` (or `<script>`, `<title>`, `<textarea>`) as markup, so the
+/// `<svg` of an inline SVG data URL in the CSS opened an SVG element, every later `<script>`
+/// was taken for an SVG script (whose `src` a browser would ignore) and a tracker loaded; with
+/// the meta-charset watcher on, the page failed instead. Fixed in vendor/lol_html (patch 1).
+#[tokio::test]
+async fn a_style_tag_with_an_empty_attribute_value_hides_nothing_after_it() {
+    let page = b"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style media=>.icon{background:url(\"data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg'/>\")}</style>\
+<script async src=\"https://connect.facebook.net/en_US/fbevents.js\"></script></head><body><p>Caf\xc3\xa9</p>\
+<img src=\"https://www.facebook.com/tr?id=1&ev=PageView\"></body></html>"
+        .to_vec();
+    for content_type in ["text/html; charset=utf-8", "text/html"] {
+        let origin = html_origin(page.clone(), Some(3), vec![("content-type", content_type.to_string())]).await;
+        let proxy = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[])).await;
+        let (status, _, out) = fetch(&proxy, None, None).await;
+        let out = String::from_utf8(out).unwrap();
+        assert_eq!(status, 200, "{content_type}");
+        assert!(
+            out.contains("data-consent-src=\"https://connect.facebook.net/en_US/fbevents.js\""),
+            "{content_type}: {out}"
+        );
+        assert!(
+            out.contains("data-consent-src=\"https://www.facebook.com/tr?id=1&ev=PageView\""),
+            "{content_type}: {out}"
+        );
+        assert!(out.contains("<p>Café</p>") && out.contains("cp-banner"), "{content_type}: {out}");
+        proxy.stop().await;
+    }
+}

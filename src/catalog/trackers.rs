@@ -32,7 +32,8 @@ use url::{Host, Position, Url};
 
 use super::trackers_data::{GOOGLE_DOMAINS, NOT_TRACKERS, PROVIDERS};
 pub use super::url_shape::parse_url;
-use super::url_shape::{quick_host, url_shape, UrlShape};
+pub use super::url_shape::quick_host;
+use super::url_shape::{url_shape, UrlShape};
 
 pub use super::tracker_rule::{TrackerMatch, TrackerRule, NOT_A_TRACKER};
 
@@ -71,6 +72,8 @@ pub struct TrackerCatalog {
     inline_allow: Option<AhoCorasick>,
     /// Standard filter lists, asked for third-party URLs no rule classifies.
     lists: FilterLists,
+    /// Which scripts were whole vendor snippets, by text.
+    snippets: super::snippets::SnippetMemo,
 }
 
 impl std::fmt::Debug for TrackerCatalog {
@@ -171,7 +174,16 @@ impl TrackerCatalog {
             AhoCorasick::builder().match_kind(MatchKind::LeftmostFirst).build(pats).ok()
         };
         let (inline, inline_allow) = (automaton(&inline_pats), automaton(&allow_pats));
-        Self { rules, hosts, max_suffix_labels, inline, inline_rules, inline_allow, lists: FilterLists::default() }
+        Self {
+            rules,
+            hosts,
+            max_suffix_labels,
+            inline,
+            inline_rules,
+            inline_allow,
+            lists: FilterLists::default(),
+            snippets: Default::default(),
+        }
     }
 
     /// Adds the filter lists, asked after every rule.
@@ -289,9 +301,15 @@ impl TrackerCatalog {
         if self.inline_allow.as_ref().is_some_and(|a| a.is_match(text)) {
             return None;
         }
-        let named: Vec<&TrackerRule> = std::iter::once(first).chain(matches).filter(|r| judged(r)).collect();
-        // Read as JavaScript only when a built-in signature names a vendor.
-        let vendor = super::snippets::whole_snippet(text, |p| named.iter().any(|r| !r.from_config && r.provider == p));
+        let all: Vec<&TrackerRule> = std::iter::once(first).chain(matches).collect();
+        let named: Vec<&TrackerRule> = all.iter().copied().filter(|r| judged(r)).collect();
+        // Read as JavaScript only when a built-in signature names a judged vendor; compared with
+        // every vendor the text names, so the remembered answer depends on the text alone.
+        let vendor = if named.iter().any(|r| !r.from_config) {
+            self.snippets.whole(text, |p| all.iter().any(|r| !r.from_config && r.provider == p))
+        } else {
+            None
+        };
         named.into_iter().find(|r| r.from_config || vendor == Some(r.provider.as_str()))
     }
 

@@ -49,7 +49,7 @@ fn collapse_slashes<'a>(input: &'a str, base: Option<&Url>) -> Cow<'a, str> {
 /// is already in canonical form so that the WHATWG parser would return it unchanged: lowercase
 /// `[a-z0-9.-]` labels, not IPv4-like, no IDN, userinfo, backslash, whitespace or odd port.
 /// Anything else returns `None` and takes the full parse.
-pub(super) fn quick_host(input: &str, base_special: bool) -> Option<&str> {
+pub fn quick_host(input: &str, base_special: bool) -> Option<&str> {
     let rest = match input.strip_prefix("https://").or_else(|| input.strip_prefix("http://")) {
         Some(r) => r,
         None if base_special => input.strip_prefix("//")?,

@@ -77,7 +77,7 @@ impl Pipeline {
             // a <meta charset> switches the parser.
             None => AsciiCompatibleEncoding::new(encoding_rs::WINDOWS_1252).expect("windows-1252 is ASCII-compatible"),
         };
-        self.rewriter = Some(page_rewriter(self.page.clone(), parse_as, self.sink.clone()));
+        self.rewriter = Some(page_rewriter(self.page.clone(), parse_as, declared.is_some(), self.sink.clone()));
     }
 
     fn rewrite(&mut self, decoded: &[u8], last: bool) -> Result<(), RewriteError> {

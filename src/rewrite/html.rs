@@ -103,7 +103,15 @@ pub fn page_selectors() -> impl Iterator<Item = &'static str> {
 /// head/body (injection), scripts (activation of site-marked scripts), `img`/`iframe`
 /// (consent-manager markup), `<base href>` (where the proxy's own URLs resolve) and `<noscript>`. Unknown third-party hosts are then not inventoried;
 /// undecided visitors' pages are.
-pub fn page_rewriter(page: PageRef, encoding: AsciiCompatibleEncoding, sink: Sink) -> HtmlRewriter<'static, Sink> {
+///
+/// `declared`: the encoding came from `Content-Type` or a BOM, which win over `<meta charset>`
+/// in browsers (WHATWG encoding sniffing); only an undeclared page is watched for one.
+pub fn page_rewriter(
+    page: PageRef,
+    encoding: AsciiCompatibleEncoding,
+    declared: bool,
+    sink: Sink,
+) -> HtmlRewriter<'static, Sink> {
     let s = selectors();
     let (everything_granted, css) = {
         let p = page.lock().unwrap_or_else(|e| e.into_inner());
@@ -215,7 +223,7 @@ pub fn page_rewriter(page: PageRef, encoding: AsciiCompatibleEncoding, sink: Sin
             },
         ))
         .with_encoding(encoding)
-        .with_adjust_charset_on_meta_tag(true)
+        .with_adjust_charset_on_meta_tag(!declared)
         .with_memory_settings(MemorySettings::new().with_max_allowed_memory_usage(MEMORY_LIMIT));
     HtmlRewriter::new(settings, sink)
 }

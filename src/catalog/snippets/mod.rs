@@ -24,7 +24,10 @@
 //! [`SNIPPET_MAX`].
 
 mod js;
+mod memo;
 mod templates;
+
+pub use memo::SnippetMemo;
 
 use std::sync::OnceLock;
 

@@ -8,28 +8,29 @@ use super::*;
 /// types. Parameters are ignored (`text/javascript; charset=utf-8` runs in browsers), so the
 /// essence is compared; judging too much as JavaScript only means judging it.
 pub(super) fn is_js_type(ty: Option<&str>) -> bool {
+    const JS: [&str; 18] = [
+        "",
+        "module",
+        "application/ecmascript",
+        "application/javascript",
+        "application/x-ecmascript",
+        "application/x-javascript",
+        "text/ecmascript",
+        "text/javascript",
+        "text/javascript1.0",
+        "text/javascript1.1",
+        "text/javascript1.2",
+        "text/javascript1.3",
+        "text/javascript1.4",
+        "text/javascript1.5",
+        "text/jscript",
+        "text/livescript",
+        "text/x-ecmascript",
+        "text/x-javascript",
+    ];
     let Some(ty) = ty else { return true };
-    let essence = ty.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    matches!(
-        essence.as_str(),
-        "" | "module"
-            | "application/ecmascript"
-            | "application/javascript"
-            | "application/x-ecmascript"
-            | "application/x-javascript"
-            | "text/ecmascript"
-            | "text/javascript"
-            | "text/javascript1.0"
-            | "text/javascript1.1"
-            | "text/javascript1.2"
-            | "text/javascript1.3"
-            | "text/javascript1.4"
-            | "text/javascript1.5"
-            | "text/jscript"
-            | "text/livescript"
-            | "text/x-ecmascript"
-            | "text/x-javascript"
-    )
+    let essence = ty.split(';').next().unwrap_or("").trim();
+    JS.iter().any(|js| js.eq_ignore_ascii_case(essence))
 }
 
 /// `<script>` start tag.

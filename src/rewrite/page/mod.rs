@@ -63,6 +63,11 @@ pub struct Page {
     pub(super) page_host: Option<String>,
     /// The page's own origin (`scheme://host[:port]`), from its URL.
     pub(super) page_origin: Option<String>,
+    /// `base`'s host, lowercase, without a trailing dot: URLs on its site are not third parties.
+    base_host: Option<String>,
+    /// Unknown third-party hosts this page already put in the discovery inventory (its count is
+    /// of pages, and the inventory's lock is taken once per host per page).
+    recorded: Vec<String>,
     /// The `<noscript>` being read is in SVG or MathML, where its content is live markup.
     pub(super) noscript_foreign: bool,
     /// Bytes appended at the very end of the document (no `</body>`), see [`super::body`].
@@ -110,6 +115,7 @@ impl Page {
         let report = rt.config.mode == crate::config::Mode::Report;
         let page_host = base.as_ref().and_then(|u| u.host_str()).map(|h| h.trim_end_matches('.').to_ascii_lowercase());
         let page_origin = base.as_ref().map(|u| u.origin().ascii_serialization()).filter(|o| o != "null");
+        let base_host = page_host.clone();
         Self {
             rt,
             shared,
@@ -121,6 +127,8 @@ impl Page {
             base_from_element: false,
             page_host,
             page_origin,
+            base_host,
+            recorded: Vec::new(),
             noscript_foreign: false,
             appended_at_end: 0,
             return_to,
@@ -146,6 +154,13 @@ impl Page {
         }
     }
 
+    /// Moves relative URLs to `base` (the page's URL, then the first `<base href>`).
+    pub(super) fn set_base(&mut self, base: Url) {
+        self.base_host = base.host_str().map(|h| h.trim_end_matches('.').to_ascii_lowercase());
+        self.base = Some(base);
+        self.base_memo = BaseMemo::default();
+    }
+
     pub(super) fn unknown_third_party(&mut self, url: &str, kind: RequestKind) -> Option<(usize, String)> {
         let u = url.trim_start();
         // Relative URLs stay on the page's own host: the common case costs no parsing.
@@ -153,13 +168,21 @@ impl Page {
         if !maybe_other_host {
             return None;
         }
+        // An absolute URL on the page's own site, in the canonical form the parser would not
+        // change: no parse (rules were asked first, so a first-party tracking path is caught).
+        let special = self.base.as_ref().is_some_and(|b| matches!(b.scheme(), "http" | "https"));
+        let own = self.base_host.as_deref();
+        if let (Some(own), Some(host)) = (own, crate::catalog::trackers::quick_host(u, special)) {
+            if same_site(own, host) {
+                return None;
+            }
+        }
         let parsed = crate::catalog::trackers::parse_url(u, self.base.as_ref())?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return None;
         }
         let host = parsed.host_str()?.trim_end_matches('.').to_ascii_lowercase();
-        let own = self.base.as_ref().and_then(|b| b.host_str()).map(|h| h.to_ascii_lowercase());
-        if own.as_deref().is_some_and(|own| same_site(own, &host)) {
+        if own.is_some_and(|own| same_site(own, &host)) {
             return None;
         }
         let trackers = self.rt.config.trackers.clone();
@@ -167,8 +190,13 @@ impl Page {
             let provider = crate::catalog::site(&host).to_owned();
             return self.refused_category(hit.category, provider);
         }
-        if self.shared.inventory.record_host(&host) {
-            tracing::info!(host, "unknown third-party host: classify it in trackers.rules");
+        if !self.recorded.contains(&host) {
+            if self.shared.inventory.record_host(&host) {
+                tracing::info!(host, "unknown third-party host: classify it in trackers.rules");
+            }
+            if self.recorded.len() < 256 {
+                self.recorded.push(host.clone());
+            }
         }
         if self.rt.config.html.unknown_third_party == crate::config::UnknownThirdParty::Block {
             let marketing = self.rt.config.consent.category_index("marketing")?;

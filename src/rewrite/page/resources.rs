@@ -141,10 +141,8 @@ pub fn resource_as<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef,
         }
         p.base_from_element = true;
         if let Some(href) = attr_value(el, "href") {
-            let joined = crate::catalog::trackers::parse_url(&href, p.base.as_ref());
-            if joined.is_some() {
-                p.base = joined;
-                p.base_memo = BaseMemo::default();
+            if let Some(joined) = crate::catalog::trackers::parse_url(&href, p.base.as_ref()) {
+                p.set_base(joined);
             }
         }
         return;
@@ -222,8 +220,8 @@ pub fn resource_as<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef,
 
 /// A `<link>`'s request: a stylesheet, a preload by its `as`, an icon; hints are `other`.
 fn link_request_kind<H: HandlerTypes>(el: &Element<'_, '_, H>) -> RequestKind {
-    let rel = el.get_attribute("rel").unwrap_or_default().to_ascii_lowercase();
-    let has = |r: &str| rel.split_ascii_whitespace().any(|x| x == r);
+    let rel = el.get_attribute("rel").unwrap_or_default();
+    let has = |r: &str| rel.split_ascii_whitespace().any(|x| x.eq_ignore_ascii_case(r));
     if has("stylesheet") {
         return RequestKind::Stylesheet;
     }
@@ -233,35 +231,25 @@ fn link_request_kind<H: HandlerTypes>(el: &Element<'_, '_, H>) -> RequestKind {
     if has("icon") {
         return RequestKind::Image;
     }
-    match el.get_attribute("as").map(|a| a.to_ascii_lowercase()).as_deref() {
-        Some("script") => RequestKind::Script,
-        Some("image") => RequestKind::Image,
-        Some("style") => RequestKind::Stylesheet,
-        Some("font") => RequestKind::Font,
-        Some("document") => RequestKind::Subdocument,
-        Some("fetch") => RequestKind::Xhr,
-        Some("audio" | "video" | "track") => RequestKind::Media,
+    let as_ = el.get_attribute("as").unwrap_or_default();
+    let is = |v: &str| as_.eq_ignore_ascii_case(v);
+    match () {
+        _ if is("script") => RequestKind::Script,
+        _ if is("image") => RequestKind::Image,
+        _ if is("style") => RequestKind::Stylesheet,
+        _ if is("font") => RequestKind::Font,
+        _ if is("document") => RequestKind::Subdocument,
+        _ if is("fetch") => RequestKind::Xhr,
+        _ if is("audio") || is("video") || is("track") => RequestKind::Media,
         _ => RequestKind::Other,
     }
 }
 
 /// `<link rel>` values that make the browser connect or fetch.
 fn is_loading_link(rel: Option<&str>) -> bool {
-    rel.is_some_and(|rel| {
-        rel.split_ascii_whitespace().any(|r| {
-            matches!(
-                r.to_ascii_lowercase().as_str(),
-                "preconnect"
-                    | "dns-prefetch"
-                    | "preload"
-                    | "prefetch"
-                    | "modulepreload"
-                    | "prerender"
-                    | "stylesheet"
-                    | "icon"
-            )
-        })
-    })
+    const LOADING: [&str; 8] =
+        ["preconnect", "dns-prefetch", "preload", "prefetch", "modulepreload", "prerender", "stylesheet", "icon"];
+    rel.is_some_and(|rel| rel.split_ascii_whitespace().any(|r| LOADING.iter().any(|l| l.eq_ignore_ascii_case(r))))
 }
 
 /// One image candidate of a `srcset`: its URL, and its whole text (URL and descriptors).

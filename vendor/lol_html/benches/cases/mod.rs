@@ -1,0 +1,3 @@
+pub mod parsing;
+pub mod rewriting;
+pub mod selector_matching;

@@ -1,0 +1,2 @@
+// Required for the links attribute
+fn main() {}

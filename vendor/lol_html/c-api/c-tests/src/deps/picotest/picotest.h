@@ -1,0 +1,43 @@
+/*
+ * Copyright (c) 2014 DeNA Co., Ltd.
+ *
+ * Permission is hereby granted, free of charge, to any person obtaining a copy
+ * of this software and associated documentation files (the "Software"), to
+ * deal in the Software without restriction, including without limitation the
+ * rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+ * sell copies of the Software, and to permit persons to whom the Software is
+ * furnished to do so, subject to the following conditions:
+ *
+ * The above copyright notice and this permission notice shall be included in
+ * all copies or substantial portions of the Software.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+ * IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+ * FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+ * AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+ * LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+ * FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+ * IN THE SOFTWARE.
+ */
+#ifndef picotest_h
+#define picotest_h
+
+#include <assert.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+void note(const char *fmt, ...)  __attribute__((format (printf, 1, 2)));
+void _ok(int cond, const char *fmt, ...) __attribute__((format (printf, 2, 3)));
+void _lol_ok(int cond, const char *file, int line);
+#define ok(cond) _ok(cond, "%s %d", __FILE__, __LINE__)
+#define lol_ok(cond) _lol_ok(cond, __FILE__, __LINE__)
+int done_testing(void);
+void subtest(const char *name, void (*cb)(void));
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
