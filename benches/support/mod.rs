@@ -118,13 +118,18 @@ pub fn rewrite_once(s: &Setup, state: &ConsentState, page: &[u8]) -> usize {
     rewrite_once_out(s, state, page).len()
 }
 
+/// As served: the windows-1252 page without a charset in `Content-Type` (its `<meta charset>`
+/// decides), the others with `charset=utf-8` (so the meta-charset watcher is off, as for most
+/// sites).
 pub fn rewrite_once_out(s: &Setup, state: &ConsentState, page: &[u8]) -> Vec<u8> {
+    let legacy = page.windows(b"windows-1252".len()).any(|w| w == b"windows-1252");
+    let declared = (!legacy).then_some(encoding_rs::UTF_8);
     let base = url::Url::parse("https://news.example/world/article").ok();
     let p = Page::new(s.rt.clone(), s.shared.clone(), state.clone(), Lang::En, base, "/".into(), None);
     let mut pipeline = Pipeline::new(
         Decoder::new(Coding::Identity).unwrap(),
         Encoder::new(Coding::Identity).unwrap(),
-        None,
+        declared,
         Arc::new(Mutex::new(p)),
     );
     let mut out = Vec::new();
