@@ -478,6 +478,49 @@ mod tests {
         }
     }
 
+    /// consent-proxy patch 2: lookups by ASCII name compare without allocating, with the same
+    /// answers as before: any case on either side, empty and forbidden names never match,
+    /// non-ASCII names still work.
+    #[test]
+    fn attribute_lookups_ignore_ascii_case_and_reject_bad_names() {
+        let seen = Mutex::new(Vec::new());
+        let _ = rewrite_html_bytes(
+            "<img SRC=a Data-Src=b \u{e9}t\u{e9}=c hidden>".as_bytes(),
+            Settings::new().append_element_content_handler(element!("img", |el| {
+                let mut s = seen.lock().unwrap();
+                for name in ["src", "SRC", "sRc", "data-src", "DATA-SRC", "\u{e9}t\u{e9}", "hidden", "HIDDEN"] {
+                    s.push((name.to_owned(), el.get_attribute(name), el.has_attribute(name)));
+                }
+                for name in ["", "src ", "s=rc", "s/rc", "missing", "sr"] {
+                    s.push((name.to_owned(), el.get_attribute(name), el.has_attribute(name)));
+                }
+                Ok(())
+            })),
+        );
+        let got = seen.into_inner().unwrap();
+        let some = |v: &str| Some(v.to_owned());
+        let expected = [
+            ("src", some("a"), true),
+            ("SRC", some("a"), true),
+            ("sRc", some("a"), true),
+            ("data-src", some("b"), true),
+            ("DATA-SRC", some("b"), true),
+            ("\u{e9}t\u{e9}", some("c"), true),
+            ("hidden", some(""), true),
+            ("HIDDEN", some(""), true),
+            ("", None, false),
+            ("src ", None, false),
+            ("s=rc", None, false),
+            ("s/rc", None, false),
+            ("missing", None, false),
+            ("sr", None, false),
+        ];
+        assert_eq!(got.len(), expected.len());
+        for ((name, value, has), (ename, evalue, ehas)) in got.iter().zip(expected) {
+            assert_eq!((name.as_str(), value, *has), (ename, &evalue, ehas));
+        }
+    }
+
     #[test]
     fn rewrite_incorrect_self_closing() {
         let res = rewrite_str::<LocalHandlerTypes>(

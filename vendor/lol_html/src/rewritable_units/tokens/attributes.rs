@@ -197,6 +197,23 @@ impl<'i> Attributes<'i> {
         name: &str,
         map: impl Fn(&Attribute<'_>) -> R,
     ) -> Option<R> {
+        // consent-proxy patch 2: an ASCII name is its own encoding in every ASCII-compatible
+        // encoding (the only kind the rewriter parses), so it is compared as it is, without
+        // the lowercased and encoded copy below (an allocation per lookup). The same names are
+        // rejected: empty, or with a character `name_from_string` forbids.
+        if name.is_ascii() {
+            let forbidden = |ch: u8| matches!(ch, b' ' | b'\n' | b'\r' | b'\t' | b'\x0C' | b'/' | b'>' | b'=');
+            if name.is_empty() || name.bytes().any(forbidden) {
+                return None;
+            }
+            let check = |attr: &Attribute<'_>| {
+                attr.name.as_ref().eq_ignore_ascii_case(name.as_bytes()).then(|| map(attr))
+            };
+            return match self.items.get() {
+                Some(items) => items.iter().find_map(check),
+                None => self.iter_attrs().find_map(|a| check(&a)),
+            };
+        }
         let name = Attribute::name_from_string(name.to_ascii_lowercase(), self.encoding).ok()?;
         let check = move |attr: &Attribute<'_>| {
             if eq_case_insensitive(&attr.name.as_ref(), &name.as_ref()) {
