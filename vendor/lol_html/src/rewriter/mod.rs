@@ -521,6 +521,78 @@ mod tests {
         }
     }
 
+    /// Patch 3 (PATCHES.md): a start tag is decided at its end when the selectors may read its
+    /// attributes, and lexed only if one they read is there. Whatever the chunk split, every
+    /// element a selector names must match, with its attributes, and no other; svg children that
+    /// close themselves must not swallow their siblings' matches; text handlers must start on the
+    /// right element.
+    #[test]
+    fn start_tags_decided_at_their_end_match_as_when_lexed() {
+        let html = concat!(
+            "<div class=k><p STYLE=\"color:red\">1</p><a href=/x>2</a><a\nPing=/p href=/y>3</a>",
+            "<svg><rect style=fill:red/><rect/><g id=g1><rect style/></g></svg>",
+            "<img/ style=q><img src=i.png><base href=/b/><base target=_top>",
+            "<script src=t.js></script><script>var a=1</script><span data-style=no>4</span>",
+            "<input type=image src=in.png><input type=text></div>"
+        );
+        let run = |chunks: &[&[u8]]| {
+            let seen = Mutex::new(Vec::new());
+            let script = Mutex::new(String::new());
+            let settings = Settings::new()
+                .append_element_content_handler(element!("[style]", |el| {
+                    seen.lock().unwrap().push(format!("[style] {} {:?}", el.tag_name(), el.get_attribute("style")));
+                    Ok(())
+                }))
+                .append_element_content_handler(element!("a[ping], base[href], input[src], div.k, g#g1", |el| {
+                    let attrs: Vec<_> = el.attributes().iter().map(|a| format!("{}={}", a.name(), a.value())).collect();
+                    seen.lock().unwrap().push(format!("named {} {}", el.tag_name(), attrs.join(" ")));
+                    Ok(())
+                }))
+                .append_element_content_handler(element!("svg rect:not([style])", |el| {
+                    seen.lock().unwrap().push(format!("bare rect, self-closing {}", el.is_self_closing()));
+                    Ok(())
+                }))
+                .append_element_content_handler(text!("script:not([src])", |t| {
+                    let mut text = script.lock().unwrap();
+                    text.push_str(t.as_str());
+                    if t.last_in_text_node() {
+                        seen.lock().unwrap().push(format!("inline script {text}"));
+                        text.clear();
+                    }
+                    Ok(())
+                }));
+            let mut out = Vec::new();
+            let mut rewriter = HtmlRewriter::new(settings, |c: &[u8]| out.extend_from_slice(c));
+            for chunk in chunks {
+                rewriter.write(chunk).unwrap();
+            }
+            rewriter.end().unwrap();
+            assert_eq!(out, html.as_bytes(), "nothing is changed");
+            seen.into_inner().unwrap()
+        };
+        let expected = [
+            "named div class=k",
+            "[style] p Some(\"color:red\")",
+            "named a ping=/p href=/y",
+            "[style] rect Some(\"fill:red/\")",
+            "bare rect, self-closing true",
+            "named g id=g1",
+            "[style] rect Some(\"\")",
+            "[style] img Some(\"q\")",
+            "named base href=/b/",
+            "inline script var a=1",
+            "named input type=image src=in.png",
+        ];
+        assert_eq!(run(&[html.as_bytes()]), expected);
+        let bytes = html.as_bytes();
+        for at in 1..bytes.len() {
+            let (a, b) = bytes.split_at(at);
+            assert_eq!(run(&[a, b]), expected, "split at {at}");
+        }
+        let single: Vec<&[u8]> = bytes.chunks(1).collect();
+        assert_eq!(run(&single), expected, "one byte at a time");
+    }
+
     #[test]
     fn rewrite_incorrect_self_closing() {
         let res = rewrite_str::<LocalHandlerTypes>(

@@ -157,6 +157,41 @@ impl<H: HandlerTypes> TransformController for HtmlRewriteController<'_, H> {
         }
     }
 
+    #[inline]
+    fn reads_attributes_of(&self, tag: &LocalName<'_>) -> bool {
+        self.selector_matching_vm
+            .as_ref()
+            .is_some_and(|vm| vm.reads_attributes_of(tag))
+    }
+
+    #[inline]
+    fn reads_attribute(&self, tag: &LocalName<'_>, attr: &[u8]) -> bool {
+        self.selector_matching_vm
+            .as_ref()
+            .is_none_or(|vm| vm.reads_attribute(tag, attr))
+    }
+
+    fn handle_start_tag_without_attributes_read(
+        &mut self,
+        local_name: LocalName<'_>,
+        ns: Namespace,
+        self_closing: bool,
+    ) -> Result<TokenCaptureFlags, RewritingError> {
+        if let Some(ref mut vm) = self.selector_matching_vm {
+            let mut match_handler = |m| self.handlers_dispatcher.start_matching(&m);
+
+            vm.exec_for_start_tag_without_attributes_read(
+                local_name,
+                ns,
+                self_closing,
+                &mut match_handler,
+            )
+            .map_err(RewritingError::MemoryLimitExceeded)?;
+        }
+
+        Ok(self.get_capture_flags())
+    }
+
     fn handle_end_tag(&mut self, local_name: LocalName<'_>) -> TokenCaptureFlags {
         if let Some(ref mut vm) = self.selector_matching_vm {
             vm.exec_for_end_tag(local_name, |elem_desc| {

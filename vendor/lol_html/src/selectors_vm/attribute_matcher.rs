@@ -1,13 +1,13 @@
 use super::compiler::AttrExprOperands;
 use crate::base::Bytes;
 use crate::html::Namespace;
-use crate::parser::{AttributeBuffer, AttributeOutline};
+use crate::parser::AttributeOutline;
 use memchr::{memchr, memchr2};
 use selectors::attr::{CaseSensitivity, ParsedCaseSensitivity};
 use std::cell::OnceCell;
 
-const ID_ATTR: &[u8] = b"id";
-const CLASS_ATTR: &[u8] = b"class";
+pub(crate) const ID_ATTR: &[u8] = b"id";
+pub(crate) const CLASS_ATTR: &[u8] = b"class";
 
 #[inline]
 const fn is_attr_whitespace(b: u8) -> bool {
@@ -38,7 +38,7 @@ type MemoizedAttrValue<'i> = OnceCell<Option<&'i [u8]>>;
 
 pub(crate) struct AttributeMatcher<'i> {
     input: Bytes<'i>,
-    attributes: &'i AttributeBuffer,
+    attributes: &'i [AttributeOutline],
     id: MemoizedAttrValue<'i>,
     class: MemoizedAttrValue<'i>,
     is_html_element: bool,
@@ -47,7 +47,7 @@ pub(crate) struct AttributeMatcher<'i> {
 impl<'i> AttributeMatcher<'i> {
     #[inline]
     #[must_use]
-    pub fn new(input: Bytes<'i>, attributes: &'i AttributeBuffer, ns: Namespace) -> Self {
+    pub fn new(input: Bytes<'i>, attributes: &'i [AttributeOutline], ns: Namespace) -> Self {
         AttributeMatcher {
             input,
             attributes,

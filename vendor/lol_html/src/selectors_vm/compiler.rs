@@ -1,5 +1,5 @@
-use super::attribute_matcher::AttributeMatcher;
-use super::program::{AddressRange, ExecutionBranch, Instruction, Program};
+use super::attribute_matcher::{AttributeMatcher, CLASS_ATTR, ID_ATTR};
+use super::program::{AddressRange, AttributeRead, ExecutionBranch, Instruction, Program};
 use super::{
     Ast, AstNode, AttributeComparisonExpr, Expr, OnAttributesExpr, OnTagNameExpr, Predicate,
     SelectorState,
@@ -22,6 +22,8 @@ pub type CompiledAttributeExpr =
 struct ExprSet {
     pub local_name_exprs: Vec<CompiledLocalNameExpr>,
     pub attribute_exprs: Vec<CompiledAttributeExpr>,
+    /// Lowercased, encoded names of the attributes the attribute expressions read.
+    pub attribute_names: Vec<BytesOwned>,
 }
 
 pub(crate) struct AttrExprOperands {
@@ -140,6 +142,16 @@ fn compile_operands(
 impl Compilable for Expr<OnAttributesExpr> {
     fn compile(self, encoding: &'static Encoding, exprs: &mut ExprSet, _: &mut bool) {
         let neg = self.negation;
+        let name_read = match &self.simple_expr {
+            OnAttributesExpr::Id(_) => Some(Box::from(ID_ATTR)),
+            OnAttributesExpr::Class(_) => Some(Box::from(CLASS_ATTR)),
+            OnAttributesExpr::AttributeExists(name)
+            | OnAttributesExpr::AttributeComparisonExpr(AttributeComparisonExpr { name, .. }) => {
+                compile_literal_lowercase(encoding, name.clone()).ok()
+            }
+        };
+        // NOTE: a name that cannot be encoded gives a constant expression, which reads nothing.
+        exprs.attribute_names.extend(name_read);
         let expr_result = match self.simple_expr {
             OnAttributesExpr::Id(id) => compile_literal(encoding, id)
                 .map(|id| Self::compile_expr(neg, move |_, m| m.has_id(&id))),
@@ -204,6 +216,7 @@ pub(crate) struct Compiler {
     encoding: &'static Encoding,
     instructions: Box<[Instruction]>,
     free_space_start: usize,
+    attribute_reads: Vec<AttributeRead>,
 }
 
 impl Compiler {
@@ -213,11 +226,12 @@ impl Compiler {
             encoding,
             instructions: Default::default(),
             free_space_start: 0,
+            attribute_reads: Vec::new(),
         }
     }
 
     fn compile_predicate(
-        &self,
+        &mut self,
         Predicate {
             on_tag_name_exprs,
             on_attr_exprs,
@@ -225,6 +239,18 @@ impl Compiler {
         branch: ExecutionBranch,
         enable_nth_of_type: &mut bool,
     ) -> Instruction {
+        // NOTE: the one tag name the instruction requires, if its only tag name condition is a
+        // plain name; any other condition (none, `*`, negation, nth) may let any tag through.
+        let required_tag = match on_tag_name_exprs.as_slice() {
+            [Expr {
+                simple_expr: OnTagNameExpr::LocalName(name),
+                negation: false,
+            }] => LocalName::from_str_without_replacements(&name.to_string(), self.encoding)
+                .ok()
+                .map(LocalName::into_owned),
+            _ => None,
+        };
+
         let mut exprs = ExprSet::default();
 
         for c in on_tag_name_exprs {
@@ -237,7 +263,18 @@ impl Compiler {
         let ExprSet {
             local_name_exprs,
             attribute_exprs,
+            attribute_names,
         } = exprs;
+
+        for attr in attribute_names {
+            let read = AttributeRead {
+                tag: required_tag.clone(),
+                attr,
+            };
+            if !self.attribute_reads.contains(&read) {
+                self.attribute_reads.push(read);
+            }
+        }
 
         debug_assert!(
             !local_name_exprs.is_empty() || !attribute_exprs.is_empty(),
@@ -325,6 +362,7 @@ impl Compiler {
             entry_points,
             instructions: self.instructions,
             enable_nth_of_type,
+            attribute_reads: self.attribute_reads.into(),
         }
     }
 }

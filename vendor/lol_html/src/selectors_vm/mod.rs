@@ -11,6 +11,7 @@ mod stack;
 
 use self::program::AddressRange;
 use self::stack::StackDirective;
+use crate::base::Bytes;
 use crate::html::{LocalName, Namespace};
 use crate::memory::{MemoryLimitExceededError, SharedMemoryLimiter};
 use crate::transform_stream::AuxStartTagInfo;
@@ -182,6 +183,61 @@ where
             }
             Push => self.exec_without_attrs(ctx, match_handler),
         }
+    }
+
+    /// See [`Program::reads_attributes_of`].
+    #[inline]
+    pub fn reads_attributes_of(&self, tag: &LocalName<'_>) -> bool {
+        self.program.reads_attributes_of(tag)
+    }
+
+    /// See [`Program::reads_attribute`].
+    #[inline]
+    pub fn reads_attribute(&self, tag: &LocalName<'_>, attr: &[u8]) -> bool {
+        self.program.reads_attribute(tag, attr)
+    }
+
+    /// `exec_for_start_tag` for a start tag that carries none of the attributes the program
+    /// reads for its name (`reads_attribute`): every attribute expression is decided without attributes, so
+    /// the whole program runs at once, with no attribute request.
+    pub fn exec_for_start_tag_without_attributes_read(
+        &mut self,
+        local_name: LocalName<'_>,
+        ns: Namespace,
+        self_closing: bool,
+        match_handler: &mut dyn FnMut(MatchInfo),
+    ) -> Result<(), MemoryLimitExceededError> {
+        use StackDirective::*;
+
+        self.stack.add_child(&local_name);
+
+        let mut ctx = ExecutionCtx::new(local_name, ns, self.enable_esi_tags);
+
+        match Stack::get_stack_directive(&ctx.stack_item, ctx.ns, ctx.enable_esi_tags) {
+            PopImmediately => ctx.with_content = false,
+            PushIfNotSelfClosing => ctx.with_content = !self_closing,
+            Push => (),
+        }
+
+        let attr_matcher = AttributeMatcher::new(Bytes::new(&[]), &[], ctx.ns);
+
+        self.exec_instr_set_with_attrs(&self.program.entry_points, &attr_matcher, &mut ctx, 0);
+
+        self.exec_jumps_with_attrs(&attr_matcher, &mut ctx, JumpPtr::default());
+
+        self.exec_hereditary_jumps_with_attrs(
+            &attr_matcher,
+            &mut ctx,
+            HereditaryJumpPtr::default(),
+        );
+
+        ctx.handle_matched_ids(match_handler);
+
+        if ctx.with_content {
+            self.stack.push_item(ctx.stack_item.into_owned())?;
+        }
+
+        Ok(())
     }
 
     #[inline]

@@ -94,4 +94,40 @@ pub(crate) struct Program {
     /// Enables tracking child types for nth-of-type selectors.
     /// This is disabled if no nth-of-type selectors are used in the program.
     pub enable_nth_of_type: bool,
+    /// Every attribute that an attribute expression of the program reads, with the tag name the
+    /// expression's instruction requires, if any. A start tag that carries none of the attributes
+    /// read for its name matches exactly as it would with no attributes at all.
+    pub attribute_reads: Box<[AttributeRead]>,
+}
+
+/// An attribute name (lowercased, in the document's encoding) read by an instruction, and the one
+/// tag name the instruction requires (`None`: any tag, e.g. `[style]` or `:not(a)[href]`).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct AttributeRead {
+    pub tag: Option<LocalName<'static>>,
+    pub attr: Box<[u8]>,
+}
+
+impl Program {
+    /// Whether an instruction can read an attribute of a `tag` start tag.
+    #[inline]
+    pub fn reads_attributes_of(&self, tag: &LocalName<'_>) -> bool {
+        self.attribute_reads
+            .iter()
+            .any(|r| r.tag.as_ref().is_none_or(|t| t == tag))
+    }
+
+    /// Whether an instruction can read the attribute `attr` (as written) of a `tag` start tag;
+    /// names compare as the attribute matcher compares them (ASCII-lowercased bytes).
+    #[inline]
+    pub fn reads_attribute(&self, tag: &LocalName<'_>, attr: &[u8]) -> bool {
+        self.attribute_reads.iter().any(|r| {
+            r.attr.len() == attr.len()
+                && attr
+                    .iter()
+                    .map(u8::to_ascii_lowercase)
+                    .eq(r.attr.iter().copied())
+                && r.tag.as_ref().is_none_or(|t| t == tag)
+        })
+    }
 }

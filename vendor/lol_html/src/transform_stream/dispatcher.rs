@@ -3,7 +3,7 @@ use crate::base::{Bytes, Range, SharedEncoding, SourceLocation};
 use crate::html::{LocalName, Namespace};
 use crate::html_content::{TextChunk, TextType};
 use crate::parser::{
-    ActionError, ActionResult, AttributeBuffer, Lexeme, LexemeSink, NonTagContentLexeme,
+    ActionError, ActionResult, AttributeOutline, Lexeme, LexemeSink, NonTagContentLexeme,
     NonTagContentTokenOutline, ParserDirective, ParserOutputSink, TagHintSink, TagLexeme,
     TagTokenOutline,
 };
@@ -15,7 +15,7 @@ use encoding_rs::Encoding;
 
 pub(crate) struct AuxStartTagInfo<'i> {
     pub input: &'i Bytes<'i>,
-    pub attr_buffer: &'i AttributeBuffer,
+    pub attr_buffer: &'i [AttributeOutline],
     pub self_closing: bool,
 }
 
@@ -41,6 +41,50 @@ pub trait TransformController: Sized {
         ns: Namespace,
     ) -> StartTagHandlingResult<Self>;
     fn handle_end_tag(&mut self, name: LocalName<'_>) -> TokenCaptureFlags;
+    /// Whether the controller may read attributes of a `tag` start tag and can say which
+    /// (`reads_attribute`). When it does, the tag scanner decides the tag at its end instead of
+    /// after its name: a tag that carries none of the attributes read is handled by
+    /// `handle_start_tag_without_attributes_read` and never lexed. `false` (the default) keeps
+    /// the decision after the name.
+    fn reads_attributes_of(&self, _tag: &LocalName<'_>) -> bool {
+        false
+    }
+
+    /// Whether the controller may read the attribute `attr` (as written) of a `tag` start tag.
+    /// Must be `true` for every attribute it can read (a false `false` is a missed match).
+    fn reads_attribute(&self, _tag: &LocalName<'_>, _attr: &[u8]) -> bool {
+        true
+    }
+
+    /// A start tag that carries none of the attributes read (`reads_attribute`): handled as if it had no
+    /// attributes, which gives the same result. The default answers `handle_start_tag`'s
+    /// attribute request with an empty list.
+    fn handle_start_tag_without_attributes_read(
+        &mut self,
+        name: LocalName<'_>,
+        ns: Namespace,
+        self_closing: bool,
+    ) -> Result<TokenCaptureFlags, RewritingError> {
+        match self.handle_start_tag(name, ns) {
+            Ok(flags) => Ok(flags),
+            Err(DispatcherError::InfoRequest(aux_info_req)) => aux_info_req(
+                self,
+                AuxStartTagInfo {
+                    input: &Bytes::new(&[]),
+                    attr_buffer: &[],
+                    self_closing,
+                },
+            )
+            .map_err(|e| match *e {
+                ActionError::RewritingError(e) => e,
+                ActionError::Internal(e) => RewritingError::ContentHandlerError(e.into()),
+                _ => RewritingError::ContentHandlerError(
+                    "unexpected parser action in an attribute request".into(),
+                ),
+            }),
+            Err(DispatcherError::RewritingError(e)) => Err(e),
+        }
+    }
     fn handle_token(&mut self, token: &mut Token<'_>) -> Result<(), RewritingError>;
     fn handle_end(&mut self, document_end: &mut DocumentEnd<'_>) -> Result<(), RewritingError>;
     fn should_emit_content(&self) -> bool;
@@ -516,6 +560,39 @@ where
             }
             Err(DispatcherError::RewritingError(e)) => Err(e),
         }
+    }
+
+    #[inline]
+    fn reads_attributes_of(&self, tag: &LocalName<'_>) -> bool {
+        self.delegate.transform_controller.reads_attributes_of(tag)
+    }
+
+    #[inline]
+    fn reads_attribute(&self, tag: &LocalName<'_>, attr: &[u8]) -> bool {
+        self.delegate.transform_controller.reads_attribute(tag, attr)
+    }
+
+    fn handle_start_tag_end_hint(
+        &mut self,
+        name: LocalName<'_>,
+        ns: Namespace,
+        has_attribute_read: bool,
+        self_closing: bool,
+    ) -> Result<ParserDirective, RewritingError> {
+        if has_attribute_read {
+            // NOTE: the lexer reads the tag again from its start, and the controller gets it
+            // with its attributes, as for any tag met while lexing.
+            self.got_flags_from_hint = false;
+
+            return Ok(ParserDirective::Lex);
+        }
+
+        let flags = self
+            .delegate
+            .transform_controller
+            .handle_start_tag_without_attributes_read(name, ns, self_closing)?;
+
+        Ok(self.apply_capture_flags_from_hint_and_get_next_parser_directive(flags))
     }
 
     fn handle_end_tag_hint(

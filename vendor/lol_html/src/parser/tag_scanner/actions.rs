@@ -14,6 +14,24 @@ impl<S: TagHintSink> StateMachineActions for TagScanner<S> {
     }
 
     #[inline]
+    fn mark_as_self_closing(&mut self, _context: &mut ParserContext<S>, _input: &[u8]) {
+        self.self_closing = true;
+    }
+
+    #[inline]
+    fn start_attr(&mut self, _context: &mut ParserContext<S>, _input: &[u8]) {
+        if self.awaiting_attr_names {
+            self.attr_name_start = self.pos();
+        }
+    }
+
+    #[inline]
+    fn finish_attr_name(&mut self, context: &mut ParserContext<S>, input: &[u8]) {
+        if self.awaiting_attr_names {
+            self.note_attr_name(context, input);
+        }
+    }
+    #[inline]
     fn create_end_tag(&mut self, _context: &mut ParserContext<S>, _input: &[u8]) {
         self.tag_name_start = self.pos();
         self.tag_name_hash = LocalNameHash::new();
@@ -58,6 +76,21 @@ impl<S: TagHintSink> StateMachineActions for TagScanner<S> {
             );
         }
 
+        if !is_in_end_tag && self.reads_attributes_of_current_tag(context, input) {
+            // NOTE: the hint waits for the end of the tag, when the scanner knows which of the
+            // attribute names the controller reads are on it; the tag stays in the input until then.
+            self.last_start_tag_name_hash = self.tag_name_hash;
+            self.end_hint_ns = context.tree_builder_simulator.current_ns();
+            self.tag_name_end = self.pos();
+            self.tag_start = Some(tag_start);
+            self.end_hint_pending = true;
+            self.awaiting_attr_names = true;
+            self.has_attribute_read = false;
+            self.self_closing = false;
+
+            return Ok(());
+        }
+
         match self.emit_tag_hint(context, input, is_in_end_tag)? {
             ParserDirective::WherePossibleScanForTagsOnly => Ok(()),
             ParserDirective::Lex => {
@@ -69,7 +102,11 @@ impl<S: TagHintSink> StateMachineActions for TagScanner<S> {
     }
 
     #[inline]
-    fn emit_tag(&mut self, _context: &mut ParserContext<S>, _input: &[u8]) -> ActionResult {
+    fn emit_tag(&mut self, context: &mut ParserContext<S>, input: &[u8]) -> ActionResult {
+        if self.end_hint_pending {
+            self.finish_end_hint(context, input)?;
+        }
+
         // NOTE: exit from any non-initial text parsing mode always happens on tag emission
         // (except for CDATA, but there is a special action to take care of it).
         let text_type = self
@@ -101,9 +138,6 @@ impl<S: TagHintSink> StateMachineActions for TagScanner<S> {
         finish_doctype_name,
         finish_doctype_public_id,
         finish_doctype_system_id,
-        mark_as_self_closing,
-        start_attr,
-        finish_attr_name,
         finish_attr_value
     );
 

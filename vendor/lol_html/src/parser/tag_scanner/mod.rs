@@ -3,6 +3,7 @@ mod actions;
 mod conditions;
 
 use crate::base::{Align, Bytes, Range};
+use crate::parser::state_machine::{ActionError, ActionResult};
 use crate::html::{LocalName, LocalNameHash, Namespace, TextType};
 use crate::parser::state_machine::{FeedbackDirective, StateMachine, StateResult};
 use crate::parser::{ParserContext, ParserDirective, ParsingAmbiguityError, TreeBuilderFeedback};
@@ -19,6 +20,30 @@ pub(crate) trait TagHintSink {
         &mut self,
         name: LocalName<'_>,
     ) -> Result<ParserDirective, RewritingError>;
+
+    /// Whether attributes of a `tag` start tag may be read. When they may, the start tag hint
+    /// waits for the end of the tag (`handle_start_tag_end_hint`) instead of
+    /// `handle_start_tag_hint` after the name.
+    fn reads_attributes_of(&self, _tag: &LocalName<'_>) -> bool {
+        false
+    }
+
+    /// Whether the attribute `attr` (as written) of a `tag` start tag may be read.
+    fn reads_attribute(&self, _tag: &LocalName<'_>, _attr: &[u8]) -> bool {
+        true
+    }
+
+    /// The start tag hint given at the end of the tag: whether an attribute that may be read
+    /// (`reads_attribute`) is on the tag, and whether the tag is self-closing.
+    fn handle_start_tag_end_hint(
+        &mut self,
+        name: LocalName<'_>,
+        ns: Namespace,
+        _has_attribute_read: bool,
+        _self_closing: bool,
+    ) -> Result<ParserDirective, RewritingError> {
+        self.handle_start_tag_hint(name, ns)
+    }
 }
 
 pub(crate) type State<S> =
@@ -49,6 +74,15 @@ pub(crate) struct TagScanner<S> {
     closing_quote: u8,
     pending_text_type_change: Option<TextType>,
     last_text_type: TextType,
+    /// The start tag's hint waits for its end (see `TagHintSink::reads_attributes_of`).
+    end_hint_pending: bool,
+    tag_name_end: usize,
+    end_hint_ns: Namespace,
+    /// `end_hint_pending` and none of the awaited names seen yet.
+    awaiting_attr_names: bool,
+    has_attribute_read: bool,
+    self_closing: bool,
+    attr_name_start: usize,
 }
 
 impl<S: TagHintSink> TagScanner<S> {
@@ -67,6 +101,13 @@ impl<S: TagHintSink> TagScanner<S> {
             closing_quote: b'"',
             pending_text_type_change: None,
             last_text_type: TextType::Data,
+            end_hint_pending: false,
+            tag_name_end: 0,
+            end_hint_ns: Namespace::Html,
+            awaiting_attr_names: false,
+            has_attribute_read: false,
+            self_closing: false,
+            attr_name_start: 0,
         }
     }
 
@@ -128,6 +169,76 @@ impl<S: TagHintSink> TagScanner<S> {
     }
 
     #[inline]
+    fn reads_attributes_of_current_tag(&self, context: &ParserContext<S>, input: &[u8]) -> bool {
+        let name_range = Range {
+            start: self.tag_name_start,
+            end: self.pos(),
+        };
+        let name = LocalName::new(Bytes::new(input), name_range, self.tag_name_hash);
+
+        context.output_sink.reads_attributes_of(&name)
+    }
+
+    /// Notes whether the attribute name just finished may be read. Same range as the lexer's
+    /// `finish_attr_name`.
+    #[inline(never)]
+    fn note_attr_name(&mut self, context: &mut ParserContext<S>, input: &[u8]) {
+        let name = input.get(self.attr_name_start..self.pos()).unwrap_or_default();
+
+        let tag = LocalName::new(
+            Bytes::new(input),
+            Range {
+                start: self.tag_name_start,
+                end: self.tag_name_end,
+            },
+            self.tag_name_hash,
+        );
+
+        let has_attribute_read = context.output_sink.reads_attribute(&tag, name);
+
+        if has_attribute_read {
+            self.has_attribute_read = true;
+            self.awaiting_attr_names = false;
+        }
+    }
+
+    /// At the end of a start tag whose hint was deferred: gives the hint, and hands the tag to
+    /// the lexer from its start if asked to.
+    #[inline(never)]
+    fn finish_end_hint(&mut self, context: &mut ParserContext<S>, input: &[u8]) -> ActionResult {
+        self.end_hint_pending = false;
+        self.awaiting_attr_names = false;
+
+        let tag_start = self
+            .tag_start
+            .take()
+            .ok_or_else(|| ActionError::internal("Tag start should be set at this point"))?;
+
+        let name_range = Range {
+            start: self.tag_name_start,
+            end: self.tag_name_end,
+        };
+        let name = LocalName::new(Bytes::new(input), name_range, self.tag_name_hash);
+
+        trace!(@output name);
+
+        let directive = context.output_sink.handle_start_tag_end_hint(
+            name,
+            self.end_hint_ns,
+            self.has_attribute_read,
+            self.self_closing,
+        )?;
+
+        if let ParserDirective::Lex = directive {
+            let feedback_directive = self.take_feedback_directive();
+
+            return self.change_parser_directive(tag_start, ParserDirective::Lex, feedback_directive);
+        }
+
+        Ok(())
+    }
+
+    #[inline]
     fn take_feedback_directive(&mut self) -> FeedbackDirective {
         self.pending_text_type_change
             .take()
@@ -174,6 +285,8 @@ impl<S: TagHintSink> StateMachine for TagScanner<S> {
     fn adjust_for_next_input(&mut self) {
         if let Some(tag_start) = self.tag_start {
             self.tag_name_start.align(tag_start);
+            self.tag_name_end.align(tag_start);
+            self.attr_name_start.align(tag_start);
             self.tag_start = Some(0);
         }
     }
