@@ -47,7 +47,10 @@ fn main() {
         let runs: Vec<(&str, &dyn Fn() -> usize)> = support::LOL_HTML_VARIANTS
             .iter()
             .map(|(v, run)| (*v, Box::leak(Box::new(move || run(page))) as &dyn Fn() -> usize))
-            .chain([("consent_proxy_undecided", &undecided as &dyn Fn() -> usize), ("consent_proxy_accept_all", &accepted)])
+            .chain([
+                ("consent_proxy_undecided", &undecided as &dyn Fn() -> usize),
+                ("consent_proxy_accept_all", &accepted),
+            ])
             .collect();
         assert!(runs.len() <= MEASURED.len(), "add names to measured_fns!");
         for ((label, run), (symbol, measure)) in runs.iter().zip(MEASURED) {
