@@ -157,6 +157,7 @@ impl<H: HandlerTypes> TransformController for HtmlRewriteController<'_, H> {
         }
     }
 
+    // consent-proxy patch 3 (the next three methods).
     #[inline]
     fn reads_attributes_of(&self, tag: &LocalName<'_>) -> bool {
         self.selector_matching_vm

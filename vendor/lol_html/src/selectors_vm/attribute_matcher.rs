@@ -6,6 +6,7 @@ use memchr::{memchr, memchr2};
 use selectors::attr::{CaseSensitivity, ParsedCaseSensitivity};
 use std::cell::OnceCell;
 
+// consent-proxy patch 3: `pub(crate)` (the compiler lists the attributes it reads).
 pub(crate) const ID_ATTR: &[u8] = b"id";
 pub(crate) const CLASS_ATTR: &[u8] = b"class";
 
@@ -38,7 +39,7 @@ type MemoizedAttrValue<'i> = OnceCell<Option<&'i [u8]>>;
 
 pub(crate) struct AttributeMatcher<'i> {
     input: Bytes<'i>,
-    attributes: &'i [AttributeOutline],
+    attributes: &'i [AttributeOutline], // consent-proxy patch 3: was `&AttributeBuffer`
     id: MemoizedAttrValue<'i>,
     class: MemoizedAttrValue<'i>,
     is_html_element: bool,

@@ -1,5 +1,7 @@
 use super::attribute_matcher::{AttributeMatcher, CLASS_ATTR, ID_ATTR};
-use super::program::{AddressRange, AttributeRead, ExecutionBranch, Instruction, Program};
+use super::program::{
+    AddressRange, AttributeRead, EntryIndex, ExecutionBranch, Instruction, Program,
+};
 use super::{
     Ast, AstNode, AttributeComparisonExpr, Expr, OnAttributesExpr, OnTagNameExpr, Predicate,
     SelectorState,
@@ -22,7 +24,7 @@ pub type CompiledAttributeExpr =
 struct ExprSet {
     pub local_name_exprs: Vec<CompiledLocalNameExpr>,
     pub attribute_exprs: Vec<CompiledAttributeExpr>,
-    /// Lowercased, encoded names of the attributes the attribute expressions read.
+    /// consent-proxy patch 3. Lowercased, encoded names of the attributes the attribute expressions read.
     pub attribute_names: Vec<BytesOwned>,
 }
 
@@ -150,7 +152,7 @@ impl Compilable for Expr<OnAttributesExpr> {
                 compile_literal_lowercase(encoding, name.clone()).ok()
             }
         };
-        // NOTE: a name that cannot be encoded gives a constant expression, which reads nothing.
+        // NOTE (consent-proxy patch 3): a name that cannot be encoded gives a constant expression, which reads nothing.
         exprs.attribute_names.extend(name_read);
         let expr_result = match self.simple_expr {
             OnAttributesExpr::Id(id) => compile_literal(encoding, id)
@@ -239,7 +241,7 @@ impl Compiler {
         branch: ExecutionBranch,
         enable_nth_of_type: &mut bool,
     ) -> Instruction {
-        // NOTE: the one tag name the instruction requires, if its only tag name condition is a
+        // NOTE (consent-proxy patch 3/4): the one tag name the instruction requires, if its only tag name condition is a
         // plain name; any other condition (none, `*`, negation, nth) may let any tag through.
         let required_tag = match on_tag_name_exprs.as_slice() {
             [Expr {
@@ -282,6 +284,7 @@ impl Compiler {
         );
 
         Instruction {
+            required_tag,
             associated_branch: branch,
             local_name_exprs: local_name_exprs.into(),
             attribute_exprs: attribute_exprs.into(),
@@ -359,6 +362,7 @@ impl Compiler {
         );
 
         Program {
+            entry_index: EntryIndex::new(&self.instructions, &entry_points),
             entry_points,
             instructions: self.instructions,
             enable_nth_of_type,

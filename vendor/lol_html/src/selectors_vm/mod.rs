@@ -185,7 +185,7 @@ where
         }
     }
 
-    /// See [`Program::reads_attributes_of`].
+    /// consent-proxy patch 3. See [`Program::reads_attributes_of`].
     #[inline]
     pub fn reads_attributes_of(&self, tag: &LocalName<'_>) -> bool {
         self.program.reads_attributes_of(tag)
@@ -197,7 +197,7 @@ where
         self.program.reads_attribute(tag, attr)
     }
 
-    /// `exec_for_start_tag` for a start tag that carries none of the attributes the program
+    /// consent-proxy patch 3. `exec_for_start_tag` for a start tag that carries none of the attributes the program
     /// reads for its name (`reads_attribute`): every attribute expression is decided without attributes, so
     /// the whole program runs at once, with no attribute request.
     pub fn exec_for_start_tag_without_attributes_read(
@@ -221,7 +221,9 @@ where
 
         let attr_matcher = AttributeMatcher::new(Bytes::new(&[]), &[], ctx.ns);
 
-        self.exec_instr_set_with_attrs(&self.program.entry_points, &attr_matcher, &mut ctx, 0);
+        let entry_points = self.program.entry_index.for_tag(&ctx.stack_item.local_name);
+
+        self.exec_addrs_with_attrs(entry_points, &attr_matcher, &mut ctx, 0);
 
         self.exec_jumps_with_attrs(&attr_matcher, &mut ctx, JumpPtr::default());
 
@@ -265,7 +267,9 @@ where
 
         ctx.with_content = !aux_info.self_closing;
 
-        self.exec_instr_set_with_attrs(&self.program.entry_points, &attr_matcher, &mut ctx, 0);
+        let entry_points = self.program.entry_index.for_tag(&ctx.stack_item.local_name);
+
+        self.exec_addrs_with_attrs(entry_points, &attr_matcher, &mut ctx, 0);
 
         self.exec_jumps_with_attrs(&attr_matcher, &mut ctx, JumpPtr::default());
 
@@ -314,12 +318,9 @@ where
         attr_matcher: &AttributeMatcher<'_>,
         recovery_point: usize,
     ) {
-        self.exec_instr_set_with_attrs(
-            &self.program.entry_points,
-            attr_matcher,
-            ctx,
-            recovery_point,
-        );
+        let entry_points = self.program.entry_index.for_tag(&ctx.stack_item.local_name);
+
+        self.exec_addrs_with_attrs(entry_points, attr_matcher, ctx, recovery_point);
 
         self.exec_jumps_with_attrs(attr_matcher, ctx, JumpPtr::default());
 
@@ -352,9 +353,9 @@ where
         mut ctx: ExecutionCtx<'_, E>,
         match_handler: &mut dyn FnMut(MatchInfo),
     ) -> Result<(), VmError<E>> {
-        if let Err(b) =
-            self.try_exec_instr_set_without_attrs(self.program.entry_points.clone(), &mut ctx)
-        {
+        let entry_points = self.program.entry_index.for_tag(&ctx.stack_item.local_name);
+
+        if let Err(b) = self.try_exec_addrs_without_attrs(entry_points, &mut ctx) {
             return Self::bailout(ctx, b, Self::recover_after_bailout_in_entry_points);
         }
 
@@ -417,6 +418,54 @@ where
         }
 
         Ok(())
+    }
+
+    /// consent-proxy patch 4. `try_exec_instr_set_without_attrs` over a list of addresses (the entry points of
+    /// `EntryIndex::for_tag`); the recovery point is a position in the list.
+    #[inline]
+    fn try_exec_addrs_without_attrs(
+        &self,
+        addrs: &[usize],
+        ctx: &mut ExecutionCtx<'_, E>,
+    ) -> Result<(), Bailout<usize>> {
+        let state = self.stack.build_state(&ctx.stack_item.local_name);
+
+        for (i, &addr) in addrs.iter().enumerate() {
+            match self.program.instructions[addr]
+                .try_exec_without_attrs(&state, &ctx.stack_item.local_name)
+            {
+                TryExecResult::Branch(branch) => ctx.add_execution_branch(branch),
+                TryExecResult::AttributesRequired => {
+                    return Err(Bailout {
+                        at_addr: addr,
+                        recovery_point: i + 1,
+                    });
+                }
+                TryExecResult::Fail => (),
+            }
+        }
+
+        Ok(())
+    }
+
+    /// consent-proxy patch 4. `exec_instr_set_with_attrs` over a list of addresses, from position `offset`.
+    #[inline]
+    fn exec_addrs_with_attrs(
+        &self,
+        addrs: &[usize],
+        attr_matcher: &AttributeMatcher<'_>,
+        ctx: &mut ExecutionCtx<'_, E>,
+        offset: usize,
+    ) {
+        let state = self.stack.build_state(&ctx.stack_item.local_name);
+
+        for &addr in addrs.get(offset..).unwrap_or_default() {
+            let instr = &self.program.instructions[addr];
+
+            if let Some(branch) = instr.exec(&state, &ctx.stack_item.local_name, attr_matcher) {
+                ctx.add_execution_branch(branch);
+            }
+        }
     }
 
     #[inline]

@@ -25,6 +25,9 @@ pub(crate) enum TryExecResult<'i> {
 }
 
 pub(crate) struct Instruction {
+    /// consent-proxy patch 3/4. The one tag name the instruction requires, if its only tag name condition is a plain
+    /// name (see `Compiler::compile_predicate`); the local name expressions check it too.
+    pub required_tag: Option<LocalName<'static>>,
     pub associated_branch: ExecutionBranch,
     pub local_name_exprs: Box<[CompiledLocalNameExpr]>,
     pub attribute_exprs: Box<[CompiledAttributeExpr]>,
@@ -33,6 +36,7 @@ pub(crate) struct Instruction {
 impl Instruction {
     pub fn noop() -> Self {
         Self {
+            required_tag: None,
             associated_branch: ExecutionBranch {
                 matched_ids: DenseHashSet::Inline(0),
                 jumps: None,
@@ -90,14 +94,65 @@ impl Instruction {
 
 pub(crate) struct Program {
     pub instructions: Box<[Instruction]>,
+    // consent-proxy patch 4: matching goes through `entry_index`; the range stays for the tests.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub entry_points: AddressRange,
     /// Enables tracking child types for nth-of-type selectors.
     /// This is disabled if no nth-of-type selectors are used in the program.
     pub enable_nth_of_type: bool,
-    /// Every attribute that an attribute expression of the program reads, with the tag name the
+    /// consent-proxy patch 3. Every attribute that an attribute expression of the program reads, with the tag name the
     /// expression's instruction requires, if any. A start tag that carries none of the attributes
     /// read for its name matches exactly as it would with no attributes at all.
     pub attribute_reads: Box<[AttributeRead]>,
+    /// consent-proxy patch 4. The entry points that can match a start tag, by its name.
+    pub entry_index: EntryIndex,
+}
+
+/// The entry point addresses an element can match, by tag name: the instructions that require
+/// that name and those that require none, in address order. Instructions that require another
+/// name can neither match nor ask for attributes, so they are not run at all.
+#[derive(Debug, Default)]
+pub(crate) struct EntryIndex {
+    named: Box<[(LocalName<'static>, Box<[usize]>)]>,
+    unnamed: Box<[usize]>,
+}
+
+impl EntryIndex {
+    pub fn new(instructions: &[Instruction], entry_points: &AddressRange) -> Self {
+        let mut names: Vec<&LocalName<'static>> = Vec::new();
+        for addr in entry_points.clone() {
+            if let Some(tag) = &instructions[addr].required_tag {
+                if !names.contains(&tag) {
+                    names.push(tag);
+                }
+            }
+        }
+        let addrs_for = |name: Option<&LocalName<'static>>| -> Box<[usize]> {
+            entry_points
+                .clone()
+                .filter(|&addr| match &instructions[addr].required_tag {
+                    None => true,
+                    Some(tag) => Some(tag) == name,
+                })
+                .collect()
+        };
+        Self {
+            named: names
+                .iter()
+                .map(|&name| (name.clone(), addrs_for(Some(name))))
+                .collect(),
+            unnamed: addrs_for(None),
+        }
+    }
+
+    /// The entry points a `tag` start tag can match, in address order.
+    #[inline]
+    pub fn for_tag(&self, tag: &LocalName<'_>) -> &[usize] {
+        self.named
+            .iter()
+            .find(|(name, _)| tag == name)
+            .map_or(&self.unnamed, |(_, addrs)| addrs)
+    }
 }
 
 /// An attribute name (lowercased, in the document's encoding) read by an instruction, and the one

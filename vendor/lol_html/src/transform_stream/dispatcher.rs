@@ -15,7 +15,7 @@ use encoding_rs::Encoding;
 
 pub(crate) struct AuxStartTagInfo<'i> {
     pub input: &'i Bytes<'i>,
-    pub attr_buffer: &'i [AttributeOutline],
+    pub attr_buffer: &'i [AttributeOutline], // consent-proxy patch 3: was `&AttributeBuffer`
     pub self_closing: bool,
 }
 
@@ -41,7 +41,7 @@ pub trait TransformController: Sized {
         ns: Namespace,
     ) -> StartTagHandlingResult<Self>;
     fn handle_end_tag(&mut self, name: LocalName<'_>) -> TokenCaptureFlags;
-    /// Whether the controller may read attributes of a `tag` start tag and can say which
+    /// consent-proxy patch 3. Whether the controller may read attributes of a `tag` start tag and can say which
     /// (`reads_attribute`). When it does, the tag scanner decides the tag at its end instead of
     /// after its name: a tag that carries none of the attributes read is handled by
     /// `handle_start_tag_without_attributes_read` and never lexed. `false` (the default) keeps
@@ -562,6 +562,7 @@ where
         }
     }
 
+    // consent-proxy patch 3 (the next three methods).
     #[inline]
     fn reads_attributes_of(&self, tag: &LocalName<'_>) -> bool {
         self.delegate.transform_controller.reads_attributes_of(tag)

@@ -13,6 +13,8 @@ impl<S: TagHintSink> StateMachineActions for TagScanner<S> {
         self.tag_name_hash = LocalNameHash::new();
     }
 
+    // consent-proxy patch 3: `mark_as_self_closing`, `start_attr` and `finish_attr_name` were
+    // no-ops here; they now note what the deferred start tag hint needs.
     #[inline]
     fn mark_as_self_closing(&mut self, _context: &mut ParserContext<S>, _input: &[u8]) {
         self.self_closing = true;
@@ -77,7 +79,7 @@ impl<S: TagHintSink> StateMachineActions for TagScanner<S> {
         }
 
         if !is_in_end_tag && self.reads_attributes_of_current_tag(context, input) {
-            // NOTE: the hint waits for the end of the tag, when the scanner knows which of the
+            // NOTE (consent-proxy patch 3): the hint waits for the end of the tag, when the scanner knows which of the
             // attribute names the controller reads are on it; the tag stays in the input until then.
             self.last_start_tag_name_hash = self.tag_name_hash;
             self.end_hint_ns = context.tree_builder_simulator.current_ns();
@@ -103,6 +105,7 @@ impl<S: TagHintSink> StateMachineActions for TagScanner<S> {
 
     #[inline]
     fn emit_tag(&mut self, context: &mut ParserContext<S>, input: &[u8]) -> ActionResult {
+        // consent-proxy patch 3.
         if self.end_hint_pending {
             self.finish_end_hint(context, input)?;
         }

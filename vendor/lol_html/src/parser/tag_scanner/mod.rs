@@ -21,7 +21,7 @@ pub(crate) trait TagHintSink {
         name: LocalName<'_>,
     ) -> Result<ParserDirective, RewritingError>;
 
-    /// Whether attributes of a `tag` start tag may be read. When they may, the start tag hint
+    /// consent-proxy patch 3. Whether attributes of a `tag` start tag may be read. When they may, the start tag hint
     /// waits for the end of the tag (`handle_start_tag_end_hint`) instead of
     /// `handle_start_tag_hint` after the name.
     fn reads_attributes_of(&self, _tag: &LocalName<'_>) -> bool {
@@ -74,7 +74,7 @@ pub(crate) struct TagScanner<S> {
     closing_quote: u8,
     pending_text_type_change: Option<TextType>,
     last_text_type: TextType,
-    /// The start tag's hint waits for its end (see `TagHintSink::reads_attributes_of`).
+    /// consent-proxy patch 3: the start tag's hint waits for its end (see `TagHintSink::reads_attributes_of`).
     end_hint_pending: bool,
     tag_name_end: usize,
     end_hint_ns: Namespace,
@@ -168,6 +168,7 @@ impl<S: TagHintSink> TagScanner<S> {
         })
     }
 
+    // consent-proxy patch 3.
     #[inline]
     fn reads_attributes_of_current_tag(&self, context: &ParserContext<S>, input: &[u8]) -> bool {
         let name_range = Range {
@@ -179,7 +180,7 @@ impl<S: TagHintSink> TagScanner<S> {
         context.output_sink.reads_attributes_of(&name)
     }
 
-    /// Notes whether the attribute name just finished may be read. Same range as the lexer's
+    /// consent-proxy patch 3. Notes whether the attribute name just finished may be read. Same range as the lexer's
     /// `finish_attr_name`.
     #[inline(never)]
     fn note_attr_name(&mut self, context: &mut ParserContext<S>, input: &[u8]) {
@@ -202,7 +203,7 @@ impl<S: TagHintSink> TagScanner<S> {
         }
     }
 
-    /// At the end of a start tag whose hint was deferred: gives the hint, and hands the tag to
+    /// consent-proxy patch 3. At the end of a start tag whose hint was deferred: gives the hint, and hands the tag to
     /// the lexer from its start if asked to.
     #[inline(never)]
     fn finish_end_hint(&mut self, context: &mut ParserContext<S>, input: &[u8]) -> ActionResult {
@@ -285,7 +286,7 @@ impl<S: TagHintSink> StateMachine for TagScanner<S> {
     fn adjust_for_next_input(&mut self) {
         if let Some(tag_start) = self.tag_start {
             self.tag_name_start.align(tag_start);
-            self.tag_name_end.align(tag_start);
+            self.tag_name_end.align(tag_start); // consent-proxy patch 3 (and the next line)
             self.attr_name_start.align(tag_start);
             self.tag_start = Some(0);
         }
