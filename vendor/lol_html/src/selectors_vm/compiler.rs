@@ -1,6 +1,7 @@
 use super::attribute_matcher::{AttributeMatcher, CLASS_ATTR, ID_ATTR};
 use super::program::{
     AddressRange, AttributeRead, EntryIndex, ExecutionBranch, Instruction, Program,
+    attribute_filter_bit,
 };
 use super::{
     Ast, AstNode, AttributeComparisonExpr, Expr, OnAttributesExpr, OnTagNameExpr, Predicate,
@@ -363,6 +364,10 @@ impl Compiler {
 
         Program {
             entry_index: EntryIndex::new(&self.instructions, &entry_points),
+            attribute_filter: self
+                .attribute_reads
+                .iter()
+                .fold(0, |filter, read| filter | attribute_filter_bit(&read.attr)),
             entry_points,
             instructions: self.instructions,
             enable_nth_of_type,

@@ -1,7 +1,7 @@
 use super::SelectorState;
 use super::attribute_matcher::AttributeMatcher;
 use super::compiler::{CompiledAttributeExpr, CompiledLocalNameExpr};
-use crate::html::LocalName;
+use crate::html::{LocalName, LocalNameHash};
 use crate::selectors_vm::DenseHashSet;
 use std::ops::Range;
 
@@ -104,6 +104,9 @@ pub(crate) struct Program {
     /// expression's instruction requires, if any. A start tag that carries none of the attributes
     /// read for its name matches exactly as it would with no attributes at all.
     pub attribute_reads: Box<[AttributeRead]>,
+    /// One bit per attribute read (`attribute_filter_bit`): a name whose bit is clear is not
+    /// read, whatever the tag.
+    pub attribute_filter: u64,
     /// consent-proxy patch 4. The entry points that can match a start tag, by its name.
     pub entry_index: EntryIndex,
 }
@@ -113,7 +116,10 @@ pub(crate) struct Program {
 /// name can neither match nor ask for attributes, so they are not run at all.
 #[derive(Debug, Default)]
 pub(crate) struct EntryIndex {
-    named: Box<[(LocalName<'static>, Box<[usize]>)]>,
+    /// Names that hash (nearly all), apart from their lists, so the lookup compares `u64`s.
+    hashed: Box<[LocalNameHash]>,
+    hashed_addrs: Box<[Box<[usize]>]>,
+    other: Box<[(LocalName<'static>, Box<[usize]>)]>,
     unnamed: Box<[usize]>,
 }
 
@@ -136,23 +142,51 @@ impl EntryIndex {
                 })
                 .collect()
         };
-        Self {
-            named: names
-                .iter()
-                .map(|&name| (name.clone(), addrs_for(Some(name))))
-                .collect(),
+        let mut index = Self {
             unnamed: addrs_for(None),
+            ..Self::default()
+        };
+        let (mut hashed, mut hashed_addrs, mut other) = (Vec::new(), Vec::new(), Vec::new());
+        for name in names {
+            match name {
+                LocalName::Hash(hash) => {
+                    hashed.push(*hash);
+                    hashed_addrs.push(addrs_for(Some(name)));
+                }
+                LocalName::Bytes(_) => other.push((name.clone(), addrs_for(Some(name)))),
+            }
         }
+        index.hashed = hashed.into();
+        index.hashed_addrs = hashed_addrs.into();
+        index.other = other.into();
+        index
     }
 
     /// The entry points a `tag` start tag can match, in address order.
     #[inline]
     pub fn for_tag(&self, tag: &LocalName<'_>) -> &[usize] {
-        self.named
-            .iter()
-            .find(|(name, _)| tag == name)
-            .map_or(&self.unnamed, |(_, addrs)| addrs)
+        // NOTE: the same equality as `LocalName`'s: a hash equals only a hash.
+        let found = match tag {
+            LocalName::Hash(hash) => self
+                .hashed
+                .iter()
+                .position(|h| h == hash)
+                .and_then(|i| self.hashed_addrs.get(i)),
+            LocalName::Bytes(_) => self
+                .other
+                .iter()
+                .find(|(name, _)| tag == name)
+                .map(|(_, addrs)| addrs),
+        };
+        found.unwrap_or(&self.unnamed)
     }
+}
+
+/// A bit from an attribute name's length and ASCII-lowercased first byte; the same for any case.
+#[inline]
+pub(crate) fn attribute_filter_bit(name: &[u8]) -> u64 {
+    let first = name.first().map_or(0, u8::to_ascii_lowercase);
+    1 << ((name.len() + 7 * usize::from(first)) & 63)
 }
 
 /// An attribute name (lowercased, in the document's encoding) read by an instruction, and the one
@@ -176,6 +210,9 @@ impl Program {
     /// names compare as the attribute matcher compares them (ASCII-lowercased bytes).
     #[inline]
     pub fn reads_attribute(&self, tag: &LocalName<'_>, attr: &[u8]) -> bool {
+        if self.attribute_filter & attribute_filter_bit(attr) == 0 {
+            return false;
+        }
         self.attribute_reads.iter().any(|r| {
             r.attr.len() == attr.len()
                 && attr
