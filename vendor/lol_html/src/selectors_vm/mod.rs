@@ -9,7 +9,7 @@ mod parser;
 mod program;
 mod stack;
 
-use self::program::AddressRange;
+// consent-proxy patch 4: `use self::program::AddressRange;` (no longer named here)
 use self::stack::StackDirective;
 use crate::base::Bytes;
 use crate::html::{LocalName, Namespace};
@@ -221,17 +221,25 @@ where
 
         let attr_matcher = AttributeMatcher::new(Bytes::new(&[]), &[], ctx.ns);
 
+        self.exec_with_attrs(ctx, &attr_matcher, match_handler)
+    }
+
+    /// Runs the whole program for a start tag whose attributes are known, reports its matches
+    /// and pushes it if it has content (consent-proxy patch 3: shared by the two paths that
+    /// have attributes before the program runs).
+    fn exec_with_attrs(
+        &mut self,
+        mut ctx: ExecutionCtx<'_, E>,
+        attr_matcher: &AttributeMatcher<'_>,
+        match_handler: &mut dyn FnMut(MatchInfo),
+    ) -> Result<(), MemoryLimitExceededError> {
         let entry_points = self.program.entry_index.for_tag(&ctx.stack_item.local_name);
 
-        self.exec_addrs_with_attrs(entry_points, &attr_matcher, &mut ctx, 0);
+        self.exec_instr_set_with_attrs(entry_points.iter().copied(), attr_matcher, &mut ctx, 0);
 
-        self.exec_jumps_with_attrs(&attr_matcher, &mut ctx, JumpPtr::default());
+        self.exec_jumps_with_attrs(attr_matcher, &mut ctx, JumpPtr::default());
 
-        self.exec_hereditary_jumps_with_attrs(
-            &attr_matcher,
-            &mut ctx,
-            HereditaryJumpPtr::default(),
-        );
+        self.exec_hereditary_jumps_with_attrs(attr_matcher, &mut ctx, HereditaryJumpPtr::default());
 
         ctx.handle_matched_ids(match_handler);
 
@@ -267,25 +275,7 @@ where
 
         ctx.with_content = !aux_info.self_closing;
 
-        let entry_points = self.program.entry_index.for_tag(&ctx.stack_item.local_name);
-
-        self.exec_addrs_with_attrs(entry_points, &attr_matcher, &mut ctx, 0);
-
-        self.exec_jumps_with_attrs(&attr_matcher, &mut ctx, JumpPtr::default());
-
-        self.exec_hereditary_jumps_with_attrs(
-            &attr_matcher,
-            &mut ctx,
-            HereditaryJumpPtr::default(),
-        );
-
-        ctx.handle_matched_ids(match_handler);
-
-        if ctx.with_content {
-            self.stack.push_item(ctx.stack_item)?;
-        }
-
-        Ok(())
+        self.exec_with_attrs(ctx, &attr_matcher, match_handler)
     }
 
     fn bailout<T: 'static + Send>(
@@ -320,7 +310,7 @@ where
     ) {
         let entry_points = self.program.entry_index.for_tag(&ctx.stack_item.local_name);
 
-        self.exec_addrs_with_attrs(entry_points, attr_matcher, ctx, recovery_point);
+        self.exec_instr_set_with_attrs(entry_points.iter().copied(), attr_matcher, ctx, recovery_point);
 
         self.exec_jumps_with_attrs(attr_matcher, ctx, JumpPtr::default());
 
@@ -355,7 +345,9 @@ where
     ) -> Result<(), VmError<E>> {
         let entry_points = self.program.entry_index.for_tag(&ctx.stack_item.local_name);
 
-        if let Err(b) = self.try_exec_addrs_without_attrs(entry_points, &mut ctx) {
+        if let Err(b) =
+            self.try_exec_instr_set_without_attrs(entry_points.iter().copied(), &mut ctx)
+        {
             return Self::bailout(ctx, b, Self::recover_after_bailout_in_entry_points);
         }
 
@@ -393,44 +385,17 @@ where
         }
     }
 
+    /// consent-proxy patch 4: over any address list (a jump range, or the entry points of
+    /// `EntryIndex::for_tag`); the recovery point is the position after the bailout's in it.
     #[inline]
     fn try_exec_instr_set_without_attrs(
         &self,
-        addr_range: AddressRange,
-        ctx: &mut ExecutionCtx<'_, E>,
-    ) -> Result<(), Bailout<usize>> {
-        let start = addr_range.start;
-        let state = self.stack.build_state(&ctx.stack_item.local_name);
-
-        for addr in addr_range {
-            match self.program.instructions[addr]
-                .try_exec_without_attrs(&state, &ctx.stack_item.local_name)
-            {
-                TryExecResult::Branch(branch) => ctx.add_execution_branch(branch),
-                TryExecResult::AttributesRequired => {
-                    return Err(Bailout {
-                        at_addr: addr,
-                        recovery_point: addr - start + 1,
-                    });
-                }
-                TryExecResult::Fail => (),
-            }
-        }
-
-        Ok(())
-    }
-
-    /// consent-proxy patch 4. `try_exec_instr_set_without_attrs` over a list of addresses (the entry points of
-    /// `EntryIndex::for_tag`); the recovery point is a position in the list.
-    #[inline]
-    fn try_exec_addrs_without_attrs(
-        &self,
-        addrs: &[usize],
+        addrs: impl IntoIterator<Item = usize>,
         ctx: &mut ExecutionCtx<'_, E>,
     ) -> Result<(), Bailout<usize>> {
         let state = self.stack.build_state(&ctx.stack_item.local_name);
 
-        for (i, &addr) in addrs.iter().enumerate() {
+        for (i, addr) in addrs.into_iter().enumerate() {
             match self.program.instructions[addr]
                 .try_exec_without_attrs(&state, &ctx.stack_item.local_name)
             {
@@ -448,36 +413,17 @@ where
         Ok(())
     }
 
-    /// consent-proxy patch 4. `exec_instr_set_with_attrs` over a list of addresses, from position `offset`.
-    #[inline]
-    fn exec_addrs_with_attrs(
-        &self,
-        addrs: &[usize],
-        attr_matcher: &AttributeMatcher<'_>,
-        ctx: &mut ExecutionCtx<'_, E>,
-        offset: usize,
-    ) {
-        let state = self.stack.build_state(&ctx.stack_item.local_name);
-
-        for &addr in addrs.get(offset..).unwrap_or_default() {
-            let instr = &self.program.instructions[addr];
-
-            if let Some(branch) = instr.exec(&state, &ctx.stack_item.local_name, attr_matcher) {
-                ctx.add_execution_branch(branch);
-            }
-        }
-    }
-
+    /// consent-proxy patch 4: over any address list, from position `offset`.
     #[inline]
     fn exec_instr_set_with_attrs(
         &self,
-        addr_range: &AddressRange,
+        addrs: impl IntoIterator<Item = usize>,
         attr_matcher: &AttributeMatcher<'_>,
         ctx: &mut ExecutionCtx<'_, E>,
         offset: usize,
     ) {
         let state = self.stack.build_state(&ctx.stack_item.local_name);
-        for addr in addr_range.start + offset..addr_range.end {
+        for addr in addrs.into_iter().skip(offset) {
             let instr = &self.program.instructions[addr];
 
             if let Some(branch) = instr.exec(&state, &ctx.stack_item.local_name, attr_matcher) {
@@ -515,11 +461,11 @@ where
         // NOTE: find pointed jumps instruction set and execute it with the offset.
         if let Some(parent) = self.stack.items().last() {
             if let Some(ptr_jumps) = parent.jumps.get(ptr.instr_set_idx) {
-                self.exec_instr_set_with_attrs(ptr_jumps, attr_matcher, ctx, ptr.offset);
+                self.exec_instr_set_with_attrs(ptr_jumps.clone(), attr_matcher, ctx, ptr.offset);
 
                 // NOTE: execute remaining jumps instruction sets as usual.
                 for jumps in parent.jumps.iter().skip(ptr.instr_set_idx + 1) {
-                    self.exec_instr_set_with_attrs(jumps, attr_matcher, ctx, 0);
+                    self.exec_instr_set_with_attrs(jumps.clone(), attr_matcher, ctx, 0);
                 }
             }
         }
@@ -552,10 +498,10 @@ where
         let active = self.stack.active_hereditary_jumps();
 
         if let Some((ptr_jumps, _)) = active.get(ptr.instr_set_idx) {
-            self.exec_instr_set_with_attrs(ptr_jumps, attr_matcher, ctx, ptr.offset);
+            self.exec_instr_set_with_attrs(ptr_jumps.clone(), attr_matcher, ctx, ptr.offset);
 
             for (jumps, _) in active.iter().skip(ptr.instr_set_idx + 1) {
-                self.exec_instr_set_with_attrs(jumps, attr_matcher, ctx, 0);
+                self.exec_instr_set_with_attrs(jumps.clone(), attr_matcher, ctx, 0);
             }
         }
     }

@@ -117,12 +117,8 @@ impl<S: TagHintSink> TagScanner<S> {
         input: &[u8],
         is_in_end_tag: bool,
     ) -> Result<ParserDirective, RewritingError> {
-        let name_range = Range {
-            start: self.tag_name_start,
-            end: self.pos(),
-        };
-
-        let name = LocalName::new(Bytes::new(input), name_range, self.tag_name_hash);
+        // consent-proxy patch 3: the name through `tag_name`, as at the end of a deferred tag.
+        let name = self.tag_name(input, self.pos());
 
         trace!(@output name);
 
@@ -171,13 +167,20 @@ impl<S: TagHintSink> TagScanner<S> {
     // consent-proxy patch 3.
     #[inline]
     fn reads_attributes_of_current_tag(&self, context: &ParserContext<S>, input: &[u8]) -> bool {
+        context
+            .output_sink
+            .reads_attributes_of(&self.tag_name(input, self.pos()))
+    }
+
+    /// The current tag's name, which ends at `end` (consent-proxy patch 3).
+    #[inline]
+    fn tag_name<'i>(&self, input: &'i [u8], end: usize) -> LocalName<'i> {
         let name_range = Range {
             start: self.tag_name_start,
-            end: self.pos(),
+            end,
         };
-        let name = LocalName::new(Bytes::new(input), name_range, self.tag_name_hash);
 
-        context.output_sink.reads_attributes_of(&name)
+        LocalName::new(Bytes::new(input), name_range, self.tag_name_hash)
     }
 
     /// consent-proxy patch 3. Notes whether the attribute name just finished may be read. Same range as the lexer's
@@ -186,14 +189,7 @@ impl<S: TagHintSink> TagScanner<S> {
     fn note_attr_name(&mut self, context: &mut ParserContext<S>, input: &[u8]) {
         let name = input.get(self.attr_name_start..self.pos()).unwrap_or_default();
 
-        let tag = LocalName::new(
-            Bytes::new(input),
-            Range {
-                start: self.tag_name_start,
-                end: self.tag_name_end,
-            },
-            self.tag_name_hash,
-        );
+        let tag = self.tag_name(input, self.tag_name_end);
 
         let has_attribute_read = context.output_sink.reads_attribute(&tag, name);
 
@@ -215,11 +211,7 @@ impl<S: TagHintSink> TagScanner<S> {
             .take()
             .ok_or_else(|| ActionError::internal("Tag start should be set at this point"))?;
 
-        let name_range = Range {
-            start: self.tag_name_start,
-            end: self.tag_name_end,
-        };
-        let name = LocalName::new(Bytes::new(input), name_range, self.tag_name_hash);
+        let name = self.tag_name(input, self.tag_name_end);
 
         trace!(@output name);
 
