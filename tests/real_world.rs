@@ -215,6 +215,8 @@ async fn srcset_candidates_and_attributes_are_judged_one_by_one() {
 <img id="d" srcset="https://www.facebook.com/tr?id=4 1x">
 <img id="e" src="&#0;https://www.facebook.com/tr?id=5">
 <img id="f" src="///www.facebook.com/tr?id=6">
+<img id="g" srcset="https://www.facebook.com/tr?id=7 1x, /a.png 2x,/b.png 3x">
+<img id="h" srcset="/a.png 1x, https://www.facebook.com/tr?id=8 2x, /b.png 3x, https://www.facebook.com/tr?id=9 4x">
 </body></html>"#;
     let (proxy, _, out) = through(html, &[]).await;
     let tag = |id: &str| {
@@ -231,6 +233,9 @@ async fn srcset_candidates_and_attributes_are_judged_one_by_one() {
     assert!(tag("d").contains("data-consent-srcset=") && !tag("d").contains(" srcset="), "{}", tag("d"));
     assert_eq!(tag("e"), r#" src="&#0;https://www.facebook.com/tr?id=5""#);
     assert!(tag("f").contains("data-consent-src="), "{}", tag("f"));
+    // The harmless candidates keep their order and descriptors, wherever the trackers were.
+    assert!(tag("g").contains(r#" srcset="/a.png 2x, /b.png 3x""#), "{}", tag("g"));
+    assert!(tag("h").contains(r#" srcset="/a.png 1x, /b.png 3x""#), "{}", tag("h"));
     assert!(leaks(&out).is_empty(), "{:?}", leaks(&out));
     proxy.stop().await;
 }

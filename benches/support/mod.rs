@@ -38,6 +38,9 @@ Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliqu
         .collect()
 }
 
+/// How the windows-1252 page starts (and how [`rewrite_each`] knows it without a scan).
+const LEGACY_HEAD: &[u8] = b"<!DOCTYPE html><html><head><meta charset=\"windows-1252\">";
+
 /// The pages: a ~41 KB tracker-heavy news page (the test fixture's trackers among article
 /// filler), a ~1 MB clean page, a ~50 KB windows-1252 page and a tiny one (setup cost).
 pub fn pages() -> Vec<(&'static str, Vec<u8>)> {
@@ -49,9 +52,11 @@ pub fn pages() -> Vec<(&'static str, Vec<u8>)> {
         "<!DOCTYPE html><html><head><title>Clean</title><script src=\"/app.js\"></script></head><body>{}</body></html>",
         filler(1800)
     );
-    let mut legacy = b"<!DOCTYPE html><html><head><meta charset=\"windows-1252\"><title>R\xe4ksm\xf6rg\xe5s</title>\
-<script async src=\"https://www.googletagmanager.com/gtag/js?id=G-1\"></script></head><body>"
-        .to_vec();
+    let mut legacy = LEGACY_HEAD.to_vec();
+    legacy.extend_from_slice(
+        b"<title>R\xe4ksm\xf6rg\xe5s</title>\
+<script async src=\"https://www.googletagmanager.com/gtag/js?id=G-1\"></script></head><body>",
+    );
     for i in 0..90 {
         legacy.extend_from_slice(format!("<p id=\"p{i}\">Caf").as_bytes());
         legacy.extend_from_slice(b"\xe9 \x96 G\xf6teborg \xe5\xe4\xf6 ");
@@ -113,16 +118,21 @@ pub fn setup() -> Setup {
     Setup { rt, shared, undecided, accepted, _tokio: tokio }
 }
 
-/// One response's rewrite through the proxy's pipeline (identity coding), 16 KiB chunks.
+/// One response's rewrite through the proxy's pipeline (identity coding), 16 KiB chunks; the
+/// bytes out. Each output chunk is handed on and dropped, as the proxy hands it to hyper.
 pub fn rewrite_once(s: &Setup, state: &ConsentState, page: &[u8]) -> usize {
-    rewrite_once_out(s, state, page).len()
+    let mut n = 0;
+    rewrite_each(s, state, page, |chunk| n += chunk.len());
+    n
 }
 
 /// As served: the windows-1252 page without a charset in `Content-Type` (its `<meta charset>`
 /// decides), the others with `charset=utf-8` (so the meta-charset watcher is off, as for most
 /// sites).
-pub fn rewrite_once_out(s: &Setup, state: &ConsentState, page: &[u8]) -> Vec<u8> {
-    let legacy = page.windows(b"windows-1252".len()).any(|w| w == b"windows-1252");
+fn rewrite_each(s: &Setup, state: &ConsentState, page: &[u8], mut each: impl FnMut(Vec<u8>)) {
+    // A prefix test, not a search of the page: a search cost 10 instructions per byte of the
+    // page inside the measured region (~415 k of a 41 KB rewrite until 2026-12-04).
+    let legacy = page.starts_with(LEGACY_HEAD);
     let declared = (!legacy).then_some(encoding_rs::UTF_8);
     let base = url::Url::parse("https://news.example/world/article").ok();
     let p = Page::new(s.rt.clone(), s.shared.clone(), state.clone(), Lang::En, base, "/".into(), None);
@@ -132,12 +142,10 @@ pub fn rewrite_once_out(s: &Setup, state: &ConsentState, page: &[u8]) -> Vec<u8>
         declared,
         Arc::new(Mutex::new(p)),
     );
-    let mut out = Vec::new();
     for chunk in page.chunks(16 * 1024) {
-        out.extend(pipeline.push(chunk).unwrap());
+        each(pipeline.push(chunk).unwrap());
     }
-    out.extend(pipeline.finish().unwrap());
-    out
+    each(pipeline.finish().unwrap());
 }
 
 /// Bytes out of lol_html with `settings`, the page fed in 16 KiB chunks.

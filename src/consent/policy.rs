@@ -10,6 +10,9 @@ use crate::catalog::cookies::Party;
 use crate::cookies::CookiePolicy;
 
 pub fn escape(s: &str) -> String {
+    if !s.bytes().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')) {
+        return s.to_owned();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -133,14 +133,14 @@ pub fn page_rewriter(
         let (pa, ps, mut style_buffer) = (page.clone(), page.clone(), String::new());
         settings = settings
             .append_element_content_handler((
-                Cow::Owned(s.style_attr.clone()),
+                Cow::Borrowed(&s.style_attr),
                 ElementContentHandlers::default().element(move |el: &mut Element<'_, '_, _>| {
                     page::style_attr(el, &pa);
                     Ok(())
                 }),
             ))
             .append_element_content_handler((
-                Cow::Owned(s.style.clone()),
+                Cow::Borrowed(&s.style),
                 ElementContentHandlers::default().text(move |t: &mut TextChunk<'_>| {
                     page::style_text(t, &ps, &mut style_buffer);
                     Ok(())
@@ -153,7 +153,7 @@ pub fn page_rewriter(
         }
         let (page, kind) = (page.clone(), *kind);
         settings = settings.append_element_content_handler((
-            Cow::Owned(selector.clone()),
+            Cow::Borrowed(selector),
             ElementContentHandlers::default().element(move |el: &mut Element<'_, '_, _>| {
                 page::resource_as(el, &page, kind);
                 Ok(())
@@ -162,7 +162,7 @@ pub fn page_rewriter(
     }
     let settings = settings
         .append_element_content_handler((
-            Cow::Owned(s.script.clone()),
+            Cow::Borrowed(&s.script),
             ElementContentHandlers::default()
                 .element(move |el: &mut Element<'_, '_, _>| {
                     page::script(el, &p1);
@@ -174,28 +174,28 @@ pub fn page_rewriter(
                 }),
         ))
         .append_element_content_handler((
-            Cow::Owned(s.head.clone()),
+            Cow::Borrowed(&s.head),
             ElementContentHandlers::default().element(move |el: &mut Element<'_, '_, _>| {
                 page::head(el, &p4);
                 Ok(())
             }),
         ))
         .append_element_content_handler((
-            Cow::Owned(s.body.clone()),
+            Cow::Borrowed(&s.body),
             ElementContentHandlers::default().element(move |el: &mut Element<'_, '_, _>| {
                 page::body(el, &p5);
                 Ok(())
             }),
         ))
         .append_element_content_handler((
-            Cow::Owned(s.policy_table.clone()),
+            Cow::Borrowed(&s.policy_table),
             ElementContentHandlers::default().element(move |el: &mut Element<'_, '_, _>| {
                 page::policy_table(el, &p8);
                 Ok(())
             }),
         ))
         .append_element_content_handler((
-            Cow::Owned(s.noscript.clone()),
+            Cow::Borrowed(&s.noscript),
             ElementContentHandlers::default()
                 .element(move |el: &mut Element<'_, '_, _>| {
                     page::noscript(el, &p9);
@@ -234,14 +234,14 @@ pub fn rewrite_fragment(html: &str, page: &PageRef) -> Result<String, lol_html::
     let s = selectors();
     let settings = lol_html::RewriteStrSettings::new()
         .append_element_content_handler((
-            Cow::Owned(s.resource.clone()),
+            Cow::Borrowed(&s.resource),
             lol_html::ElementContentHandlers::default().element(move |el: &mut Element<'_, '_>| {
                 page::resource(el, &p1);
                 Ok(())
             }),
         ))
         .append_element_content_handler((
-            Cow::Owned(s.script.clone()),
+            Cow::Borrowed(&s.script),
             lol_html::ElementContentHandlers::default().element(move |el: &mut Element<'_, '_>| {
                 page::noscript_script(el, &p2);
                 Ok(())
@@ -250,7 +250,7 @@ pub fn rewrite_fragment(html: &str, page: &PageRef) -> Result<String, lol_html::
         // A <noscript> inside <noscript> is markup to a browser without JavaScript but raw text
         // here: it is dropped rather than left unjudged.
         .append_element_content_handler((
-            Cow::Owned(s.noscript.clone()),
+            Cow::Borrowed(&s.noscript),
             lol_html::ElementContentHandlers::default().element(|el: &mut Element<'_, '_>| {
                 el.remove();
                 Ok(())

@@ -87,14 +87,17 @@ fn quoted(s: &str) -> Option<&str> {
 
 /// Any element with a `style` attribute.
 pub fn style_attr<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef) {
-    let Some(raw) = el.get_attribute("style") else { return };
-    // Borrowed when the value has no character references (the usual case): no copy per element.
-    let style = htmlize::unescape_attribute(raw.as_str());
+    // Borrowed from the page and decoded without a copy when the value has no character
+    // references (the usual case).
+    let Some(raw) = el.get_attribute_cow("style") else { return };
+    let style = htmlize::unescape_attribute(&*raw);
     if !style.as_bytes().windows(4).any(|w| w.eq_ignore_ascii_case(b"url(")) {
         return;
     }
     let mut p = lock(page);
     let Some((new, (category, provider))) = rewrite_css(&style, |u, k| p.refused_url(u, k)) else { return };
+    drop(style);
+    let raw = raw.into_owned();
     p.count("css", category);
     if p.report {
         return;

@@ -39,22 +39,25 @@ pub fn script(el: &mut SendElement<'_, '_>, page: &PageRef) {
     if let Some(snippet) = p.take_head_snippet() {
         el.before(&snippet, ContentType::Html);
     }
-    let ty = el.get_attribute("type");
+    let (plain, speculation, js) = {
+        let ty = el.get_attribute_cow("type");
+        let is = |v: &str| ty.as_deref().is_some_and(|t| t.trim().eq_ignore_ascii_case(v));
+        (is("text/plain"), is("speculationrules"), is_js_type(ty.as_deref()))
+    };
     // Every consent-manager convention keeps scripts inert as type="text/plain".
-    let plain = ty.as_deref().is_some_and(|t| t.trim().eq_ignore_ascii_case("text/plain"));
     if plain && handle_marked(el, &mut p, "script") {
         return;
     }
-    let speculation = ty.as_deref().is_some_and(|t| t.trim().eq_ignore_ascii_case("speculationrules"));
-    if !speculation && !is_js_type(ty.as_deref()) {
+    if !speculation && !js {
         return;
     }
     // An SVG script loads `href` / `xlink:href` and ignores `src`; its text runs unless the
     // URL is refused (then it is made inert whole), so its text is always judged too.
     let svg = el.namespace_uri() == SVG_NS;
     let url_attr = if svg { ["href", "xlink:href"].into_iter().find(|a| el.has_attribute(a)) } else { Some("src") };
-    if let Some(src) = url_attr.and_then(|a| attr_value(el, a)) {
-        if let Some((category, provider)) = p.refused_url(&src, RequestKind::Script) {
+    let verdict = url_attr.and_then(|a| attr_value(el, a)).map(|src| p.refused_url(&src, RequestKind::Script));
+    if let Some(refused) = verdict {
+        if let Some((category, provider)) = refused {
             p.count("script", category);
             if !p.report {
                 stash(el, "type");

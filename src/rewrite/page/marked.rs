@@ -6,14 +6,14 @@ use super::*;
 /// The category a site-marked (consent-manager) element asks for, if it is marked.
 fn marked_category<H: HandlerTypes>(el: &Element<'_, '_, H>, page: &Page) -> Option<Option<usize>> {
     let settings = &page.rt.config.consent;
-    let plain = el.get_attribute("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("text/plain"));
+    let plain = el.get_attribute_cow("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("text/plain"));
     let ids: Vec<String> = if let Some(c) = el.get_attribute("data-consent-category") {
         vec![c]
     } else if let Some(c) = el.get_attribute("data-cookieconsent") {
         c.split(',').map(|s| cookiebot_category(s.trim()).to_string()).collect()
     } else if let (true, Some(c)) = (plain, el.get_attribute("data-category")) {
         c.split(',').map(|s| s.trim().to_string()).collect()
-    } else if let Some(class) = el.get_attribute("class").filter(|c| c.contains("optanon-category-")) {
+    } else if let Some(class) = el.get_attribute_cow("class").filter(|c| c.contains("optanon-category-")) {
         onetrust_categories(&class)
     } else if let (Some(name), true) =
         (el.get_attribute("data-name"), el.has_attribute("data-type") || el.has_attribute("data-src"))
@@ -83,10 +83,11 @@ pub(super) fn handle_marked<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: 
             for attr in ["src", "srcset"] {
                 let Some(v) = attr_value(el, attr) else { continue };
                 let refused = match attr {
-                    "srcset" => srcset_candidates(&v).iter().find_map(|c| page.refused_url(c.url, RequestKind::Image)),
+                    "srcset" => srcset_candidates(&v).find_map(|c| page.refused_url(c.url, RequestKind::Image)),
                     _ => page
                         .refused_url(&v, if tag == "iframe" { RequestKind::Subdocument } else { RequestKind::Image }),
                 };
+                drop(v);
                 if let Some((c, _)) = refused {
                     page.count(tag, c);
                     stash(el, attr);

@@ -14,6 +14,7 @@
 use lol_html::html_content::{ContentType, Element, EndTag, TextChunk};
 use lol_html::send::Element as SendElement;
 use lol_html::HandlerTypes;
+use std::borrow::Cow;
 use std::sync::{Arc, Mutex, MutexGuard};
 use url::Url;
 
@@ -272,9 +273,9 @@ pub(super) fn lock(page: &PageRef) -> MutexGuard<'_, Page> {
 /// character references undecoded: `style="background:url(&quot;https://t.example/x&quot;)"`,
 /// `src="https://t.example/p?a=1&amp;b=2"` or a `srcdoc` of `&lt;script src=&quot;…&quot;&gt;`
 /// would otherwise be judged on text the browser never sees.
-pub(super) fn attr_value<H: HandlerTypes>(el: &Element<'_, '_, H>, name: &str) -> Option<String> {
-    let raw = el.get_attribute(name)?;
-    Some(decoded(raw))
+/// Borrowed from the page's bytes when nothing needs decoding (the usual case: no copy).
+pub(super) fn attr_value<'a, H: HandlerTypes>(el: &'a Element<'_, '_, H>, name: &str) -> Option<Cow<'a, str>> {
+    el.get_attribute_cow(name).map(decoded)
 }
 
 /// `raw` (an attribute value as written) with its character references decoded exactly as the
@@ -282,12 +283,12 @@ pub(super) fn attr_value<H: HandlerTypes>(el: &Element<'_, '_, H>, name: &str) -
 /// without `;` (`&#46`, `&#x2F`, leading zeros), zero, surrogates and out-of-range → U+FFFD,
 /// 0x80–0x9F through windows-1252, legacy named ones without `;` except before `=` or an
 /// alphanumeric. A raw NUL becomes U+FFFD, as the tokenizer makes it. No copy when it has none.
-pub(super) fn decoded(raw: String) -> String {
-    let raw = if raw.contains('\0') { raw.replace('\0', "\u{fffd}") } else { raw };
+pub(super) fn decoded(raw: Cow<'_, str>) -> Cow<'_, str> {
+    let raw = if raw.contains('\0') { Cow::Owned(raw.replace('\0', "\u{fffd}")) } else { raw };
     if !raw.contains('&') {
         return raw;
     }
-    htmlize::unescape_attribute(raw).into_owned()
+    htmlize::unescape_attribute(raw)
 }
 
 /// A decoded value written back with `set_attribute`, which escapes `"` only: `&` is escaped

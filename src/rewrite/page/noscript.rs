@@ -45,7 +45,9 @@ pub fn noscript_text(chunk: &mut TextChunk<'_>, page: &PageRef, buffer: &mut Str
 pub fn noscript_script<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef) {
     let mut p = lock(page);
     let Some(src) = attr_value(el, "src") else { return };
-    if let Some((category, provider)) = p.refused_url(&src, RequestKind::Script) {
+    let refused = p.refused_url(&src, RequestKind::Script);
+    drop(src);
+    if let Some((category, provider)) = refused {
         p.count("script", category);
         stash(el, "src");
         let _ = el.set_attribute("type", "text/plain");

@@ -129,7 +129,7 @@ pub fn resource<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef) {
 /// An element of a known kind.
 pub fn resource_as<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef, kind: Res) {
     if kind == Res::Frame && !el.has_attribute("data-consent-src") {
-        if let Some(doc) = attr_value(el, "srcdoc") {
+        if let Some(doc) = attr_value(el, "srcdoc").map(Cow::into_owned) {
             iframe_srcdoc(el, page, &doc);
         }
     }
@@ -155,7 +155,7 @@ pub fn resource_as<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef,
     if maybe_marked && handle_marked(el, &mut p, if kind == Res::Img { "img" } else { "iframe" }) {
         return;
     }
-    if kind == Res::Link && !is_loading_link(el.get_attribute("rel").as_deref()) {
+    if kind == Res::Link && !is_loading_link(el.get_attribute_cow("rel").as_deref()) {
         return;
     }
     // Each attribute is judged on its own, each candidate of a srcset too: a tracker `src` beside
@@ -169,18 +169,29 @@ pub fn resource_as<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef,
         let rk = kind.request_kind(attr, el);
         match *attr {
             "srcset" | "imagesrcset" => {
-                let (mut kept, mut any) = (Vec::new(), false);
-                for c in srcset_candidates(&value) {
+                // The harmless candidates are copied only when one is refused (rare).
+                let mut kept: Option<String> = None;
+                for (n, c) in srcset_candidates(&value).enumerate() {
                     match p.refused_url(c.url, rk) {
                         Some(r) => {
                             first.get_or_insert(r);
-                            any = true;
+                            if kept.is_none() {
+                                let before = srcset_candidates(&value).take(n).map(|c| c.text);
+                                kept = Some(before.collect::<Vec<_>>().join(", "));
+                            }
                         }
-                        None => kept.push(c.text),
+                        None => {
+                            if let Some(kept) = kept.as_mut() {
+                                if !kept.is_empty() {
+                                    kept.push_str(", ");
+                                }
+                                kept.push_str(c.text);
+                            }
+                        }
                     }
                 }
-                if any {
-                    refused.push((attr, (!kept.is_empty()).then(|| kept.join(", "))));
+                if let Some(kept) = kept {
+                    refused.push((attr, (!kept.is_empty()).then_some(kept)));
                 }
             }
             "ping" => {
@@ -220,7 +231,7 @@ pub fn resource_as<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef,
 
 /// A `<link>`'s request: a stylesheet, a preload by its `as`, an icon; hints are `other`.
 fn link_request_kind<H: HandlerTypes>(el: &Element<'_, '_, H>) -> RequestKind {
-    let rel = el.get_attribute("rel").unwrap_or_default();
+    let rel = el.get_attribute_cow("rel").unwrap_or_default();
     let has = |r: &str| rel.split_ascii_whitespace().any(|x| x.eq_ignore_ascii_case(r));
     if has("stylesheet") {
         return RequestKind::Stylesheet;
@@ -231,7 +242,7 @@ fn link_request_kind<H: HandlerTypes>(el: &Element<'_, '_, H>) -> RequestKind {
     if has("icon") {
         return RequestKind::Image;
     }
-    let as_ = el.get_attribute("as").unwrap_or_default();
+    let as_ = el.get_attribute_cow("as").unwrap_or_default();
     let is = |v: &str| as_.eq_ignore_ascii_case(v);
     match () {
         _ if is("script") => RequestKind::Script,
@@ -261,16 +272,17 @@ pub(super) struct Candidate<'a> {
 /// The candidates of a `srcset`-style list, split as the HTML standard's "parse a srcset
 /// attribute" splits them: a URL runs to the next whitespace (commas inside it belong to it,
 /// trailing ones end the candidate), descriptors run to the next comma outside parentheses.
-pub(super) fn srcset_candidates(value: &str) -> Vec<Candidate<'_>> {
+/// An iterator: judging a srcset allocates nothing.
+pub(super) fn srcset_candidates(value: &str) -> impl Iterator<Item = Candidate<'_>> {
     let b = value.as_bytes();
     let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r');
-    let (mut out, mut i) = (Vec::new(), 0);
-    loop {
+    let mut i = 0;
+    std::iter::from_fn(move || {
         while i < b.len() && (ws(b[i]) || b[i] == b',') {
             i += 1;
         }
         if i >= b.len() {
-            return out;
+            return None;
         }
         let start = i;
         while i < b.len() && !ws(b[i]) {
@@ -279,8 +291,7 @@ pub(super) fn srcset_candidates(value: &str) -> Vec<Candidate<'_>> {
         let url = value[start..i].trim_end_matches(',');
         if url.len() < i - start {
             // Trailing commas: the candidate ends with its URL.
-            out.push(Candidate { url, text: url });
-            continue;
+            return Some(Candidate { url, text: url });
         }
         let mut depth = 0usize;
         while i < b.len() {
@@ -292,8 +303,8 @@ pub(super) fn srcset_candidates(value: &str) -> Vec<Candidate<'_>> {
             }
             i += 1;
         }
-        out.push(Candidate { url, text: value[start..i].trim_end() });
-    }
+        Some(Candidate { url, text: value[start..i].trim_end() })
+    })
 }
 
 /// The texts of the scripts that run in an `srcdoc` document (at most [`INLINE_PREFIX`] each).
@@ -304,7 +315,7 @@ fn srcdoc_scripts(doc: &str) -> Vec<String> {
     let texts: RefCell<Vec<Option<String>>> = RefCell::default();
     let settings = lol_html::RewriteStrSettings::new()
         .append_element_content_handler(lol_html::element!("script", |el| {
-            let runs = !el.has_attribute("src") && is_js_type(el.get_attribute("type").as_deref());
+            let runs = !el.has_attribute("src") && is_js_type(el.get_attribute_cow("type").as_deref());
             texts.borrow_mut().push(runs.then(String::new));
             Ok(())
         }))
@@ -325,7 +336,7 @@ mod tests {
     use super::srcset_candidates;
 
     fn urls(v: &str) -> Vec<&str> {
-        srcset_candidates(v).iter().map(|c| c.url).collect()
+        srcset_candidates(v).map(|c| c.url).collect()
     }
 
     #[test]
@@ -338,7 +349,7 @@ mod tests {
         // Descriptors run to a comma outside parentheses.
         assert_eq!(urls("a.png (x, y) 1x, b.png"), ["a.png", "b.png"]);
         assert_eq!(urls("\t\n"), Vec::<&str>::new());
-        let c = srcset_candidates("a.png 1x , b.png\t2x");
+        let c: Vec<_> = srcset_candidates("a.png 1x , b.png\t2x").collect();
         assert_eq!((c[0].text, c[1].text), ("a.png 1x", "b.png\t2x"));
     }
 }

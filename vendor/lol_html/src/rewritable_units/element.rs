@@ -202,6 +202,16 @@ impl<'rewriter, 'input_token, H: HandlerTypes> Element<'rewriter, 'input_token, 
         self.start_tag.get_attribute(name)
     }
 
+    /// Returns the value of an attribute with the `name` as [`get_attribute`](Self::get_attribute)
+    /// does, without a copy where its bytes are already valid UTF-8 (any value on a UTF-8 page,
+    /// an ASCII value on any page). The value may have HTML/XML entities.
+    // consent-proxy patch 5: borrowed attribute values.
+    #[inline]
+    #[must_use]
+    pub fn get_attribute_cow(&self, name: &str) -> Option<Cow<'_, str>> {
+        self.start_tag.get_attribute_cow(name)
+    }
+
     /// Returns `true` if the element has an attribute with `name`.
     #[inline]
     #[must_use]

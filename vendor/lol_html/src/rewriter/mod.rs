@@ -345,7 +345,7 @@ mod tests {
     use crate::html::TextType;
     use crate::html_content::ContentType;
     use crate::test_utils::{ASCII_COMPATIBLE_ENCODINGS, NON_ASCII_COMPATIBLE_ENCODINGS, Output};
-    use encoding_rs::{Encoding, WINDOWS_1252};
+    use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
     use itertools::Itertools;
     use static_assertions::assert_impl_all;
     use std::convert::TryInto;
@@ -518,6 +518,57 @@ mod tests {
         assert_eq!(got.len(), expected.len());
         for ((name, value, has), (ename, evalue, ehas)) in got.iter().zip(expected) {
             assert_eq!((name.as_str(), value, *has), (ename, &evalue, ehas));
+        }
+    }
+
+    /// consent-proxy patch 5: `get_attribute_cow` and `Attribute::value_cow` give exactly what
+    /// `get_attribute` and `Attribute::value` give, for every name, before and after the attribute
+    /// list is materialised or changed, on a UTF-8 and a windows-1252 page; on a UTF-8 page and
+    /// for ASCII values on any page, without a copy.
+    #[test]
+    fn borrowed_attribute_values_equal_the_owned_ones() {
+        use std::borrow::Cow;
+        let names = [
+            "src", "SRC", "data-src", "DATA-SRC", "\u{e9}t\u{e9}", "hidden", "v", "", "s=rc", "missing", "sr",
+        ];
+        for (html, encoding) in [
+            ("<img SRC=a Data-Src='b&amp;c' \u{e9}t\u{e9}=c hidden v=\"\u{e9}\u{e9}\" src=dup>".as_bytes().to_vec(), UTF_8),
+            (b"<img SRC=a Data-Src='b&amp;c' \xe9t\xe9=c hidden v=\"\xe9\xe9\" src=dup>".to_vec(), WINDOWS_1252),
+        ] {
+            let seen = Mutex::new(0);
+            let mut out = Vec::new();
+            let mut rewriter = HtmlRewriter::new(
+                Settings {
+                    element_content_handlers: vec![element!("img", |el| {
+                        let check = |el: &Element<'_, '_>, when: &str| {
+                            for name in names {
+                                let (owned, cow) = (el.get_attribute(name), el.get_attribute_cow(name));
+                                assert_eq!(owned.as_deref(), cow.as_deref(), "{name:?} {when} {encoding:?}");
+                                let ascii = owned.as_deref().is_some_and(str::is_ascii);
+                                if name.is_ascii() && (encoding == UTF_8 || ascii) {
+                                    assert!(!matches!(cow, Some(Cow::Owned(_))), "{name:?} {when} copied");
+                                }
+                            }
+                            for a in el.attributes() {
+                                assert_eq!(a.value(), a.value_cow(), "{when}");
+                                assert!(a.has_name(&a.name()) && a.has_name(&a.name().to_ascii_uppercase()));
+                                assert!(!a.has_name("x") && !a.has_name(""));
+                            }
+                        };
+                        check(el, "unmaterialised");
+                        el.set_attribute("data-src", "\u{e9}").unwrap();
+                        check(el, "changed");
+                        *seen.lock().unwrap() += 1;
+                        Ok(())
+                    })],
+                    encoding: encoding.try_into().unwrap(),
+                    ..Settings::new()
+                },
+                |c: &[u8]| out.extend_from_slice(c),
+            );
+            rewriter.write(&html).unwrap();
+            rewriter.end().unwrap();
+            assert_eq!(*seen.lock().unwrap(), 1);
         }
     }
 

@@ -4,6 +4,7 @@ use crate::html::escape_double_quotes_only;
 use crate::parser::AttributeBuffer;
 use crate::rewritable_units::Serialize;
 use encoding_rs::Encoding;
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::fmt::{self, Debug};
 use thiserror::Error;
@@ -107,6 +108,31 @@ impl<'i> Attribute<'i> {
     #[must_use]
     pub fn value(&self) -> String {
         self.value.as_string(self.encoding)
+    }
+
+    /// Returns the value of the attribute, as [`value`](Self::value) does, without a copy when
+    /// its bytes are already valid in UTF-8 (any value on a UTF-8 page, ASCII on any page).
+    // consent-proxy patch 5: borrowed attribute values.
+    #[inline]
+    #[must_use]
+    pub fn value_cow(&self) -> Cow<'_, str> {
+        self.encoding.decode(self.value.as_ref().as_slice()).0
+    }
+
+    /// Whether the attribute's name is `name`, compared as [`Element::get_attribute`] compares
+    /// it (ASCII case-insensitively), without allocating.
+    ///
+    /// [`Element::get_attribute`]: crate::html_content::Element::get_attribute
+    // consent-proxy patch 5.
+    #[inline]
+    #[must_use]
+    pub fn has_name(&self, name: &str) -> bool {
+        if name.is_ascii() {
+            self.name.as_ref().eq_ignore_ascii_case(name.as_bytes())
+        } else {
+            Attribute::name_from_string(name.to_ascii_lowercase(), self.encoding)
+                .is_ok_and(|n| eq_case_insensitive(&self.name.as_ref(), &n.as_ref()))
+        }
     }
 
     /// Returns the source location of the attribute name in the original document.
@@ -231,6 +257,28 @@ impl<'i> Attributes<'i> {
     #[inline(never)]
     pub(crate) fn get_attribute(&self, name: &str) -> Option<String> {
         self.map_attribute(name, |attr| attr.value())
+    }
+
+    /// `get_attribute` without a copy of the value where its bytes are valid UTF-8: borrowed
+    /// from the input (or from the attribute list once it is materialised).
+    // consent-proxy patch 5: borrowed attribute values.
+    pub(crate) fn get_attribute_cow(&self, name: &str) -> Option<Cow<'_, str>> {
+        if !name.is_ascii() {
+            return self.get_attribute(name).map(Cow::Owned);
+        }
+        let forbidden = |ch: u8| matches!(ch, b' ' | b'\n' | b'\r' | b'\t' | b'\x0C' | b'/' | b'>' | b'=');
+        if name.is_empty() || name.bytes().any(forbidden) {
+            return None;
+        }
+        if let Some(items) = self.items.get() {
+            return items.iter().find(|a| a.has_name(name)).map(Attribute::value_cow);
+        }
+        let input: &'i Bytes<'i> = self.input;
+        let outline = self.attribute_buffer.iter().find(|a| {
+            input.opt_slice(Some(a.name)).is_some_and(|n| n.as_slice().eq_ignore_ascii_case(name.as_bytes()))
+        })?;
+        let value = outline.value.and_then(|v| input.opt_slice(Some(v))).unwrap_or_default();
+        Some(self.encoding.decode(value.as_slice()).0)
     }
 
     #[inline(never)]

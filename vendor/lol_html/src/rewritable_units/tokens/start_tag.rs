@@ -96,6 +96,15 @@ impl<'input_token> StartTag<'input_token> {
         self.attributes.get_attribute(name)
     }
 
+    /// [`get_attribute`](Self::get_attribute) without a copy of the value where its bytes are
+    /// already valid UTF-8.
+    // consent-proxy patch 5: borrowed attribute values.
+    #[inline]
+    #[must_use]
+    pub fn get_attribute_cow(&self, name: &str) -> Option<std::borrow::Cow<'_, str>> {
+        self.attributes.get_attribute_cow(name)
+    }
+
     /// Returns `true` if the element has an attribute with `name`.
     #[inline]
     #[must_use]
