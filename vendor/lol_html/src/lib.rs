@@ -41,7 +41,7 @@ mod transform_stream;
 use cfg_if::cfg_if;
 
 pub use self::rewriter::{
-    AsciiCompatibleEncoding, BailOutHandler, CommentHandler, DoctypeHandler,
+    AsciiCompatibleEncoding, BailOutHandler, CommentHandler, CompiledSelectors, DoctypeHandler,
     DocumentContentHandlers, ElementContentHandlers, ElementHandler, EndHandler, EndTagHandler,
     HandlerResult, HandlerTypes, HtmlRewriter, LocalHandlerTypes, MemorySettings,
     RewriteStrSettings, Settings, TextHandler, rewrite_str,

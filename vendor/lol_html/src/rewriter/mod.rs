@@ -1,3 +1,4 @@
+mod compiled_selectors;
 mod handlers_dispatcher;
 mod rewrite_controller;
 
@@ -5,6 +6,7 @@ mod rewrite_controller;
 pub(crate) mod settings;
 
 use self::rewrite_controller::{ElementDescriptor, HtmlRewriteController};
+pub use self::compiled_selectors::CompiledSelectors;
 pub use self::settings::*;
 use crate::base::SharedEncoding;
 use crate::memory::{MemoryLimitExceededError, SharedMemoryLimiter};
@@ -13,7 +15,6 @@ use crate::rewritable_units::{Element, IncompleteUtf8Resync};
 use crate::transform_stream::*;
 use encoding_rs::Encoding;
 use mime::Mime;
-use std::borrow::Cow;
 use std::error::Error as StdError;
 use std::fmt::{self, Debug};
 use thiserror::Error;
@@ -237,9 +238,10 @@ impl<O: OutputSink, H: HandlerTypes> Debug for HtmlRewriter<'_, O, H> {
     }
 }
 
+// consent-proxy patch 6: the handler only; its `meta` selector is parsed only when compiled.
 fn handler_adjust_charset_on_meta_tag<'h, H: HandlerTypes>(
     encoding: SharedEncoding,
-) -> (Cow<'h, crate::Selector>, ElementContentHandlers<'h, H>) {
+) -> ElementContentHandlers<'h, H> {
     // HTML5 allows encoding to be set only once
     let mut found = false;
 
@@ -270,13 +272,11 @@ fn handler_adjust_charset_on_meta_tag<'h, H: HandlerTypes>(
         Ok(())
     };
 
-    let content_handlers = ElementContentHandlers {
+    ElementContentHandlers {
         element: Some(H::new_element_handler(handler)),
         comments: None,
         text: None,
-    };
-
-    (Cow::Owned("meta".parse().unwrap()), content_handlers)
+    }
 }
 
 /// Rewrites given `html` string with the provided `settings`.
@@ -351,6 +351,8 @@ mod tests {
     use std::convert::TryInto;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::{Arc, Mutex};
+    use std::borrow::Cow;
+    use crate::Selector;
 
     // Assert that HtmlRewriter with `SendHandlerTypes` is `Send`.
     assert_impl_all!(crate::send::HtmlRewriter<'_, Box<dyn FnMut(&[u8]) + Send + 'static>>: Send);
@@ -569,6 +571,78 @@ mod tests {
             rewriter.write(&html).unwrap();
             rewriter.end().unwrap();
             assert_eq!(*seen.lock().unwrap(), 1);
+        }
+    }
+
+    /// consent-proxy patch 6: a rewriter given a program compiled for exactly its selectors uses
+    /// it (and only then) and matches as a rewriter that compiles its own: same output, same
+    /// handler calls, whatever the chunk split, with and without the charset watcher. Selectors in
+    /// another order, another encoding or another charset flag fall back to compiling.
+    #[test]
+    fn compiled_selectors_are_used_only_when_they_fit_and_match_the_same() {
+        let list: &'static [Selector] = Box::leak(Box::new([
+            "img".parse().unwrap(),
+            "[style]".parse().unwrap(),
+            "div.k > p".parse().unwrap(),
+            "script:not([src])".parse().unwrap(),
+            "svg rect".parse().unwrap(),
+        ]));
+        let sels: Vec<&'static Selector> = list.iter().collect();
+        let html = "<meta charset=utf-8><div class=k><p style=a>t</p><img src=x><svg><rect/><rect style=b/></svg>\
+<script>s()</script><script src=y></script></div><p>u</p><div class=k><span><p>v</p></span></div>";
+
+        let run = |order: &[usize], compiled: Option<&Arc<CompiledSelectors>>, meta: bool, chunk: usize| {
+            let calls = Mutex::new(Vec::new());
+            let mut settings = Settings::new();
+            for &i in order {
+                let calls = &calls;
+                settings = settings.append_element_content_handler((
+                    Cow::Borrowed(sels[i]),
+                    ElementContentHandlers::default().element(move |el: &mut Element<'_, '_>| {
+                        calls.lock().unwrap().push(format!("{i}:{}", el.tag_name()));
+                        el.set_attribute(&format!("data-m{i}"), "")?;
+                        Ok(())
+                    }),
+                ));
+            }
+            settings = settings.with_adjust_charset_on_meta_tag(meta);
+            if let Some(c) = compiled {
+                settings = settings.with_compiled_selectors(Arc::clone(c));
+            }
+            let mut out = Vec::new();
+            let mut rewriter = HtmlRewriter::new(settings, |c: &[u8]| out.extend_from_slice(c));
+            let used = compiled.map(|c| Arc::strong_count(&c.program) > 1);
+            for part in html.as_bytes().chunks(chunk) {
+                rewriter.write(part).unwrap();
+            }
+            rewriter.end().unwrap();
+            (String::from_utf8(out).unwrap(), calls.into_inner().unwrap(), used)
+        };
+
+        let utf8 = AsciiCompatibleEncoding::utf_8();
+        for meta in [false, true] {
+            let fitting = Arc::new(CompiledSelectors::new(&sels, utf8, meta));
+            let other_flag = Arc::new(CompiledSelectors::new(&sels, utf8, !meta));
+            let other_encoding =
+                Arc::new(CompiledSelectors::new(&sels, WINDOWS_1252.try_into().unwrap(), meta));
+            let in_order: Vec<usize> = (0..sels.len()).collect();
+            let reordered = [1, 0, 2, 4, 3];
+            for chunk in [1, 3, 7, html.len()] {
+                let own = run(&in_order, None, meta, chunk);
+                assert!(own.1.len() >= 7, "{:?}", own.1);
+                let shared = run(&in_order, Some(&fitting), meta, chunk);
+                assert_eq!(shared.2, Some(true), "the compiled program must be used");
+                assert_eq!((&shared.0, &shared.1), (&own.0, &own.1), "meta {meta} chunk {chunk}");
+                for unfit in [&other_flag, &other_encoding] {
+                    let r = run(&in_order, Some(unfit), meta, chunk);
+                    assert_eq!(r.2, Some(false), "an unfit program must not be used");
+                    assert_eq!((&r.0, &r.1), (&own.0, &own.1));
+                }
+                let own_reordered = run(&reordered, None, meta, chunk);
+                let r = run(&reordered, Some(&fitting), meta, chunk);
+                assert_eq!(r.2, Some(false), "selectors in another order must not use it");
+                assert_eq!((&r.0, &r.1), (&own_reordered.0, &own_reordered.1));
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+use super::compiled_selectors::meta_selector;
 use super::handlers_dispatcher::{ContentHandlersDispatcher, Locator};
 use super::{HandlerTypes, RewritingError, Settings};
 use crate::base::SharedEncoding;
@@ -9,6 +10,7 @@ use crate::selectors_vm::{
     Ast, AuxStartTagInfoRequest, DenseHashSet, ElementData, SelectorMatchingVm, VmError,
 };
 use crate::transform_stream::{DispatcherError, StartTagHandlingResult, TransformController};
+use std::sync::Arc;
 
 pub(crate) struct ElementDescriptor {
     pub matched_content_handlers: DenseHashSet,
@@ -59,29 +61,52 @@ impl<'h, H: HandlerTypes> HtmlRewriteController<'h, H> {
             None
         };
 
-        let element_content_handlers = charset_adjust_handler
-            .into_iter()
-            .chain(settings.element_content_handlers);
+        // consent-proxy patch 6: a program compiled for exactly these selectors is reused; the
+        // handlers are registered in the same order either way (match ids are their positions).
+        let compiled = settings
+            .compiled_selectors
+            .as_ref()
+            .filter(|c| {
+                c.fits(
+                    settings.element_content_handlers.iter().map(|(s, _)| &**s),
+                    settings.encoding.into(),
+                    settings.adjust_charset_on_meta_tag,
+                )
+            })
+            .map(|c| Arc::clone(&c.program));
 
-        for (selector, handlers) in element_content_handlers {
+        if let Some(handlers) = charset_adjust_handler {
+            let match_id = dispatcher.add_selector_associated_handlers(handlers);
+            if compiled.is_none() {
+                selectors_ast.add_selector(&meta_selector(), match_id);
+            }
+        }
+
+        for (selector, handlers) in settings.element_content_handlers {
             let match_id = dispatcher.add_selector_associated_handlers(handlers);
 
-            selectors_ast.add_selector(&selector, match_id);
+            if compiled.is_none() {
+                selectors_ast.add_selector(&selector, match_id);
+            }
         }
 
         for handlers in settings.document_content_handlers {
             dispatcher.add_document_content_handlers(handlers);
         }
 
-        let selector_matching_vm = if has_selectors {
-            Some(SelectorMatchingVm::new(
+        let selector_matching_vm = match (has_selectors, compiled) {
+            (false, _) => None,
+            (true, Some(program)) => Some(SelectorMatchingVm::with_program(
+                program,
+                memory_limiter.clone(),
+                settings.enable_esi_tags,
+            )),
+            (true, None) => Some(SelectorMatchingVm::new(
                 selectors_ast,
                 settings.encoding.into(),
                 memory_limiter.clone(),
                 settings.enable_esi_tags,
-            ))
-        } else {
-            None
+            )),
         };
 
         Self::new(dispatcher, selector_matching_vm, settings.bail_out_handlers)

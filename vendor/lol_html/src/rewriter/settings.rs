@@ -1,8 +1,9 @@
 use crate::rewritable_units::{BailOut, Comment, Doctype, DocumentEnd, Element, EndTag, TextChunk};
 use crate::selectors_vm::Selector;
 // N.B. `use crate::` will break this because the constructor is not public, only the struct itself
-use super::{AsciiCompatibleEncoding, RewritingError};
+use super::{AsciiCompatibleEncoding, CompiledSelectors, RewritingError};
 use std::borrow::Cow;
+use std::sync::Arc;
 use std::error::Error;
 
 /// Trait used to parameterize the type of handlers used in the rewriter.
@@ -980,6 +981,8 @@ pub struct Settings<'handlers, 'selectors, H: HandlerTypes = LocalHandlerTypes> 
     pub(crate) enable_esi_tags: bool,
     pub(crate) adjust_charset_on_meta_tag: bool,
     pub(crate) graceful_bail_out_on_content_handler_error: bool,
+    /// consent-proxy patch 6.
+    pub(crate) compiled_selectors: Option<Arc<CompiledSelectors>>,
 }
 
 impl Default for Settings<'_, '_, LocalHandlerTypes> {
@@ -1022,7 +1025,17 @@ impl<'handlers, 'selectors, H: HandlerTypes> Settings<'handlers, 'selectors, H> 
             enable_esi_tags: false,
             adjust_charset_on_meta_tag: false,
             graceful_bail_out_on_content_handler_error: false,
+            compiled_selectors: None,
         }
+    }
+
+    /// consent-proxy patch 6: use `compiled` instead of compiling the element content selectors
+    /// again, if it was built from exactly these selectors (see [`CompiledSelectors`]).
+    #[inline]
+    #[must_use]
+    pub fn with_compiled_selectors(mut self, compiled: Arc<CompiledSelectors>) -> Self {
+        self.compiled_selectors = Some(compiled);
+        self
     }
 
     /// Appends a `(selector, handlers)` tuple to the list of element content handlers.
@@ -1313,6 +1326,7 @@ impl<'h, 's, H: HandlerTypes> From<RewriteStrSettings<'h, 's, H>> for Settings<'
             bail_out_handlers: settings.bail_out_handlers,
             strict: settings.strict,
             enable_esi_tags: settings.enable_esi_tags,
+            compiled_selectors: settings.compiled_selectors,
             ..Settings::new_for_handler_types()
         }
     }
@@ -1350,6 +1364,8 @@ pub struct RewriteStrSettings<'handlers, 'selectors, H: HandlerTypes = LocalHand
     pub(crate) bail_out_handlers: Vec<H::BailOutHandler<'handlers>>,
     pub(crate) strict: bool,
     pub(crate) enable_esi_tags: bool,
+    /// consent-proxy patch 6.
+    pub(crate) compiled_selectors: Option<Arc<CompiledSelectors>>,
 }
 
 impl Default for RewriteStrSettings<'_, '_, LocalHandlerTypes> {
@@ -1388,7 +1404,17 @@ impl<'handlers, 'selectors, H: HandlerTypes> RewriteStrSettings<'handlers, 'sele
             bail_out_handlers: vec![],
             strict: true,
             enable_esi_tags: true,
+            compiled_selectors: None,
         }
+    }
+
+    /// consent-proxy patch 6: as [`Settings::with_compiled_selectors`] (pages given to
+    /// [`rewrite_str`](crate::rewrite_str) are UTF-8).
+    #[inline]
+    #[must_use]
+    pub fn with_compiled_selectors(mut self, compiled: Arc<CompiledSelectors>) -> Self {
+        self.compiled_selectors = Some(compiled);
+        self
     }
 
     /// Appends a `(selector, handlers)` tuple to the list of element content handlers.

@@ -16,10 +16,10 @@ type BytesOwned = Box<[u8]>;
 
 /// An expression using only the tag name of an element.
 pub type CompiledLocalNameExpr =
-    Box<dyn Fn(&SelectorState<'_>, &LocalName<'_>) -> bool + Send + 'static>;
+    Box<dyn Fn(&SelectorState<'_>, &LocalName<'_>) -> bool + Send + Sync + 'static>;
 /// An expression using the attributes of an element.
 pub type CompiledAttributeExpr =
-    Box<dyn Fn(&SelectorState<'_>, &AttributeMatcher<'_>) -> bool + Send + 'static>;
+    Box<dyn Fn(&SelectorState<'_>, &AttributeMatcher<'_>) -> bool + Send + Sync + 'static>;
 
 #[derive(Default)]
 struct ExprSet {
@@ -37,7 +37,7 @@ pub(crate) struct AttrExprOperands {
 
 impl Expr<OnTagNameExpr> {
     #[inline]
-    fn compile_expr<F: Fn(&SelectorState<'_>, &LocalName<'_>) -> bool + Send + 'static>(
+    fn compile_expr<F: Fn(&SelectorState<'_>, &LocalName<'_>) -> bool + Send + Sync + 'static>(
         negation: bool,
         f: F,
     ) -> CompiledLocalNameExpr {
@@ -101,7 +101,7 @@ impl Compilable for Expr<OnTagNameExpr> {
 
 impl Expr<OnAttributesExpr> {
     #[inline]
-    fn compile_expr<F: Fn(&SelectorState<'_>, &AttributeMatcher<'_>) -> bool + Send + 'static>(
+    fn compile_expr<F: Fn(&SelectorState<'_>, &AttributeMatcher<'_>) -> bool + Send + Sync + 'static>(
         negation: bool,
         f: F,
     ) -> CompiledAttributeExpr {

@@ -16,6 +16,7 @@ use crate::html::{LocalName, Namespace};
 use crate::memory::{MemoryLimitExceededError, SharedMemoryLimiter};
 use crate::transform_stream::AuxStartTagInfo;
 use encoding_rs::Encoding;
+use std::sync::Arc;
 
 pub use self::ast::*;
 pub(crate) use self::attribute_matcher::AttributeMatcher;
@@ -132,7 +133,8 @@ macro_rules! aux_info_request {
 }
 
 pub(crate) struct SelectorMatchingVm<E: ElementData> {
-    program: Program,
+    // consent-proxy patch 6: shared by the rewriters of one `CompiledSelectors`.
+    program: Arc<Program>,
     stack: Stack<E>,
     enable_esi_tags: bool,
 }
@@ -151,6 +153,17 @@ where
     ) -> Self {
         let program = Compiler::new(encoding).compile(ast);
 
+        Self::with_program(Arc::new(program), memory_limiter, enable_esi_tags)
+    }
+
+    /// consent-proxy patch 6: a VM running a program compiled before.
+    #[inline]
+    #[must_use]
+    pub fn with_program(
+        program: Arc<Program>,
+        memory_limiter: SharedMemoryLimiter,
+        enable_esi_tags: bool,
+    ) -> Self {
         Self {
             stack: Stack::new(memory_limiter, program.enable_nth_of_type),
             program,
