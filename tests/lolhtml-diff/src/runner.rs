@@ -95,11 +95,28 @@ macro_rules! runner {
             l.map_or_else(|| "-".to_string(), loc)
         }
 
+        /// Each selector parsed once and kept for good (the proxy's selectors are `'static` too,
+        /// which the vendored copy's shared programs need: see `share`).
+        fn static_sel(s: &str) -> &'static Selector {
+            static SELECTORS: Mutex<Vec<(String, &'static Selector)>> = Mutex::new(Vec::new());
+            let mut all = SELECTORS.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((_, found)) = all.iter().find(|(k, _)| k == s) {
+                return found;
+            }
+            let parsed: &'static Selector =
+                Box::leak(Box::new(s.parse().unwrap_or_else(|e| panic!("selector {s:?}: {e}"))));
+            all.push((s.to_owned(), parsed));
+            parsed
+        }
+
         fn sel(s: &str) -> Cow<'static, Selector> {
-            Cow::Owned(s.parse().unwrap_or_else(|e| panic!("selector {s:?}: {e}")))
+            Cow::Borrowed(static_sel(s))
         }
 
         fn rec_el<H: HandlerTypes>(log: &Log, idx: usize, el: &Element<'_, '_, H>) {
+            if let Some(mismatch) = check_element(el) {
+                line(log, &mismatch);
+            }
             let mut s = format!(
                 "E{idx} {} {:?} ns={} sc={} chc={} loc={}",
                 el.tag_name(),
@@ -190,6 +207,8 @@ macro_rules! runner {
                 }
                 s = s.append_element_content_handler((sel(selector), h));
             }
+            let list: Vec<&'static Selector> = SET1.iter().map(|s| static_sel(s)).collect();
+            s = share(s, &list, true);
             let l = log.clone();
             s.append_document_content_handler($lh::send::DocumentContentHandlers::default().end(
                 move |end: &mut DocumentEnd<'_>| {
@@ -270,7 +289,8 @@ macro_rules! runner {
                     }),
                 ));
             }
-            s
+            let list: Vec<&'static Selector> = SET3.iter().map(|s| static_sel(s)).collect();
+            share(s, &list, false)
         }
 
         /// Set 4: charset adjustment on `<meta>`, no handlers, UTF-8.
@@ -404,8 +424,58 @@ macro_rules! runner {
 
 pub mod stock {
     runner!(lol_html_stock);
+
+    /// Stock lol_html compiles its selectors per rewriter.
+    fn share<H: HandlerTypes>(
+        s: lol_html_stock::Settings<'static, 'static, H>,
+        _: &[&'static Selector],
+        _: bool,
+    ) -> lol_html_stock::Settings<'static, 'static, H> {
+        s
+    }
+
+    fn check_element<H: HandlerTypes>(_: &Element<'_, '_, H>) -> Option<String> {
+        None
+    }
 }
 
 pub mod vendored {
     runner!(lol_html);
+
+    /// Patch 6: sets 1 and 3 run on a program compiled once per selector list (UTF-8, as they
+    /// are configured), so every run compares the shared program with stock's own.
+    fn share<H: HandlerTypes>(
+        s: lol_html::Settings<'static, 'static, H>,
+        list: &[&'static Selector],
+        meta: bool,
+    ) -> lol_html::Settings<'static, 'static, H> {
+        type Programs = Vec<(Vec<usize>, bool, Arc<lol_html::CompiledSelectors>)>;
+        static PROGRAMS: Mutex<Programs> = Mutex::new(Vec::new());
+        let key: Vec<usize> = list.iter().map(|s| std::ptr::from_ref(*s) as usize).collect();
+        let mut all = PROGRAMS.lock().unwrap_or_else(|e| e.into_inner());
+        let compiled = match all.iter().find(|(k, m, _)| *k == key && *m == meta) {
+            Some((_, _, c)) => c.clone(),
+            None => {
+                let c = Arc::new(lol_html::CompiledSelectors::new(list, AsciiCompatibleEncoding::utf_8(), meta));
+                all.push((key, meta, c.clone()));
+                c
+            }
+        };
+        s.with_compiled_selectors(compiled)
+    }
+
+    /// Patch 5: the borrowed accessors give what the owned ones give; a difference is logged, so
+    /// it shows as a difference from stock.
+    fn check_element<H: HandlerTypes>(el: &Element<'_, '_, H>) -> Option<String> {
+        for a in el.attributes() {
+            let name = a.name();
+            if el.get_attribute_cow(&name).as_deref() != el.get_attribute(&name).as_deref()
+                || a.value_cow() != a.value()
+                || a.has_name(&name) != el.has_attribute(&name)
+            {
+                return Some(format!("PATCH5 MISMATCH on {name:?}"));
+            }
+        }
+        None
+    }
 }

@@ -120,7 +120,9 @@ impl<'i> Attribute<'i> {
     }
 
     /// Whether the attribute's name is `name`, compared as [`Element::get_attribute`] compares
-    /// it (ASCII case-insensitively), without allocating.
+    /// it (ASCII case-insensitively), without allocating. Like `get_attribute`, an empty name or
+    /// one with a character forbidden in names set by the API (whitespace, `/`, `>`, `=`) is
+    /// never matched, though the parser accepts some of them in names it reads (`<p =a>`).
     ///
     /// [`Element::get_attribute`]: crate::html_content::Element::get_attribute
     // consent-proxy patch 5.
@@ -128,7 +130,10 @@ impl<'i> Attribute<'i> {
     #[must_use]
     pub fn has_name(&self, name: &str) -> bool {
         if name.is_ascii() {
-            self.name.as_ref().eq_ignore_ascii_case(name.as_bytes())
+            let forbidden = |ch: u8| matches!(ch, b' ' | b'\n' | b'\r' | b'\t' | b'\x0C' | b'/' | b'>' | b'=');
+            !name.is_empty()
+                && !name.bytes().any(forbidden)
+                && self.name.as_ref().eq_ignore_ascii_case(name.as_bytes())
         } else {
             Attribute::name_from_string(name.to_ascii_lowercase(), self.encoding)
                 .is_ok_and(|n| eq_case_insensitive(&self.name.as_ref(), &n.as_ref()))
