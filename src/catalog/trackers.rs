@@ -27,7 +27,7 @@ use std::hash::BuildHasherDefault;
 use super::lists::{FilterLists, RequestKind};
 use super::Fnv;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use url::{Host, Position, Url};
 
 use super::trackers_data::{GOOGLE_DOMAINS, NOT_TRACKERS, PROVIDERS};
@@ -167,11 +167,15 @@ impl TrackerCatalog {
         for e in hosts.values_mut() {
             e.prefixes.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
         }
+        // A DFA: every inline script of an undecided page is scanned (~20 instructions per byte
+        // with the default NFA, measured in benches/instructions.sh); the built-in signatures'
+        // DFA takes ~1.5 MB once per process instead of ~75 KB.
         let automaton = |pats: &[&str]| {
             if pats.is_empty() {
                 return None;
             }
-            AhoCorasick::builder().match_kind(MatchKind::LeftmostFirst).build(pats).ok()
+            let builder = || AhoCorasick::builder().match_kind(MatchKind::LeftmostFirst).clone();
+            builder().kind(Some(AhoCorasickKind::DFA)).build(pats).or_else(|_| builder().build(pats)).ok()
         };
         let (inline, inline_allow) = (automaton(&inline_pats), automaton(&allow_pats));
         Self {
