@@ -31,6 +31,12 @@ pub enum AttributeNameError {
     UnencodableCharacter,
 }
 
+/// consent-proxy patches 2 and 5: whether an ASCII name can match in a lookup. The names
+/// `name_from_string` rejects (empty, or with whitespace, `/`, `>` or `=`) never do.
+fn is_lookup_name(name: &str) -> bool {
+    !name.is_empty() && !name.bytes().any(|ch| matches!(ch, b' ' | b'\n' | b'\r' | b'\t' | b'\x0C' | b'/' | b'>' | b'='))
+}
+
 /// An attribute of an [`Element`].
 ///
 /// This is an immutable representation of an attribute. To modify element's attributes use
@@ -130,9 +136,7 @@ impl<'i> Attribute<'i> {
     #[must_use]
     pub fn has_name(&self, name: &str) -> bool {
         if name.is_ascii() {
-            let forbidden = |ch: u8| matches!(ch, b' ' | b'\n' | b'\r' | b'\t' | b'\x0C' | b'/' | b'>' | b'=');
-            !name.is_empty()
-                && !name.bytes().any(forbidden)
+            is_lookup_name(name)
                 && self.name.as_ref().eq_ignore_ascii_case(name.as_bytes())
         } else {
             Attribute::name_from_string(name.to_ascii_lowercase(), self.encoding)
@@ -233,8 +237,7 @@ impl<'i> Attributes<'i> {
         // the lowercased and encoded copy below (an allocation per lookup). The same names are
         // rejected: empty, or with a character `name_from_string` forbids.
         if name.is_ascii() {
-            let forbidden = |ch: u8| matches!(ch, b' ' | b'\n' | b'\r' | b'\t' | b'\x0C' | b'/' | b'>' | b'=');
-            if name.is_empty() || name.bytes().any(forbidden) {
+            if !is_lookup_name(name) {
                 return None;
             }
             let check = |attr: &Attribute<'_>| {
@@ -271,8 +274,7 @@ impl<'i> Attributes<'i> {
         if !name.is_ascii() {
             return self.get_attribute(name).map(Cow::Owned);
         }
-        let forbidden = |ch: u8| matches!(ch, b' ' | b'\n' | b'\r' | b'\t' | b'\x0C' | b'/' | b'>' | b'=');
-        if name.is_empty() || name.bytes().any(forbidden) {
+        if !is_lookup_name(name) {
             return None;
         }
         if let Some(items) = self.items.get() {
