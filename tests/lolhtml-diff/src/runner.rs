@@ -61,6 +61,13 @@ pub const SET3: &[&str] = &[
     "[async=\"\"]",
     ":not([src])",
     "img:not([src*=pixel])",
+    // Patch 7 keeps child counters in the light stack entries: nth selectors, nested.
+    ":nth-child(2)",
+    "p:nth-of-type(2n+1)",
+    "li:first-child",
+    "ul li:nth-child(odd)",
+    "div div span",
+    "table > tr > td",
 ];
 
 macro_rules! runner {

@@ -67,6 +67,12 @@ impl<T> LimitedVec<T> {
         self.vec.as_mut_slice()
     }
 
+    /// Removes the last element and returns it (consent-proxy patch 7).
+    #[inline]
+    pub fn pop(&mut self) -> Option<T> {
+        self.vec.pop()
+    }
+
     /// Creates a draining iterator that removes the specified range in the
     /// vector and yields the removed items.
     pub fn drain<R>(&mut self, range: R) -> Drain<'_, T>

@@ -32,6 +32,13 @@ impl ElementData for ElementDescriptor {
             remove_content: false,
         }
     }
+
+    #[inline]
+    fn is_empty(&self) -> bool {
+        self.matched_content_handlers.is_empty()
+            && self.end_tag_handler_idx.is_none()
+            && !self.remove_content
+    }
 }
 
 pub(crate) struct HtmlRewriteController<'h, H: HandlerTypes> {
@@ -257,5 +264,17 @@ impl<H: HandlerTypes> TransformController for HtmlRewriteController<'_, H> {
         for handler in &mut self.bail_out_handlers {
             handler(error, bail_out);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ElementDescriptor;
+
+    /// consent-proxy patch 7: split stack entries never charge the memory limiter more than
+    /// stock's single entry did.
+    #[test]
+    fn split_stack_entries_are_no_larger_than_stock_ones() {
+        assert!(crate::selectors_vm::split_entries_fit::<ElementDescriptor>());
     }
 }

@@ -101,7 +101,9 @@ impl Compilable for Expr<OnTagNameExpr> {
 
 impl Expr<OnAttributesExpr> {
     #[inline]
-    fn compile_expr<F: Fn(&SelectorState<'_>, &AttributeMatcher<'_>) -> bool + Send + Sync + 'static>(
+    fn compile_expr<
+        F: Fn(&SelectorState<'_>, &AttributeMatcher<'_>) -> bool + Send + Sync + 'static,
+    >(
         negation: bool,
         f: F,
     ) -> CompiledAttributeExpr {
@@ -245,10 +247,12 @@ impl Compiler {
         // NOTE (consent-proxy patch 3/4): the one tag name the instruction requires, if its only tag name condition is a
         // plain name; any other condition (none, `*`, negation, nth) may let any tag through.
         let required_tag = match on_tag_name_exprs.as_slice() {
-            [Expr {
-                simple_expr: OnTagNameExpr::LocalName(name),
-                negation: false,
-            }] => LocalName::from_str_without_replacements(&name.to_string(), self.encoding)
+            [
+                Expr {
+                    simple_expr: OnTagNameExpr::LocalName(name),
+                    negation: false,
+                },
+            ] => LocalName::from_str_without_replacements(&name.to_string(), self.encoding)
                 .ok()
                 .map(LocalName::into_owned),
             _ => None,

@@ -32,6 +32,12 @@ impl DenseHashSet {
         *b |= 1 << bit_idx;
     }
 
+    /// consent-proxy patch 7.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.slice().iter().all(|&b| b == 0)
+    }
+
     pub fn union(&mut self, other: &Self) {
         let mut bits = self.slice_mut();
         let other = other.slice();

@@ -10,7 +10,7 @@ mod program;
 mod stack;
 
 // consent-proxy patch 4: `use self::program::AddressRange;` (no longer named here)
-use self::stack::StackDirective;
+use self::stack::{StackDirective, is_void_element};
 use crate::base::Bytes;
 use crate::html::{LocalName, Namespace};
 use crate::memory::{MemoryLimitExceededError, SharedMemoryLimiter};
@@ -25,6 +25,8 @@ pub use self::error::SelectorError;
 pub(crate) use self::match_info::{DenseHashSet, MatchId, MatchInfo};
 pub use self::parser::Selector;
 pub(crate) use self::program::{ExecutionBranch, Program, TryExecResult};
+#[cfg(test)]
+pub(crate) use self::stack::split_entries_fit;
 pub(crate) use self::stack::{ChildCounter, ElementData, Stack, StackItem};
 
 pub(crate) type AuxStartTagInfoRequest<E> = Box<
@@ -181,6 +183,15 @@ where
 
         self.stack.add_child(&local_name);
 
+        // consent-proxy patch 7: an HTML element that no instruction can match (no entry point
+        // for its name, no jumps from its parent, no hereditary jumps open) is matched by
+        // nothing, whatever its attributes: it is pushed by name only, or not at all if void.
+        if ns == Namespace::Html && self.cannot_match(&local_name, false) {
+            return self
+                .push_unmatched_html(local_name)
+                .map_err(VmError::MemoryLimitExceeded);
+        }
+
         let mut ctx = ExecutionCtx::new(local_name, ns, self.enable_esi_tags);
 
         match Stack::get_stack_directive(&ctx.stack_item, ctx.ns, ctx.enable_esi_tags) {
@@ -195,6 +206,30 @@ where
                     .exec_after_immediate_aux_info_request(ctx, aux_info, match_handler))
             }
             Push => self.exec_without_attrs(ctx, match_handler),
+        }
+    }
+
+    /// consent-proxy patch 7: no instruction can run for this element (or, `without_attributes`,
+    /// none can match it when it carries none of the attributes the program reads).
+    #[inline]
+    fn cannot_match(&self, local_name: &LocalName<'_>, without_attributes: bool) -> bool {
+        let entry = self.program.entry_index.entry(local_name);
+        (entry.addrs.is_empty() || (without_attributes && entry.none_without_attributes))
+            && self.stack.parent_jumps().is_empty()
+            && self.stack.active_hereditary_jumps().is_empty()
+    }
+
+    /// consent-proxy patch 7: the end of a start tag that [`Self::cannot_match`]: pushed by name
+    /// only, or not at all if void.
+    #[inline]
+    fn push_unmatched_html(
+        &mut self,
+        local_name: LocalName<'_>,
+    ) -> Result<(), MemoryLimitExceededError> {
+        if is_void_element(&local_name, self.enable_esi_tags) {
+            Ok(())
+        } else {
+            self.stack.push_unmatched(local_name.into_owned())
         }
     }
 
@@ -223,6 +258,10 @@ where
         use StackDirective::*;
 
         self.stack.add_child(&local_name);
+
+        if ns == Namespace::Html && self.cannot_match(&local_name, true) {
+            return self.push_unmatched_html(local_name);
+        }
 
         let mut ctx = ExecutionCtx::new(local_name, ns, self.enable_esi_tags);
 
@@ -323,7 +362,12 @@ where
     ) {
         let entry_points = self.program.entry_index.for_tag(&ctx.stack_item.local_name);
 
-        self.exec_instr_set_with_attrs(entry_points.iter().copied(), attr_matcher, ctx, recovery_point);
+        self.exec_instr_set_with_attrs(
+            entry_points.iter().copied(),
+            attr_matcher,
+            ctx,
+            recovery_point,
+        );
 
         self.exec_jumps_with_attrs(attr_matcher, ctx, JumpPtr::default());
 
@@ -449,17 +493,15 @@ where
         &self,
         ctx: &mut ExecutionCtx<'_, E>,
     ) -> Result<(), Bailout<JumpPtr>> {
-        if let Some(parent) = self.stack.items().last() {
-            for (i, jumps) in parent.jumps.iter().enumerate() {
-                self.try_exec_instr_set_without_attrs(jumps.clone(), ctx)
-                    .map_err(|b| Bailout {
-                        at_addr: b.at_addr,
-                        recovery_point: JumpPtr {
-                            instr_set_idx: i,
-                            offset: b.recovery_point,
-                        },
-                    })?;
-            }
+        for (i, jumps) in self.stack.parent_jumps().iter().enumerate() {
+            self.try_exec_instr_set_without_attrs(jumps.clone(), ctx)
+                .map_err(|b| Bailout {
+                    at_addr: b.at_addr,
+                    recovery_point: JumpPtr {
+                        instr_set_idx: i,
+                        offset: b.recovery_point,
+                    },
+                })?;
         }
 
         Ok(())
@@ -472,14 +514,13 @@ where
         ptr: JumpPtr,
     ) {
         // NOTE: find pointed jumps instruction set and execute it with the offset.
-        if let Some(parent) = self.stack.items().last() {
-            if let Some(ptr_jumps) = parent.jumps.get(ptr.instr_set_idx) {
-                self.exec_instr_set_with_attrs(ptr_jumps.clone(), attr_matcher, ctx, ptr.offset);
+        let parent_jumps = self.stack.parent_jumps();
+        if let Some(ptr_jumps) = parent_jumps.get(ptr.instr_set_idx) {
+            self.exec_instr_set_with_attrs(ptr_jumps.clone(), attr_matcher, ctx, ptr.offset);
 
-                // NOTE: execute remaining jumps instruction sets as usual.
-                for jumps in parent.jumps.iter().skip(ptr.instr_set_idx + 1) {
-                    self.exec_instr_set_with_attrs(jumps.clone(), attr_matcher, ctx, 0);
-                }
+            // NOTE: execute remaining jumps instruction sets as usual.
+            for jumps in parent_jumps.iter().skip(ptr.instr_set_idx + 1) {
+                self.exec_instr_set_with_attrs(jumps.clone(), attr_matcher, ctx, 0);
             }
         }
     }

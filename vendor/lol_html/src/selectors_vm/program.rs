@@ -1,6 +1,8 @@
-use super::SelectorState;
 use super::attribute_matcher::AttributeMatcher;
 use super::compiler::{CompiledAttributeExpr, CompiledLocalNameExpr};
+use super::{ChildCounter, SelectorState};
+use crate::base::Bytes;
+use crate::html::Namespace;
 use crate::html::{LocalName, LocalNameHash};
 use crate::selectors_vm::DenseHashSet;
 use std::ops::Range;
@@ -118,9 +120,19 @@ pub(crate) struct Program {
 pub(crate) struct EntryIndex {
     /// Names that hash (nearly all), apart from their lists, so the lookup compares `u64`s.
     hashed: Box<[LocalNameHash]>,
-    hashed_addrs: Box<[Box<[usize]>]>,
-    other: Box<[(LocalName<'static>, Box<[usize]>)]>,
-    unnamed: Box<[usize]>,
+    hashed_addrs: Box<[EntryList]>,
+    other: Box<[(LocalName<'static>, EntryList)]>,
+    unnamed: EntryList,
+}
+
+/// The entry points of one tag name, in address order.
+#[derive(Debug, Default)]
+pub(crate) struct EntryList {
+    pub addrs: Box<[usize]>,
+    /// consent-proxy patch 7: every instruction of `addrs` has an attribute expression that fails
+    /// when the element has no attributes (`[style]` does, `:not([src])` does not), so an element
+    /// that carries none of the attributes the program reads matches none of them.
+    pub none_without_attributes: bool,
 }
 
 impl EntryIndex {
@@ -133,14 +145,33 @@ impl EntryIndex {
                 }
             }
         }
-        let addrs_for = |name: Option<&LocalName<'static>>| -> Box<[usize]> {
-            entry_points
+        let counter = ChildCounter::default();
+        let state = SelectorState {
+            cumulative: &counter,
+            typed: None,
+        };
+        let no_attributes = AttributeMatcher::new(Bytes::new(&[]), &[], Namespace::Html);
+        // Attribute expressions read only the attributes, never the state.
+        let fails_without_attributes = |instr: &Instruction| {
+            !instr
+                .attribute_exprs
+                .iter()
+                .all(|e| e(&state, &no_attributes))
+        };
+        let addrs_for = |name: Option<&LocalName<'static>>| -> EntryList {
+            let addrs: Box<[usize]> = entry_points
                 .clone()
                 .filter(|&addr| match &instructions[addr].required_tag {
                     None => true,
                     Some(tag) => Some(tag) == name,
                 })
-                .collect()
+                .collect();
+            EntryList {
+                none_without_attributes: addrs
+                    .iter()
+                    .all(|&addr| fails_without_attributes(&instructions[addr])),
+                addrs,
+            }
         };
         let mut index = Self {
             unnamed: addrs_for(None),
@@ -165,6 +196,12 @@ impl EntryIndex {
     /// The entry points a `tag` start tag can match, in address order.
     #[inline]
     pub fn for_tag(&self, tag: &LocalName<'_>) -> &[usize] {
+        &self.entry(tag).addrs
+    }
+
+    /// The entry points of `tag`, with what they need (consent-proxy patch 7).
+    #[inline]
+    pub fn entry(&self, tag: &LocalName<'_>) -> &EntryList {
         // NOTE: the same equality as `LocalName`'s: a hash equals only a hash.
         let found = match tag {
             LocalName::Hash(hash) => self

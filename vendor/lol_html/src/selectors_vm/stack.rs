@@ -10,7 +10,7 @@ use hashbrown::hash_map::RawEntryMut;
 use std::hash::BuildHasher;
 
 #[inline]
-fn is_void_element(local_name: &LocalName<'_>, enable_esi_tags: bool) -> bool {
+pub(crate) fn is_void_element(local_name: &LocalName<'_>, enable_esi_tags: bool) -> bool {
     // NOTE: fast path for the most commonly used elements
     if tag_is_one_of!(*local_name, [Div, A, Span, Li]) {
         return false;
@@ -41,6 +41,9 @@ fn is_void_element(local_name: &LocalName<'_>, enable_esi_tags: bool) -> bool {
 pub(crate) trait ElementData: 'static {
     fn matched_ids_mut(&mut self) -> &mut DenseHashSet;
     fn new() -> Self;
+    /// consent-proxy patch 7: no match and nothing to do at the element's end (an element whose
+    /// data is empty and that has no jumps is kept on the stack by name only).
+    fn is_empty(&self) -> bool;
 }
 
 pub(crate) enum StackDirective {
@@ -207,14 +210,42 @@ impl<'i, E: ElementData> StackItem<'i, E> {
     }
 }
 
+/// consent-proxy patch 7: one entry per open element, however it matched. An element that
+/// matched nothing and carries no jumps has no [`StackItem`]: it needs only its name (for end
+/// tags) and its child counter (for `:nth-child`).
+struct OpenElement {
+    local_name: LocalName<'static>,
+    child_counter: ChildCounter,
+    /// Whether this element has a [`FullItem`] in `Stack::items`.
+    full: bool,
+}
+
+/// consent-proxy patch 7: what an open element that matched or has jumps keeps besides its
+/// [`OpenElement`]. An `OpenElement` and a `FullItem` together are no larger than a
+/// [`StackItem`], and both vectors grow as stock's one did, so the memory limiter is never
+/// charged more than stock charges (tested below).
+struct FullItem<E: ElementData> {
+    element_data: E,
+    jumps: Vec<AddressRange>,
+}
+
+/// Above this depth, the names of the open elements are counted, so that a stray end tag is
+/// rejected in O(1) (lol_html v3.0.1, #331); below half of it, the counts are dropped again and an
+/// end tag scans the (short) stack.
+const COUNTED_DEPTH: usize = 64;
+
 pub(crate) struct Stack<E: ElementData> {
     /// A counter for root elements
     root_child_counter: ChildCounter,
     /// A typed counter for all elements on all frames. This is optional to indicate if types are actually being counted.
     typed_child_counters: Option<TypedChildCounterMap>,
-    items: LimitedVec<StackItem<'static, E>>,
-    /// Per-name open-item counts so `pop_up_to` can reject a stray end tag in O(1).
-    open_name_counts: HashMap<LocalName<'static>, usize>,
+    /// consent-proxy patch 7: every open element, innermost last.
+    open: LimitedVec<OpenElement>,
+    /// The open elements that have element data or jumps, in the same order.
+    items: LimitedVec<FullItem<E>>,
+    /// Per-name open-element counts so `pop_up_to` can reject a stray end tag in O(1); kept only
+    /// while the stack is deep (see [`COUNTED_DEPTH`]).
+    open_name_counts: Option<HashMap<LocalName<'static>, usize>>,
     /// Distinct hereditary-jump ranges from open items, with the shallowest depth that introduced each.
     active_hereditary_jumps: Vec<(AddressRange, usize)>,
 }
@@ -226,22 +257,23 @@ impl<E: ElementData> Stack<E> {
         Self {
             root_child_counter: Default::default(),
             typed_child_counters: enable_nth_of_type.then(TypedChildCounterMap::new),
+            open: LimitedVec::new(memory_limiter.clone()),
             items: LimitedVec::new(memory_limiter),
-            open_name_counts: HashMap::new(),
+            open_name_counts: None,
             active_hereditary_jumps: Vec::new(),
         }
     }
 
     /// Adds a child to child counters. Called before pushing the element to the stack.
     pub fn add_child(&mut self, name: &LocalName<'_>) {
-        match self.items.last_mut() {
+        match self.open.last_mut() {
             Some(last) => &mut last.child_counter,
             None => &mut self.root_child_counter,
         }
         .inc();
 
         if let Some(counters) = &mut self.typed_child_counters {
-            counters.add_child(name, self.items.len());
+            counters.add_child(name, self.open.len());
         }
     }
 
@@ -251,7 +283,7 @@ impl<E: ElementData> Stack<E> {
         'a: 'i, // 'a outlives 'i, required to downcast 'a lifetimes into 'i
     {
         let cumulative = self
-            .items
+            .open
             .last()
             .map_or(&self.root_child_counter, |last| &last.child_counter);
         SelectorState {
@@ -259,7 +291,7 @@ impl<E: ElementData> Stack<E> {
             typed: self
                 .typed_child_counters
                 .as_ref()
-                .and_then(|f| f.get(name, self.items.len())),
+                .and_then(|f| f.get(name, self.open.len())),
         }
     }
 
@@ -281,36 +313,107 @@ impl<E: ElementData> Stack<E> {
         }
     }
 
+    fn count_name(counts: &mut HashMap<LocalName<'static>, usize>, name: &LocalName<'static>) {
+        *counts.entry(name.clone()).or_default() += 1;
+    }
+
+    fn uncount_name(counts: &mut HashMap<LocalName<'static>, usize>, name: &LocalName<'static>) {
+        if let RawEntryMut::Occupied(mut e) = counts.raw_entry_mut().from_key(name) {
+            *e.get_mut() -= 1;
+            if *e.get() == 0 {
+                e.remove();
+            }
+        }
+    }
+
+    /// Counts a name about to be pushed, once the stack is deep enough for counts to pay.
+    #[inline]
+    fn count_open_name(&mut self, local_name: &LocalName<'static>) {
+        if self.open_name_counts.is_some() || self.open.len() >= COUNTED_DEPTH {
+            self.count_open_name_deep(local_name);
+        }
+    }
+
+    #[cold]
+    fn count_open_name_deep(&mut self, local_name: &LocalName<'static>) {
+        let counts = self.open_name_counts.get_or_insert_with(|| {
+            let mut counts = HashMap::new();
+            for open in self.open.iter() {
+                Self::count_name(&mut counts, &open.local_name);
+            }
+            counts
+        });
+        Self::count_name(counts, local_name);
+    }
+
     pub fn pop_up_to(
         &mut self,
         local_name: LocalName<'_>,
         mut popped_element_data_handler: impl FnMut(E),
     ) {
-        if !self.open_name_counts.contains_key(&local_name) {
-            return;
-        }
-        let pop_to_index = self
-            .items
-            .iter()
-            .rposition(|item| item.local_name == local_name);
-        if let Some(index) = pop_to_index {
-            if let Some(c) = self.typed_child_counters.as_mut() {
-                c.pop_to(index);
-            }
-            self.active_hereditary_jumps.retain(|(_, d)| *d < index);
-            for item in self.items.drain(index..) {
-                if let RawEntryMut::Occupied(mut e) = self
-                    .open_name_counts
-                    .raw_entry_mut()
-                    .from_key(&item.local_name)
-                {
-                    *e.get_mut() -= 1;
-                    if *e.get() == 0 {
-                        e.remove();
-                    }
+        // consent-proxy patch 7: the common case, an end tag for the innermost element.
+        if self.open_name_counts.is_none() {
+            if let Some(top) = self.open.last() {
+                if top.local_name == local_name {
+                    self.pop_innermost(&mut popped_element_data_handler);
+                    return;
                 }
-                popped_element_data_handler(item.element_data);
             }
+        }
+        self.pop_up_to_slow(local_name, popped_element_data_handler);
+    }
+
+    #[inline]
+    fn pop_innermost(&mut self, popped_element_data_handler: &mut impl FnMut(E)) {
+        let index = self.open.len() - 1;
+        if let Some(c) = self.typed_child_counters.as_mut() {
+            c.pop_to(index);
+        }
+        if !self.active_hereditary_jumps.is_empty() {
+            self.active_hereditary_jumps.retain(|(_, d)| *d < index);
+        }
+        if let Some(top) = self.open.pop() {
+            if top.full {
+                if let Some(item) = self.items.pop() {
+                    popped_element_data_handler(item.element_data);
+                }
+            }
+        }
+    }
+
+    fn pop_up_to_slow(
+        &mut self,
+        local_name: LocalName<'_>,
+        mut popped_element_data_handler: impl FnMut(E),
+    ) {
+        if let Some(counts) = &self.open_name_counts {
+            if !counts.contains_key(&local_name) {
+                return;
+            }
+        }
+        let Some(index) = self
+            .open
+            .iter()
+            .rposition(|item| item.local_name == local_name)
+        else {
+            return;
+        };
+        if let Some(c) = self.typed_child_counters.as_mut() {
+            c.pop_to(index);
+        }
+        self.active_hereditary_jumps.retain(|(_, d)| *d < index);
+        let mut full = 0;
+        for item in self.open.drain(index..) {
+            full += usize::from(item.full);
+            if let Some(counts) = &mut self.open_name_counts {
+                Self::uncount_name(counts, &item.local_name);
+            }
+        }
+        for item in self.items.drain(self.items.len() - full..) {
+            popped_element_data_handler(item.element_data);
+        }
+        if self.open_name_counts.is_some() && self.open.len() < COUNTED_DEPTH / 2 {
+            self.open_name_counts = None;
         }
     }
 
@@ -320,15 +423,47 @@ impl<E: ElementData> Stack<E> {
         &self.active_hereditary_jumps
     }
 
-    #[inline]
+    /// The names of the open elements, outermost first.
+    #[cfg(test)]
     #[must_use]
-    pub fn items(&self) -> &[StackItem<'_, E>] {
-        &self.items
+    pub fn open_names(&self) -> Vec<LocalName<'static>> {
+        self.open.iter().map(|o| o.local_name.clone()).collect()
     }
 
+    /// The jumps of the innermost open element (the parent of the element being matched).
+    #[inline]
+    #[must_use]
+    pub fn parent_jumps(&self) -> &[AddressRange] {
+        match (self.open.last(), self.items.last()) {
+            (Some(OpenElement { full: true, .. }), Some(item)) => &item.jumps,
+            _ => &[],
+        }
+    }
+
+    /// The data of the element pushed last, if it is still the innermost open element and has
+    /// data.
     #[inline]
     pub fn current_element_data_mut(&mut self) -> Option<&mut E> {
-        self.items.last_mut().map(|i| &mut i.element_data)
+        match self.open.last() {
+            Some(OpenElement { full: true, .. }) => {
+                self.items.last_mut().map(|i| &mut i.element_data)
+            }
+            _ => None,
+        }
+    }
+
+    /// consent-proxy patch 7: pushes an element that matched nothing and has no jumps.
+    #[inline]
+    pub fn push_unmatched(
+        &mut self,
+        local_name: LocalName<'static>,
+    ) -> Result<(), MemoryLimitExceededError> {
+        self.count_open_name(&local_name);
+        self.open.push(OpenElement {
+            local_name,
+            child_counter: ChildCounter::default(),
+            full: false,
+        })
     }
 
     #[inline]
@@ -336,20 +471,45 @@ impl<E: ElementData> Stack<E> {
         &mut self,
         item: StackItem<'static, E>,
     ) -> Result<(), MemoryLimitExceededError> {
-        let depth = self.items.len();
-        self.items.push(item)?;
-        let item = self.items.last().expect("just pushed");
-        *self
-            .open_name_counts
-            .entry(item.local_name.clone())
-            .or_default() += 1;
-        for r in &item.hereditary_jumps {
+        let depth = self.open.len();
+        let full = !item.element_data.is_empty()
+            || !item.jumps.is_empty()
+            || !item.hereditary_jumps.is_empty();
+        if !full {
+            let StackItem { local_name, .. } = item;
+            return self.push_unmatched(local_name);
+        }
+        let StackItem {
+            local_name,
+            element_data,
+            jumps,
+            hereditary_jumps,
+            ..
+        } = item;
+        self.count_open_name(&local_name);
+        self.open.push(OpenElement {
+            local_name,
+            child_counter: ChildCounter::default(),
+            full: true,
+        })?;
+        for r in &hereditary_jumps {
             if !self.active_hereditary_jumps.iter().any(|(a, _)| a == r) {
                 self.active_hereditary_jumps.push((r.clone(), depth));
             }
         }
+        self.items.push(FullItem {
+            element_data,
+            jumps,
+        })?;
         Ok(())
     }
+}
+
+/// consent-proxy patch 7: an open element's two entries together are no larger than the one stock
+/// kept (see [`FullItem`]).
+#[cfg(test)]
+pub(crate) fn split_entries_fit<E: ElementData>() -> bool {
+    size_of::<OpenElement>() + size_of::<FullItem<E>>() <= size_of::<StackItem<'static, E>>()
 }
 
 #[cfg(test)]
@@ -369,7 +529,13 @@ mod tests {
         fn new() -> Self {
             Self::default()
         }
+        fn is_empty(&self) -> bool {
+            self.0 == LIGHT
+        }
     }
+
+    /// Element data that marks an element that matched nothing (kept by name only).
+    const LIGHT: usize = usize::MAX;
 
     fn local_name(name: &'static str) -> LocalName<'static> {
         LocalName::from_str_without_replacements(name, UTF_8).unwrap()
@@ -427,16 +593,16 @@ mod tests {
         stack.push_item(item("a", 2)).unwrap();
 
         stack.pop_up_to(local_name("c"), |_| unreachable!("should not pop"));
-        assert_eq!(stack.items().len(), 3);
+        assert_eq!(stack.open_names().len(), 3);
 
         let mut popped = Vec::new();
         stack.pop_up_to(local_name("a"), |d| popped.push(d.0));
         assert_eq!(popped, vec![2]);
-        assert_eq!(stack.items().len(), 2);
+        assert_eq!(stack.open_names().len(), 2);
 
         stack.pop_up_to(local_name("a"), |d| popped.push(d.0));
         assert_eq!(popped, vec![2, 0, 1]);
-        assert!(stack.items().is_empty());
+        assert!(stack.open_names().is_empty());
 
         stack.pop_up_to(local_name("a"), |_| unreachable!("stack is empty"));
     }
@@ -462,11 +628,7 @@ mod tests {
                 assert_eq!(unmatched, $expected_unmatched);
 
                 assert_eq!(
-                    stack
-                        .items()
-                        .iter()
-                        .map(|i| i.local_name.clone())
-                        .collect::<Vec<_>>(),
+                    stack.open_names(),
                     $expected_items
                         .iter()
                         .map(|&i| local_name(i))
@@ -495,6 +657,102 @@ mod tests {
         });
 
         assert!(!handler_called);
-        assert_eq!(stack.items().len(), 0);
+        assert_eq!(stack.open_names().len(), 0);
+    }
+
+    #[test]
+    fn elements_that_matched_nothing_are_popped_with_the_ones_that_did() {
+        let mut stack = Stack::new(SharedMemoryLimiter::new(4096), false);
+
+        stack.push_item(item("html", 0)).unwrap();
+        stack.push_item(item("body", LIGHT)).unwrap();
+        assert!(stack.current_element_data_mut().is_none());
+        stack.push_item(item("div", 2)).unwrap();
+        assert_eq!(stack.current_element_data_mut().map(|d| d.0), Some(2));
+        stack.push_unmatched(local_name("div")).unwrap();
+        stack.push_item(item("span", 4)).unwrap();
+
+        let mut popped = Vec::new();
+        stack.pop_up_to(local_name("div"), |d| popped.push(d.0));
+        assert_eq!(popped, vec![4]);
+        assert_eq!(stack.open_names(), ["html", "body", "div"].map(local_name));
+        assert_eq!(stack.current_element_data_mut().map(|d| d.0), Some(2));
+
+        stack.pop_up_to(local_name("body"), |d| popped.push(d.0));
+        assert_eq!(popped, vec![4, 2]);
+        assert_eq!(stack.open_names(), ["html"].map(local_name));
+
+        stack.pop_up_to(local_name("html"), |d| popped.push(d.0));
+        assert_eq!(popped, vec![4, 2, 0]);
+        assert!(stack.open_names().is_empty());
+    }
+
+    /// The stack against a plain model (every element kept whole, popped by a scan), through
+    /// random pushes and end tags deep enough to switch the name counts on and off.
+    #[test]
+    fn light_and_counted_stack_pops_as_a_plain_one() {
+        let names = ["a", "b", "div", "x-custom-element", "span"];
+        let mut seed = 0x2545_F491_4F6C_DD1D_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let mut stack = Stack::new(SharedMemoryLimiter::new(usize::MAX), false);
+        let mut model: Vec<(LocalName<'static>, usize)> = Vec::new();
+        let mut next_id = 0;
+        let (mut switches, mut was_counted) = (0, false);
+        for step in 0..20_000 {
+            // Phases of growth and shrinkage, so the depth crosses COUNTED_DEPTH both ways.
+            let growing = (step / 2_000) % 2 == 0;
+            let name = local_name(names[next(names.len() as u64) as usize]);
+            if next(10) < if growing { 7 } else { 3 } {
+                let data = if next(3) == 0 { next_id } else { LIGHT };
+                next_id += 1;
+                stack
+                    .push_item(StackItem {
+                        element_data: TestElementData(data),
+                        ..StackItem::new(name.clone())
+                    })
+                    .unwrap();
+                model.push((name, data));
+            } else {
+                // An end tag: mostly for the innermost element or a stray one, now and then
+                // for a random name (which closes everything above its nearest match).
+                let name = match next(10) {
+                    0..=4 => model.last().map_or(name, |(n, _)| n.clone()),
+                    5..=8 => local_name("q"),
+                    _ => name,
+                };
+                let mut popped = Vec::new();
+                stack.pop_up_to(name.clone(), |d| popped.push(d.0));
+                let mut expected = Vec::new();
+                if let Some(i) = model.iter().rposition(|(n, _)| *n == name) {
+                    expected = model
+                        .drain(i..)
+                        .map(|(_, d)| d)
+                        .filter(|&d| d != LIGHT)
+                        .collect();
+                }
+                assert_eq!(popped, expected, "step {step}");
+            }
+            let open: Vec<_> = model.iter().map(|(n, _)| n.clone()).collect();
+            assert_eq!(stack.open_names(), open, "step {step}");
+            let counted = stack.open_name_counts.is_some();
+            if open.len() > COUNTED_DEPTH {
+                assert!(counted, "step {step}: deep and not counted");
+            }
+            if open.len() < COUNTED_DEPTH / 2 {
+                assert!(!counted, "step {step}: shallow and still counted");
+            }
+            switches += usize::from(counted != was_counted);
+            was_counted = counted;
+        }
+        assert!(next_id > 1_000);
+        assert!(
+            switches >= 4,
+            "the depth crossed the thresholds {switches} times"
+        );
     }
 }

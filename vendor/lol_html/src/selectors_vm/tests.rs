@@ -28,6 +28,9 @@ mod vm_tests {
         fn new() -> Self {
             Self(DenseHashSet::new())
         }
+        fn is_empty(&self) -> bool {
+            self.0.is_empty()
+        }
     }
 
     struct TestTransformController<T: FnMut(&mut Token<'_>)>(T);
