@@ -343,7 +343,9 @@ impl Judge<'_> {
         let check = |attr: &str, v: &str, kind: &'static str| {
             self.url(v, &base.borrow(), kind, &format!("<{tag} {attr}"), found);
         };
-        let attr = |name: &str| el.get_attribute(name);
+        // The browser's tokenizer turns U+0000 in an attribute value into U+FFFD, which the URL
+        // parser does not trim (it trims C0 controls): `ping="\0//host/"` is a path, not a host.
+        let attr = |name: &str| el.get_attribute(name).map(|v| v.replace('\0', "\u{FFFD}"));
         if ns == SVG_NS {
             match tag.as_str() {
                 "noscript" => base.borrow_mut().svg_noscript = true,
