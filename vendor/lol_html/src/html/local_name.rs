@@ -39,6 +39,13 @@ pub struct LocalNameHash(u64);
 const EMPTY_HASH: u64 = !0;
 
 impl LocalNameHash {
+    /// consent-proxy patch 7: the packed value, for tables keyed by tag name.
+    #[inline]
+    #[must_use]
+    pub(crate) const fn packed(self) -> u64 {
+        self.0
+    }
+
     #[inline]
     #[must_use]
     pub const fn new() -> Self {

@@ -121,6 +121,9 @@ pub(crate) struct EntryIndex {
     /// Names that hash (nearly all), apart from their lists, so the lookup compares `u64`s.
     hashed: Box<[LocalNameHash]>,
     hashed_addrs: Box<[EntryList]>,
+    /// consent-proxy patch 7: an open-addressing table over `hashed` (position + 1, 0 = empty;
+    /// at most half full), so a lookup probes about one slot instead of scanning every name.
+    slots: Box<[u32]>,
     other: Box<[(LocalName<'static>, EntryList)]>,
     unnamed: EntryList,
 }
@@ -187,6 +190,16 @@ impl EntryIndex {
                 LocalName::Bytes(_) => other.push((name.clone(), addrs_for(Some(name)))),
             }
         }
+        let size = (hashed.len() * 2).max(8).next_power_of_two();
+        let mut slots = vec![0u32; size];
+        for (i, hash) in hashed.iter().enumerate() {
+            let mut slot = Self::slot_of(*hash, size - 1);
+            while slots[slot] != 0 {
+                slot = (slot + 1) & (size - 1);
+            }
+            slots[slot] = u32::try_from(i + 1).expect("fewer than 2^32 tag names");
+        }
+        index.slots = slots.into();
         index.hashed = hashed.into();
         index.hashed_addrs = hashed_addrs.into();
         index.other = other.into();
@@ -199,16 +212,31 @@ impl EntryIndex {
         &self.entry(tag).addrs
     }
 
+    #[inline]
+    fn slot_of(hash: LocalNameHash, mask: usize) -> usize {
+        // The packed name's low bits are its last letters: mix them all in.
+        (hash.packed().wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & mask
+    }
+
+    #[inline]
+    fn find_hashed(&self, hash: LocalNameHash) -> Option<&EntryList> {
+        let mask = self.slots.len().checked_sub(1)?;
+        let mut slot = Self::slot_of(hash, mask);
+        loop {
+            let i = (*self.slots.get(slot)? as usize).checked_sub(1)?;
+            if self.hashed.get(i) == Some(&hash) {
+                return self.hashed_addrs.get(i);
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
     /// The entry points of `tag`, with what they need (consent-proxy patch 7).
     #[inline]
     pub fn entry(&self, tag: &LocalName<'_>) -> &EntryList {
         // NOTE: the same equality as `LocalName`'s: a hash equals only a hash.
         let found = match tag {
-            LocalName::Hash(hash) => self
-                .hashed
-                .iter()
-                .position(|h| h == hash)
-                .and_then(|i| self.hashed_addrs.get(i)),
+            LocalName::Hash(hash) => self.find_hashed(*hash),
             LocalName::Bytes(_) => self
                 .other
                 .iter()

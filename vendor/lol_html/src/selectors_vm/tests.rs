@@ -1965,6 +1965,41 @@ mod compiler {
         }
     }
 
+    /// consent-proxy patch 7: the tag-name table of the entry index finds every name of a large
+    /// set (probing past collisions) and no name outside it.
+    #[test]
+    fn entry_index_finds_every_name_of_a_large_set() {
+        let names = [
+            "a", "b", "i", "p", "div", "span", "img", "script", "link", "iframe", "h1", "h2", "h3",
+            "h4", "h5", "h6", "table", "tr", "td", "ul", "li", "ol", "video", "audio", "source",
+            "embed", "object", "form", "input", "section", "noscript", "x-widget",
+        ];
+        let mut selectors = names.to_vec();
+        selectors.push("[x]");
+        let program = test_compile(&selectors, UTF_8, selectors.len());
+        for name in names {
+            let local_name = LocalName::from_str_without_replacements(name, UTF_8).unwrap();
+            let addrs = program.entry_index.for_tag(&local_name);
+            assert_eq!(
+                addrs.len(),
+                2,
+                "{name}: its own instruction and the unnamed one"
+            );
+            assert!(
+                program.instructions[addrs[0]].required_tag.as_ref() == Some(&local_name),
+                "{name}"
+            );
+            assert!(
+                program.instructions[addrs[1]].required_tag.is_none(),
+                "{name}"
+            );
+        }
+        for name in ["article", "aside", "h1x", "x-other", "spans"] {
+            let local_name = LocalName::from_str_without_replacements(name, UTF_8).unwrap();
+            assert_eq!(program.entry_index.for_tag(&local_name).len(), 1, "{name}");
+        }
+    }
+
     #[test]
     fn multiple_entry_points() {
         assert_entry_points_match(
