@@ -363,15 +363,21 @@ impl<E: ElementData> Stack<E> {
         self.pop_up_to_slow(local_name, popped_element_data_handler);
     }
 
+    /// Forgets the counters and hereditary jumps of the open elements from `index` on (about to
+    /// be popped).
     #[inline]
-    fn pop_innermost(&mut self, popped_element_data_handler: &mut impl FnMut(E)) {
-        let index = self.open.len() - 1;
+    fn forget_from(&mut self, index: usize) {
         if let Some(c) = self.typed_child_counters.as_mut() {
             c.pop_to(index);
         }
         if !self.active_hereditary_jumps.is_empty() {
             self.active_hereditary_jumps.retain(|(_, d)| *d < index);
         }
+    }
+
+    #[inline]
+    fn pop_innermost(&mut self, popped_element_data_handler: &mut impl FnMut(E)) {
+        self.forget_from(self.open.len() - 1);
         if let Some(top) = self.open.pop() {
             if top.full {
                 if let Some(item) = self.items.pop() {
@@ -398,10 +404,7 @@ impl<E: ElementData> Stack<E> {
         else {
             return;
         };
-        if let Some(c) = self.typed_child_counters.as_mut() {
-            c.pop_to(index);
-        }
-        self.active_hereditary_jumps.retain(|(_, d)| *d < index);
+        self.forget_from(index);
         let mut full = 0;
         for item in self.open.drain(index..) {
             full += usize::from(item.full);
@@ -458,11 +461,20 @@ impl<E: ElementData> Stack<E> {
         &mut self,
         local_name: LocalName<'static>,
     ) -> Result<(), MemoryLimitExceededError> {
+        self.push_open(local_name, false)
+    }
+
+    #[inline]
+    fn push_open(
+        &mut self,
+        local_name: LocalName<'static>,
+        full: bool,
+    ) -> Result<(), MemoryLimitExceededError> {
         self.count_open_name(&local_name);
         self.open.push(OpenElement {
             local_name,
             child_counter: ChildCounter::default(),
-            full: false,
+            full,
         })
     }
 
@@ -486,12 +498,7 @@ impl<E: ElementData> Stack<E> {
             hereditary_jumps,
             ..
         } = item;
-        self.count_open_name(&local_name);
-        self.open.push(OpenElement {
-            local_name,
-            child_counter: ChildCounter::default(),
-            full: true,
-        })?;
+        self.push_open(local_name, true)?;
         for r in &hereditary_jumps {
             if !self.active_hereditary_jumps.iter().any(|(a, _)| a == r) {
                 self.active_hereditary_jumps.push((r.clone(), depth));
