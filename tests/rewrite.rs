@@ -610,3 +610,58 @@ async fn a_style_tag_with_an_empty_attribute_value_hides_nothing_after_it() {
         proxy.stop().await;
     }
 }
+
+/// Where lol_html's simulation of the tree builder and a browser disagree about the namespace,
+/// a `<script src>` is HTML to the browser (it loads) while lol_html reports it as SVG (whose
+/// `src` means nothing): `<div><svg></div>` closes the `<svg>` in a browser, and a breakout tag
+/// (`<img>`, `<b>`, `<font color>`, `</p>`) leaves every open `<svg>`, not only the innermost
+/// (vendor/lol_html patch 8). Each such script must reach the browser disarmed, on the wire,
+/// whatever namespace lol_html reports. (`tests/urloracle` checks the same contexts against
+/// Chromium.)
+#[tokio::test]
+async fn a_script_after_broken_or_nested_svg_is_judged_as_the_browser_reads_it() {
+    let gtag = "https://www.googletagmanager.com/gtag/js?id=G-1";
+    for context in [
+        "<div><svg><g></div>",
+        "<svg><svg><img src=\"/a.png\" alt=\"\">",
+        "<p>x<svg><g><svg></p>",
+        "<svg><svg><font color=\"red\">x</font>",
+        "<math><mi><svg><svg><b>x</b>",
+        "<span><math><mrow></span>",
+    ] {
+        let page = format!(
+            "<!DOCTYPE html><html><head><title>t</title></head><body>{context}<script async src=\"{gtag}\"></script>\
+<p>after</p><svg><script href=\"https://connect.facebook.net/en_US/fbevents.js\"></script></svg></body></html>"
+        );
+        let origin =
+            html_origin(page.into_bytes(), Some(7), vec![("content-type", "text/html; charset=utf-8".into())]).await;
+        let proxy = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[])).await;
+        let (status, _, out) = fetch(&proxy, None, None).await;
+        let out = String::from_utf8(out).unwrap();
+        assert_eq!(status, 200, "{context}");
+        assert!(out.contains(&format!("data-consent-src=\"{gtag}\"")), "{context}: {out}");
+        assert!(!out.contains(&format!(" src=\"{gtag}\"")), "{context}: a live src: {out}");
+        assert!(!out.contains(" href=\"https://connect.facebook.net"), "{context}: {out}");
+        assert!(out.contains("<p>after</p>") && out.contains("cp-banner"), "{context}: {out}");
+        proxy.stop().await;
+    }
+}
+
+/// The Consent Mode defaults and banner.js go before the first script when the page has no
+/// `<head>` or `<body>` tag; never before an SVG script, where the injected `<script src>`
+/// would be an SVG script too and load nothing (the client guard would be missing).
+#[tokio::test]
+async fn the_head_snippet_is_not_injected_into_svg() {
+    let page = b"<svg><script>var a = 1;</script></svg><p>x</p><script src=\"/own.js\"></script>".to_vec();
+    let origin = html_origin(page, None, vec![("content-type", "text/html; charset=utf-8".into())]).await;
+    let proxy = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[])).await;
+    let (status, _, out) = fetch(&proxy, None, None).await;
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(status, 200);
+    assert!(out.starts_with("<svg><script>var a = 1;</script></svg><p>x</p>"), "{out}");
+    let snippet = out.find("gtag('consent','default'").expect("consent mode defaults injected");
+    let banner = out.find("id=\"consent-proxy-script\"").expect("banner.js injected");
+    let own = out.find("<script src=\"/own.js\">").expect("the page's own script");
+    assert!(out.find("</svg>").unwrap() < snippet && snippet < own && banner < own, "{out}");
+    proxy.stop().await;
+}

@@ -602,6 +602,42 @@ function generateBases() {
   return pages;
 }
 
+/** Where the tree builder's namespace and lol_html's simulation of it could part: each page
+ *  opens one foreign-content context (unclosed, nested, broken out of), then loads tracker and
+ *  benign URLs with HTML and SVG scripts and images. Chromium decides which elements are HTML
+ *  and which SVG, so which URLs load. */
+const FOREIGN = [
+  ['unclosed <svg> closed by </div>', '<div><svg><g></div>'],
+  ['<svg><svg> then <img> breakout', '<svg><svg><image href="/i.gif?"/><img src="/px.gif?b=1" alt="">'],
+  ['<svg><g><svg> then </p>', '<p>x<svg><g><svg></p>'],
+  ['<svg><svg> then <font color>', '<svg><svg><font color="red">x</font>'],
+  ['<math><mi><svg><svg> then <b>', '<math><mi><svg><svg><b>x</b>'],
+  ['<svg><foreignObject><svg><svg> then <i>', '<svg><foreignObject><svg><svg><i>x</i>'],
+  ['<svg><svg></svg>: still SVG', '<svg><svg></svg>'],
+  ['<svg><desc><svg></desc>', '<svg><desc><svg></desc>'],
+  ['unclosed <math> closed by </span>', '<span><math><mrow></span>'],
+];
+function generateForeign() {
+  const pages = {};
+  FOREIGN.forEach(([name, prefix], fi) => {
+    const page = `foreign-${fi + 1}`;
+    const body = [prefix];
+    const targets = [...TRACKERS.slice(0, 4), BENIGN[0], BENIGN[3]];
+    for (const t of targets) {
+      for (const kind of ['script', 'svg-script', 'img']) {
+        const m = nextMarker++;
+        const url = urlOf(t, m).html();
+        const html = kind === 'svg-script' ? `<script href="${url}"></script>`
+          : kind === 'script' ? `<script src="${url}"></script>` : render('img', url);
+        add(page, 'foreign', `${name} | ${kind}`, kind, 'foreign', `${prefix} … ${html}`, [{ id: String(m) }]);
+        body.push(html);
+      }
+    }
+    pages[page] = { head: '', body };
+  });
+  return pages;
+}
+
 function pageHtml(title, head, body) {
   return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title>${head}</head>\n<body>\n<h1>${title}</h1>\n${body.join('\n')}\n</body></html>\n`;
 }
@@ -730,6 +766,7 @@ async function main() {
   const pages = {};
   for (const [name, body] of Object.entries(main)) pages[name] = pageHtml(`url oracle ${name} (seed ${SEED})`, '', body);
   for (const [name, p] of Object.entries(bases)) pages[name] = pageHtml(`url oracle ${name} (seed ${SEED})`, p.head, p.body);
+  for (const [name, p] of Object.entries(generateForeign())) pages[name] = pageHtml(`url oracle ${name} (seed ${SEED})`, p.head, p.body);
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   for (const [name, html] of Object.entries(pages)) fs.writeFileSync(path.join(ARTIFACTS, `${name}.html`), html);
 

@@ -33,11 +33,17 @@ pub(super) fn is_js_type(ty: Option<&str>) -> bool {
     JS.iter().any(|js| js.eq_ignore_ascii_case(essence))
 }
 
+/// The attributes a script loads from: `src` in HTML, `href` or `xlink:href` in SVG.
+const URL_ATTRS: [&str; 3] = ["src", "href", "xlink:href"];
+
 /// `<script>` start tag.
 pub fn script(el: &mut SendElement<'_, '_>, page: &PageRef) {
     let mut p = lock(page);
-    if let Some(snippet) = p.take_head_snippet() {
-        el.before(&snippet, ContentType::Html);
+    // Not before an SVG script: the snippet would be SVG too, where `<script src>` loads nothing.
+    if el.namespace_uri() == HTML_NS {
+        if let Some(snippet) = p.take_head_snippet() {
+            el.before(&snippet, ContentType::Html);
+        }
     }
     let (plain, speculation, js) = {
         let ty = el.get_attribute_cow("type");
@@ -51,25 +57,38 @@ pub fn script(el: &mut SendElement<'_, '_>, page: &PageRef) {
     if !speculation && !js {
         return;
     }
-    // An SVG script loads `href` / `xlink:href` and ignores `src`; its text runs unless the
-    // URL is refused (then it is made inert whole), so its text is always judged too.
+    // An HTML script loads `src`; an SVG script loads `href` / `xlink:href` and ignores `src`,
+    // and its text runs unless the URL is refused (then it is made inert whole), so its text is
+    // always judged too. Every one of the three is judged whatever lol_html says the namespace
+    // is: where its tree-builder simulation and the browser disagree (`<div><svg></div><script
+    // src>` is HTML to a browser, SVG to lol_html), the URL the browser loads is still judged.
+    // Disarming an attribute the element's namespace ignores changes nothing a browser does.
     let svg = el.namespace_uri() == SVG_NS;
-    let url_attr = if svg { ["href", "xlink:href"].into_iter().find(|a| el.has_attribute(a)) } else { Some("src") };
-    let verdict = url_attr.and_then(|a| attr_value(el, a)).map(|src| p.refused_url(&src, RequestKind::Script));
-    if let Some(refused) = verdict {
-        if let Some((category, provider)) = refused {
-            p.count("script", category);
-            if !p.report {
-                stash(el, "type");
-                stash(el, url_attr.unwrap_or("src"));
-                let _ = el.set_attribute("type", "text/plain");
-                mark(el, &p, category, &provider);
+    let mut present = false;
+    let mut refused = None;
+    for attr in URL_ATTRS {
+        let Some(url) = attr_value(el, attr) else { continue };
+        present = true;
+        if let Some(found) = p.refused_url(&url, RequestKind::Script) {
+            refused = Some(found);
+            break;
+        }
+    }
+    if let Some((category, provider)) = refused {
+        p.count("script", category);
+        if !p.report {
+            stash(el, "type");
+            for attr in URL_ATTRS {
+                stash(el, attr);
             }
-            return;
+            let _ = el.set_attribute("type", "text/plain");
+            mark(el, &p, category, &provider);
         }
-        if !svg {
-            return;
-        }
+        return;
+    }
+    // A loaded HTML script's text never runs.
+    if present && !svg && el.has_attribute("src") {
+        return;
     }
     let attrs = el.attributes().iter().map(|a| (a.name(), a.value())).collect();
     let svg = svg.then(String::new);

@@ -480,6 +480,37 @@ mod tests {
         }
     }
 
+    /// consent-proxy patch 8: a breakout from foreign content lands in HTML however many
+    /// `<svg>`/`<math>` levels are open (as Chromium parses it), and only a breakout does.
+    #[test]
+    fn foreign_content_breakout_leaves_every_foreign_level() {
+        let svg = "http://www.w3.org/2000/svg";
+        let html = "http://www.w3.org/1999/xhtml";
+        for (input, expected) in [
+            ("<svg><svg><img><script></script>", html),
+            ("<svg><g><svg><svg><b>x</b><script></script>", html),
+            ("<svg><math><mi></mi><svg><div></div><script></script>", html),
+            ("<svg><svg></p><script></script>", html),
+            ("<svg><svg></br><script></script>", html),
+            ("<svg><svg><font color=red></font><script></script>", html),
+            ("<svg><foreignObject><svg><svg><i></i><script></script>", html),
+            // Not a breakout: the outer levels stay.
+            ("<svg><svg></svg><script></script>", svg),
+            ("<svg><svg><font></font><script></script>", svg),
+            ("<svg><svg><g></g><script></script>", svg),
+        ] {
+            let namespaces = Mutex::new(Vec::new());
+            let _ = rewrite_html_bytes(
+                input.as_bytes(),
+                Settings::new().append_element_content_handler(element!("script", |el| {
+                    namespaces.lock().unwrap().push(el.namespace_uri());
+                    Ok(())
+                })),
+            );
+            assert_eq!(*namespaces.lock().unwrap(), vec![expected], "{input}");
+        }
+    }
+
     /// consent-proxy patch 2: lookups by ASCII name compare without allocating, with the same
     /// answers as before: any case on either side, empty and forbidden names never match,
     /// non-ASCII names still work.

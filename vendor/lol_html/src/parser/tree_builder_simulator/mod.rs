@@ -150,7 +150,12 @@ impl TreeBuilderSimulator {
         if self.current_ns == Namespace::Html {
             self.check_integration_point_exit(tag_name)
         } else if self.should_leave_ns(tag_name) {
-            self.leave_ns()
+            // consent-proxy patch 8: `</p>` and `</br>` break out of every foreign level.
+            if tag_is_one_of!(tag_name, [P, Br]) {
+                self.leave_foreign_content()
+            } else {
+                self.leave_ns()
+            }
         } else {
             TreeBuilderFeedback::None
         }
@@ -200,6 +205,22 @@ impl TreeBuilderSimulator {
         TreeBuilderFeedback::SetAllowCdata(self.current_ns != Namespace::Html)
     }
 
+    /// consent-proxy patch 8. A breakout from foreign content (HTML 13.2.6.5: the listed start
+    /// tags, `<font>` with `color`/`face`/`size`, `</p>`, `</br>`) pops elements "while the current
+    /// node is not a MathML text integration point, an HTML integration point, or an element in
+    /// the HTML namespace": down to the nearest HTML level, however many `<svg>`/`<math>` levels
+    /// are open (`<svg><svg><img>` puts the `<img>` in HTML). `leave_ns` popped one level only,
+    /// so everything after such a breakout was reported in the SVG namespace, where a browser
+    /// has HTML (a `<script src>` read as an SVG script, whose `src` means nothing).
+    #[inline]
+    fn leave_foreign_content(&mut self) -> TreeBuilderFeedback {
+        while self.ns_stack.len() > 1 && self.ns_stack.last() != Some(&Namespace::Html) {
+            self.ns_stack.pop();
+        }
+        self.current_ns = self.ns_stack.last().copied().unwrap_or(Namespace::Html);
+        TreeBuilderFeedback::SetAllowCdata(self.current_ns != Namespace::Html)
+    }
+
     fn is_integration_point_enter(&self, tag_name: LocalNameHash) -> bool {
         self.current_ns == Namespace::Svg && is_html_integration_point_in_svg(tag_name)
             || self.current_ns == Namespace::MathML
@@ -240,7 +261,8 @@ impl TreeBuilderSimulator {
         tag_name: LocalNameHash,
     ) -> TreeBuilderFeedback {
         if causes_foreign_content_exit(tag_name) {
-            return self.leave_ns();
+            // consent-proxy patch 8: was `self.leave_ns()` (one level).
+            return self.leave_foreign_content();
         }
 
         if self.is_integration_point_enter(tag_name) {
@@ -267,7 +289,8 @@ impl TreeBuilderSimulator {
                             || eq_case_insensitive(&name, b"size")
                             || eq_case_insensitive(&name, b"face")
                         {
-                            return this.leave_ns();
+                            // consent-proxy patch 8: was `this.leave_ns()` (one level).
+                            return this.leave_foreign_content();
                         }
                     }
                 });
