@@ -240,16 +240,28 @@ impl Judge<'_> {
         let script: Rc<RefCell<ScriptKind>> = Rc::new(RefCell::new(ScriptKind::Inert));
         let inline: Rc<RefCell<String>> = Rc::default();
         let noscript: Rc<RefCell<String>> = Rc::default();
-        // What an inline script would do, kept until its end tag: a script (HTML or SVG) runs only
-        // when the parser reaches its end tag; one still open at the end of the input, or popped
-        // by an HTML tag breaking out of SVG, never runs.
+        // An HTML script's text is one raw text node, judged when complete. A script (HTML or
+        // SVG) runs only when the parser reaches its end tag; one still open at the end of the
+        // input, or popped by an HTML tag breaking out of SVG, never runs: what it would do is
+        // kept in `pending` until then.
         let pending: Rc<RefCell<Vec<Leak>>> = Rc::default();
+        // An SVG script's content is markup. Checked in Chromium (2026-12-04): it runs only if its
+        // end tag arrives while it is the current node (every child element closed), and then
+        // runs its direct text children, concatenated (`<svg><script>a=1;<x>b=1;</script>` runs
+        // nothing, `c=1;<x></x>d=1;` runs `c=1;d=1;`, `e=1;<x>f=1;</x>` runs `e=1;`). `svg` is
+        // `Some(open child elements)` while one is read; what would run is judged after the parse.
+        let svg: Rc<std::cell::Cell<Option<usize>>> = Rc::default();
+        let svg_text: Rc<RefCell<String>> = Rc::default();
+        let svg_ran: Rc<RefCell<Vec<(ScriptKind, String)>>> = Rc::default();
         let (f1, f2, f3) = (found.clone(), pending.clone(), found.clone());
         let (p_start, f_end) = (pending.clone(), found.clone());
         let alive: Rc<std::cell::Cell<bool>> = Rc::default();
         let (alive_start, alive_breakout) = (alive.clone(), alive.clone());
         let (b1, b2, b3) = (base.clone(), base.clone(), base.clone());
-        let s1 = script.clone();
+        let (s1, s2) = (script.clone(), script.clone());
+        let (svg_child, svg_start, svg_in_text) = (svg.clone(), svg.clone(), svg.clone());
+        let (svg_text_start, svg_text_in) = (svg_text.clone(), svg_text.clone());
+        let svg_ran_end = svg_ran.clone();
         let settings = RewriteStrSettings::new()
             .append_element_content_handler(element!("*", move |el| {
                 self.element(el, &b1, &f1, &s1, scripting);
@@ -257,45 +269,66 @@ impl Judge<'_> {
             }))
             // Inside <svg>/<math> a script's content is markup, and an HTML "breakout" tag (<i>,
             // <p>, <div>, …) pops the foreign elements: that script is closed without running.
+            // Any other element opened in an SVG script is a child it must see closed.
             .append_element_content_handler(element!("*", move |el| {
                 let tag = el.tag_name();
                 let font_breaks = tag == "font" && ["color", "face", "size"].iter().any(|a| el.has_attribute(a));
                 if font_breaks || BREAKOUT.contains(&tag.as_str()) {
                     alive_breakout.set(false);
+                    svg_child.set(None);
+                } else if let Some(open) = svg_child.get() {
+                    if !el.is_self_closing() && el.can_have_content() {
+                        svg_child.set(Some(open + 1));
+                        let depth = svg_child.clone();
+                        let _ = el.on_end_tag(lol_html::end_tag!(move |_end| {
+                            if let Some(open) = depth.get() {
+                                depth.set(Some(open.saturating_sub(1)));
+                            }
+                            Ok(())
+                        }));
+                    }
                 }
                 Ok(())
             }))
             .append_element_content_handler(element!("script", move |el| {
                 p_start.borrow_mut().clear();
                 alive_start.set(true);
+                let is_svg = el.namespace_uri() == SVG_NS;
+                svg_start.set(is_svg.then_some(0));
+                svg_text_start.borrow_mut().clear();
                 let (pending, found, alive) = (p_start.clone(), f_end.clone(), alive_start.clone());
+                let (depth, text, ran, kind) = (svg_start.clone(), svg_text_start.clone(), svg_ran_end.clone(), s2.clone());
                 // No end tag handler can be set on a self-closing or void element: then nothing runs.
                 // (lol_html calls no end tag handler for an implicitly closed element either.)
                 let _ = el.on_end_tag(lol_html::end_tag!(move |_end| {
-                    if alive.get() {
-                        found.borrow_mut().append(&mut pending.borrow_mut());
+                    match depth.get() {
+                        // An SVG script: runs its own text if nothing it opened is still open.
+                        Some(0) if alive.get() => {
+                            ran.borrow_mut().push((*kind.borrow(), std::mem::take(&mut *text.borrow_mut())));
+                        }
+                        Some(_) => {}
+                        None if alive.get() => found.borrow_mut().append(&mut pending.borrow_mut()),
+                        None => {}
                     }
+                    depth.set(None);
                     Ok(())
                 }));
                 Ok(())
             }))
             .append_element_content_handler(text!("script", move |t: &mut TextChunk| {
+                match svg_in_text.get() {
+                    Some(0) => {
+                        svg_text_in.borrow_mut().push_str(t.as_str());
+                        return Ok(());
+                    }
+                    // Text of a child element of an SVG script: not the script's.
+                    Some(_) => return Ok(()),
+                    None => {}
+                }
                 inline.borrow_mut().push_str(t.as_str());
                 if t.last_in_text_node() {
                     let text = std::mem::take(&mut *inline.borrow_mut());
-                    match *script.borrow() {
-                        ScriptKind::Js(kind) => {
-                            if let Some(p) = self.tracker_inline(&text) {
-                                f2.borrow_mut().push(Leak { kind, what: format!("inline script of {p}") });
-                            }
-                        }
-                        ScriptKind::Speculation => {
-                            for u in speculation_urls(&text) {
-                                self.url(&u, &b2.borrow(), "leak", "speculation rules url", &f2);
-                            }
-                        }
-                        ScriptKind::Inert => {}
-                    }
+                    self.judge_script_text(*script.borrow(), &text, &b2.borrow(), &f2);
                 }
                 Ok(())
             }))
@@ -319,6 +352,9 @@ impl Judge<'_> {
             // The rewriter's own output: lol_html must be able to read it back.
             found.borrow_mut().push(Leak { kind: "leak", what: format!("oracle cannot parse the output: {e}") });
         }
+        for (kind, text) in svg_ran.borrow().iter() {
+            self.judge_script_text(*kind, text, &base.borrow(), &found);
+        }
         let mut out = found.borrow().clone();
         if base.borrow().svg_noscript {
             // The rewriter mishandles <noscript> in <svg> (the tree builder keeps it SVG, then an
@@ -328,6 +364,23 @@ impl Judge<'_> {
             }
         }
         out
+    }
+
+    /// What the text of a script of `kind` would load, if it ran.
+    fn judge_script_text(&self, kind: ScriptKind, text: &str, base: &Base, found: &RefCell<Vec<Leak>>) {
+        match kind {
+            ScriptKind::Js(kind) => {
+                if let Some(p) = self.tracker_inline(text) {
+                    found.borrow_mut().push(Leak { kind, what: format!("inline script of {p}") });
+                }
+            }
+            ScriptKind::Speculation => {
+                for u in speculation_urls(text) {
+                    self.url(&u, base, "leak", "speculation rules url", found);
+                }
+            }
+            ScriptKind::Inert => {}
+        }
     }
 
     fn element(

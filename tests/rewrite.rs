@@ -665,3 +665,29 @@ async fn the_head_snippet_is_not_injected_into_svg() {
     assert!(out.find("</svg>").unwrap() < snippet && snippet < own && banner < own, "{out}");
     proxy.stop().await;
 }
+
+/// A page cut inside an inline script (a truncated response, no `</body>`): a browser never runs
+/// that script. The banner appended at the end would become its text, and the `</script>` in it
+/// would make it run: a vendor snippet cut short, completed by our own markup into code that
+/// loads the tracker (found by fuzzing; Chromium loaded Hotjar). Nothing is appended then.
+#[tokio::test]
+async fn nothing_is_appended_to_a_page_cut_inside_a_script() {
+    let cut = "<!DOCTYPE html><title>t</title><p>x</p><script>(function(h,o,t,j,a,r){h.hj=h.hj||function(){(h.hj.q=h.hj.q||[]).push(arguments)};h._hjSettings={hjid:998,hjsv:6};a=o.getElementsByTagName('head')[0];r=o.createElement('script');r.async=1;r.src=t+h._hjSettings.hjid+j+h._hjSettings.hjsv;a.appendChild(r);})(window,document,'https://static.hotjar.com/c/hotjar-'";
+    let origin = html_origin(cut.as_bytes().to_vec(), Some(3), vec![("content-type", "text/html; charset=utf-8".into())]).await;
+    let proxy = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[])).await;
+    let (status, _, out) = fetch(&proxy, None, None).await;
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(status, 200);
+    let at = out.find("<script>(function(h,o").expect("the cut script, as sent");
+    assert!(out.ends_with("'https://static.hotjar.com/c/hotjar-'"), "{out}");
+    assert!(!out[at..].contains("</script>") && !out.contains("id=\"consent-proxy\""), "{out}");
+    // The same page, complete, gets its banner (and the snippet made inert).
+    let whole = format!("{cut},'.js?sv=');</script><p>after</p>");
+    let origin = html_origin(whole.into_bytes(), Some(3), vec![("content-type", "text/html; charset=utf-8".into())]).await;
+    let proxy2 = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[])).await;
+    let (_, _, out) = fetch(&proxy2, None, None).await;
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("id=\"consent-proxy\"") && out.contains("data-consent-provider=\"Hotjar\""), "{out}");
+    proxy.stop().await;
+    proxy2.stop().await;
+}

@@ -257,6 +257,12 @@ pub fn page_rewriter(
                 // No </body>: the banner goes at the very end.
                 // Counted, so an unfinished tag at the end can be cut before it (body.rs).
                 let mut p = p7.lock().unwrap_or_else(|e| e.into_inner());
+                if p.in_unterminated_script() {
+                    // A page cut inside an inline `<script>`: a browser never runs it. Anything
+                    // appended would become its text, and the `</script>` in it would make it
+                    // run (a truncated vendor snippet completed by our own markup): nothing is.
+                    return Ok(());
+                }
                 if let Some(snippet) = p.head_snippet.take().filter(|_| !p.report) {
                     end.append(&snippet, lol_html::html_content::ContentType::Html);
                     p.appended_at_end += snippet.len();

@@ -234,6 +234,12 @@ impl Page {
         }
     }
 
+    /// The document ended inside an HTML `<script>` the rewriter was reading (its end tag never
+    /// came). An SVG script there is popped by the next HTML tag without running.
+    pub fn in_unterminated_script(&self) -> bool {
+        self.inline.iter().any(|i| i.svg.is_none())
+    }
+
     pub(super) fn take_head_snippet(&mut self) -> Option<String> {
         if self.report {
             return None;
