@@ -297,7 +297,8 @@ impl Judge<'_> {
                 svg_start.set(is_svg.then_some(0));
                 svg_text_start.borrow_mut().clear();
                 let (pending, found, alive) = (p_start.clone(), f_end.clone(), alive_start.clone());
-                let (depth, text, ran, kind) = (svg_start.clone(), svg_text_start.clone(), svg_ran_end.clone(), s2.clone());
+                let (depth, text, ran, kind) =
+                    (svg_start.clone(), svg_text_start.clone(), svg_ran_end.clone(), s2.clone());
                 // No end tag handler can be set on a self-closing or void element: then nothing runs.
                 // (lol_html calls no end tag handler for an implicitly closed element either.)
                 let _ = el.on_end_tag(lol_html::end_tag!(move |_end| {

@@ -673,7 +673,8 @@ async fn the_head_snippet_is_not_injected_into_svg() {
 #[tokio::test]
 async fn nothing_is_appended_to_a_page_cut_inside_a_script() {
     let cut = "<!DOCTYPE html><title>t</title><p>x</p><script>(function(h,o,t,j,a,r){h.hj=h.hj||function(){(h.hj.q=h.hj.q||[]).push(arguments)};h._hjSettings={hjid:998,hjsv:6};a=o.getElementsByTagName('head')[0];r=o.createElement('script');r.async=1;r.src=t+h._hjSettings.hjid+j+h._hjSettings.hjsv;a.appendChild(r);})(window,document,'https://static.hotjar.com/c/hotjar-'";
-    let origin = html_origin(cut.as_bytes().to_vec(), Some(3), vec![("content-type", "text/html; charset=utf-8".into())]).await;
+    let origin =
+        html_origin(cut.as_bytes().to_vec(), Some(3), vec![("content-type", "text/html; charset=utf-8".into())]).await;
     let proxy = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[])).await;
     let (status, _, out) = fetch(&proxy, None, None).await;
     let out = String::from_utf8(out).unwrap();
@@ -683,11 +684,40 @@ async fn nothing_is_appended_to_a_page_cut_inside_a_script() {
     assert!(!out[at..].contains("</script>") && !out.contains("id=\"consent-proxy\""), "{out}");
     // The same page, complete, gets its banner (and the snippet made inert).
     let whole = format!("{cut},'.js?sv=');</script><p>after</p>");
-    let origin = html_origin(whole.into_bytes(), Some(3), vec![("content-type", "text/html; charset=utf-8".into())]).await;
+    let origin =
+        html_origin(whole.into_bytes(), Some(3), vec![("content-type", "text/html; charset=utf-8".into())]).await;
     let proxy2 = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[])).await;
     let (_, _, out) = fetch(&proxy2, None, None).await;
     let out = String::from_utf8(out).unwrap();
     assert!(out.contains("id=\"consent-proxy\"") && out.contains("data-consent-provider=\"Hotjar\""), "{out}");
     proxy.stop().await;
     proxy2.stop().await;
+}
+
+/// In SVG a `<style>` and a `<script>` hold markup, so one can sit inside the other, and lol_html
+/// hands each text chunk to the handlers of both. The text is the innermost one's: a vendor
+/// snippet in an SVG script inside an SVG style must stay inert (the style's CSS rewrite put it
+/// back live: found by fuzzing, Chromium ran it), and a tracker `url()` in a style inside a
+/// script must still be disarmed.
+#[tokio::test]
+async fn svg_scripts_and_styles_inside_each_other_keep_their_own_text() {
+    let hotjar = "(function(h,o,t,j,a,r){h.hj=h.hj||function(){(h.hj.q=h.hj.q||[]).push(arguments)};h._hjSettings={hjid:998,hjsv:6};a=o.getElementsByTagName('head')[0];r=o.createElement('script');r.async=1;r.src=t+h._hjSettings.hjid+j+h._hjSettings.hjsv;a.appendChild(r);})(window,document,'https://static.hotjar.com/c/hotjar-','.js?sv=');";
+    let css = "@import url(\"https://www.google-analytics.com/x.css\");";
+    let page = format!(
+        "<!DOCTYPE html><html><head><title>t</title></head><body>\
+<svg><style>.a{{fill:red}}<script>{hotjar}</script>.b{{fill:blue}}</style></svg>\
+<svg><script>var own = 1;<style>{css}</style></script></svg><p>after</p></body></html>"
+    );
+    let origin =
+        html_origin(page.into_bytes(), Some(5), vec![("content-type", "text/html; charset=utf-8".into())]).await;
+    let proxy = TestProxy::start(&format!("http://{origin}"), &proxy_opts(&[])).await;
+    let (status, _, out) = fetch(&proxy, None, None).await;
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(status, 200);
+    assert!(out.contains("<svg><style>.a{fill:red}<script></script><script type=\"text/plain\""), "{out}");
+    assert_eq!(out.matches("h._hjSettings={hjid:998").count(), 1, "only the inert copy: {out}");
+    assert!(out.contains(".b{fill:blue}</style></svg>"), "{out}");
+    assert!(!out.contains("url(\"https://www.google-analytics.com/x.css\")"), "{out}");
+    assert!(out.contains("<svg><script>var own = 1;<style>"), "{out}");
+    proxy.stop().await;
 }

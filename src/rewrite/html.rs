@@ -176,7 +176,7 @@ pub fn page_rewriter(
     let mut noscript_buffer = String::new();
     let mut settings = Settings::new_send();
     if !everything_granted && css {
-        let (pa, ps, mut style_buffer) = (page.clone(), page.clone(), String::new());
+        let (pa, ps, pst, mut style_buffer) = (page.clone(), page.clone(), page.clone(), String::new());
         settings = settings
             .append_element_content_handler((
                 Cow::Borrowed(&s.style_attr),
@@ -187,10 +187,15 @@ pub fn page_rewriter(
             ))
             .append_element_content_handler((
                 Cow::Borrowed(&s.style),
-                ElementContentHandlers::default().text(move |t: &mut TextChunk<'_>| {
-                    page::style_text(t, &ps, &mut style_buffer);
-                    Ok(())
-                }),
+                ElementContentHandlers::default()
+                    .element(move |el: &mut Element<'_, '_, _>| {
+                        page::style(el, &pst);
+                        Ok(())
+                    })
+                    .text(move |t: &mut TextChunk<'_>| {
+                        page::style_text(t, &ps, &mut style_buffer);
+                        Ok(())
+                    }),
             ));
     }
     for (selector, kind) in &s.by_kind {

@@ -111,7 +111,26 @@ pub fn style_attr<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef) 
 }
 
 /// `<style>` text: collected (bounded), then passed on with refused URLs removed.
+/// `<style>` start: its text is read until its end tag (see [`Page::readers`]). A self-closing
+/// SVG `<style/>` has no text and no end tag.
+pub fn style(el: &mut lol_html::send::Element<'_, '_>, page: &PageRef) {
+    let end = page.clone();
+    if el
+        .on_end_tag(Box::new(move |_: &mut EndTag<'_>| {
+            lock(&end).close_reader(Reader::Style);
+            Ok(())
+        }))
+        .is_ok()
+    {
+        lock(page).readers.push(Reader::Style);
+    }
+}
+
 pub fn style_text(chunk: &mut TextChunk<'_>, page: &PageRef, buffer: &mut String) {
+    if !lock(page).text_is(Reader::Style) {
+        // Text of an SVG `<script>` inside this style (its content is markup): the script's.
+        return;
+    }
     if lock(page).report {
         // Report-only: judged for the counters, never changed.
         buffer.push_str(chunk.as_str());

@@ -93,6 +93,7 @@ pub fn script(el: &mut SendElement<'_, '_>, page: &PageRef) {
     let attrs = el.attributes().iter().map(|a| (a.name(), a.value())).collect();
     let svg = svg.then(String::new);
     p.inline.push(Inline { speculation, attrs, text: String::new(), verdict: None, truncated: false, svg });
+    p.readers.push(Reader::Script);
     drop(p);
     let page = page.clone();
     let _ = el.on_end_tag(Box::new(move |end: &mut EndTag<'_>| {
@@ -104,6 +105,10 @@ pub fn script(el: &mut SendElement<'_, '_>, page: &PageRef) {
 /// Inline script text: held back until decided (bounded), then passed on or made inert.
 pub fn script_text(chunk: &mut TextChunk<'_>, page: &PageRef) {
     let mut p = lock(page);
+    if !p.text_is(Reader::Script) {
+        // Text of an SVG `<style>` inside this script: the style's.
+        return;
+    }
     let report = p.report;
     let Some(inline) = p.inline.last_mut() else { return };
     match &inline.verdict {
@@ -176,6 +181,7 @@ pub fn script_text(chunk: &mut TextChunk<'_>, page: &PageRef) {
 
 fn inline_script_end(end: &mut EndTag<'_>, page: &PageRef) {
     let mut p = lock(page);
+    p.close_reader(Reader::Script);
     let Some(inline) = p.inline.pop() else { return };
     let Some(Some((category, provider))) = inline.verdict else {
         // Code that ran: the verdicts on the hosts it names follow it.

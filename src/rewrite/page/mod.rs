@@ -31,7 +31,7 @@ use crate::catalog::lists::RequestKind;
 use crate::catalog::trackers::{BaseMemo, TrackerRule};
 use crate::consent::{ConsentState, Lang};
 use crate::state::{Runtime, Shared};
-pub use css::{style_attr, style_text};
+pub use css::{style, style_attr, style_text};
 use inline::is_js_type;
 pub use inline::{script, script_text};
 use marked::handle_marked;
@@ -82,8 +82,33 @@ pub struct Page {
     pub providers: Vec<String>,
     /// Inline scripts being examined, innermost last: in SVG a script can contain another.
     pub(super) inline: Vec<Inline>,
+    /// The open `<script>`s and `<style>`s whose text is being read, innermost last. In SVG their
+    /// content is markup, so one can hold the other, and lol_html hands a text chunk to the
+    /// handlers of every open one: the chunk is the innermost one's.
+    pub(super) readers: Vec<Reader>,
     /// Verdicts on hosts named in inline scripts, for the client guard ([`hints`]).
     hints: hints::Hints,
+}
+
+/// Whose text a chunk is (see [`Page::readers`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Reader {
+    Script,
+    Style,
+}
+
+impl Page {
+    /// Whether the text being read now belongs to the innermost open `reader`.
+    pub(super) fn text_is(&self, reader: Reader) -> bool {
+        self.readers.last().is_none_or(|r| *r == reader)
+    }
+
+    /// `reader`'s end tag: its innermost entry goes.
+    pub(super) fn close_reader(&mut self, reader: Reader) {
+        if let Some(i) = self.readers.iter().rposition(|r| *r == reader) {
+            self.readers.remove(i);
+        }
+    }
 }
 
 /// An inline script being examined.
@@ -137,6 +162,7 @@ impl Page {
             banner_done: false,
             providers: Vec::new(),
             inline: Vec::new(),
+            readers: Vec::new(),
             hints: hints::Hints::default(),
         }
     }
