@@ -498,6 +498,11 @@ mod tests {
             ("<svg><svg></svg><script></script>", svg),
             ("<svg><svg><font></font><script></script>", svg),
             ("<svg><svg><g></g><script></script>", svg),
+            // `<math>` inside SVG is an SVG element: no MathML level, no integration point.
+            ("<svg><math><mi><script></script>", svg),
+            ("<svg><math></math></svg><script></script>", html),
+            ("<svg><math><svg></svg></math><script></script>", svg),
+            ("<svg><foreignObject><math><mi><script></script>", html),
         ] {
             let namespaces = Mutex::new(Vec::new());
             let _ = rewrite_html_bytes(

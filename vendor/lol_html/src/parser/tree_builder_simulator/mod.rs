@@ -133,6 +133,12 @@ impl TreeBuilderSimulator {
 
         Ok(if tag_name == Tag::Svg {
             self.enter_ns(Namespace::Svg)
+        } else if tag_name == Tag::Math && self.current_ns == Namespace::Svg {
+            // consent-proxy patch 8: in SVG content (outside an HTML integration point, which is
+            // HTML here) `<math>` is "any other start tag" of foreign content: an SVG element
+            // named `math`, not a MathML root (Chromium: `<svg><math><mi>` is three SVG
+            // elements, so `<mi>` is no text integration point). Stock entered MathML.
+            self.get_feedback_for_start_tag_in_foreign_content(tag_name)
         } else if tag_name == Tag::Math {
             self.enter_ns(Namespace::MathML)
         } else if self.current_ns != Namespace::Html {
