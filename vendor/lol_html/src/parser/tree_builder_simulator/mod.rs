@@ -131,20 +131,23 @@ impl TreeBuilderSimulator {
             self.ambiguity_guard.track_start_tag(tag_name)?;
         }
 
-        Ok(if tag_name == Tag::Svg {
-            self.enter_ns(Namespace::Svg)
-        } else if tag_name == Tag::Math && self.current_ns == Namespace::Svg {
+        Ok(if self.current_ns == Namespace::Html {
+            if tag_name == Tag::Svg {
+                self.enter_ns(Namespace::Svg)
+            } else if tag_name == Tag::Math {
+                self.enter_ns(Namespace::MathML)
+            } else {
+                get_text_type_adjustment(tag_name)
+            }
+        } else if tag_name == Tag::Svg || tag_name == Tag::Math && self.current_ns == Namespace::MathML {
+            self.enter_ns(if tag_name == Tag::Svg { Namespace::Svg } else { Namespace::MathML })
+        } else {
             // consent-proxy patch 8: in SVG content (outside an HTML integration point, which is
             // HTML here) `<math>` is "any other start tag" of foreign content: an SVG element
             // named `math`, not a MathML root (Chromium: `<svg><math><mi>` is three SVG
-            // elements, so `<mi>` is no text integration point). Stock entered MathML.
+            // elements, so `<mi>` is no text integration point). Stock entered MathML. (The
+            // branches are also reordered: HTML content, the common case, is tested first.)
             self.get_feedback_for_start_tag_in_foreign_content(tag_name)
-        } else if tag_name == Tag::Math {
-            self.enter_ns(Namespace::MathML)
-        } else if self.current_ns != Namespace::Html {
-            self.get_feedback_for_start_tag_in_foreign_content(tag_name)
-        } else {
-            get_text_type_adjustment(tag_name)
         })
     }
 
