@@ -88,6 +88,18 @@ enum ScriptKind {
     Inert,
 }
 
+/// A `<script>` being read by the oracle.
+struct Reading {
+    id: u64,
+    /// SVG: its content is markup (child elements, direct text children).
+    svg: bool,
+    kind: ScriptKind,
+    /// Child elements opened in it and not closed yet (SVG).
+    open: usize,
+    /// Its direct text (SVG).
+    text: String,
+}
+
 /// One way the page reaches a refused tracker. `kind` names a known open issue (see
 /// `KNOWN_OPEN` in checks.rs) or is `"leak"`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -248,19 +260,19 @@ impl Judge<'_> {
         // An SVG script's content is markup. Checked in Chromium (2026-12-04): it runs only if its
         // end tag arrives while it is the current node (every child element closed), and then
         // runs its direct text children, concatenated (`<svg><script>a=1;<x>b=1;</script>` runs
-        // nothing, `c=1;<x></x>d=1;` runs `c=1;d=1;`, `e=1;<x>f=1;</x>` runs `e=1;`). `svg` is
-        // `Some(open child elements)` while one is read; what would run is judged after the parse.
-        let svg: Rc<std::cell::Cell<Option<usize>>> = Rc::default();
-        let svg_text: Rc<RefCell<String>> = Rc::default();
+        // nothing, `c=1;<x></x>d=1;` runs `c=1;d=1;`, `e=1;<x>f=1;</x>` runs `e=1;`). In SVG a
+        // script can hold another: `scripts` are the ones open, innermost last; what an SVG
+        // script would run is judged after the parse.
+        let scripts: Rc<RefCell<Vec<Reading>>> = Rc::default();
+        let serial: Rc<std::cell::Cell<u64>> = Rc::default();
         let svg_ran: Rc<RefCell<Vec<(ScriptKind, String)>>> = Rc::default();
         let (f1, f2, f3) = (found.clone(), pending.clone(), found.clone());
         let (p_start, f_end) = (pending.clone(), found.clone());
-        let alive: Rc<std::cell::Cell<bool>> = Rc::default();
-        let (alive_start, alive_breakout) = (alive.clone(), alive.clone());
         let (b1, b2, b3) = (base.clone(), base.clone(), base.clone());
-        let (s1, s2) = (script.clone(), script.clone());
-        let (svg_child, svg_start, svg_in_text) = (svg.clone(), svg.clone(), svg.clone());
-        let (svg_text_start, svg_text_in) = (svg_text.clone(), svg_text.clone());
+        let noscript_raw: Rc<std::cell::Cell<bool>> = Rc::default();
+        let noscript_raw_text = noscript_raw.clone();
+        let s1 = script.clone();
+        let (sc_child, sc_start, sc_text) = (scripts.clone(), scripts.clone(), scripts.clone());
         let svg_ran_end = svg_ran.clone();
         let settings = RewriteStrSettings::new()
             .append_element_content_handler(element!("*", move |el| {
@@ -268,72 +280,98 @@ impl Judge<'_> {
                 Ok(())
             }))
             // Inside <svg>/<math> a script's content is markup, and an HTML "breakout" tag (<i>,
-            // <p>, <div>, …) pops the foreign elements: that script is closed without running.
+            // <p>, <div>, …) pops the foreign elements: those scripts are closed without running.
             // Any other element opened in an SVG script is a child it must see closed.
             .append_element_content_handler(element!("*", move |el| {
                 let tag = el.tag_name();
                 let font_breaks = tag == "font" && ["color", "face", "size"].iter().any(|a| el.has_attribute(a));
                 if font_breaks || BREAKOUT.contains(&tag.as_str()) {
-                    alive_breakout.set(false);
-                    svg_child.set(None);
-                } else if let Some(open) = svg_child.get() {
-                    if !el.is_self_closing() && el.can_have_content() {
-                        svg_child.set(Some(open + 1));
-                        let depth = svg_child.clone();
-                        let _ = el.on_end_tag(lol_html::end_tag!(move |_end| {
-                            if let Some(open) = depth.get() {
-                                depth.set(Some(open.saturating_sub(1)));
-                            }
-                            Ok(())
-                        }));
-                    }
+                    sc_child.borrow_mut().clear();
+                    return Ok(());
                 }
+                let id = match sc_child.borrow_mut().last_mut() {
+                    Some(top) if top.svg && !el.is_self_closing() && el.can_have_content() => {
+                        top.open += 1;
+                        top.id
+                    }
+                    _ => return Ok(()),
+                };
+                let open = sc_child.clone();
+                let tag = tag.to_string();
+                let _ = el.on_end_tag(lol_html::end_tag!(move |end| {
+                    // lol_html also calls it on the end tag of an ancestor that pops the element
+                    // (`</script>` closing an open `<x>`): then it was still open at that end tag.
+                    if !end.name().eq_ignore_ascii_case(&tag) {
+                        return Ok(());
+                    }
+                    if let Some(r) = open.borrow_mut().iter_mut().rev().find(|r| r.id == id) {
+                        r.open = r.open.saturating_sub(1);
+                    }
+                    Ok(())
+                }));
                 Ok(())
             }))
             .append_element_content_handler(element!("script", move |el| {
-                p_start.borrow_mut().clear();
-                alive_start.set(true);
-                let is_svg = el.namespace_uri() == SVG_NS;
-                svg_start.set(is_svg.then_some(0));
-                svg_text_start.borrow_mut().clear();
-                let (pending, found, alive) = (p_start.clone(), f_end.clone(), alive_start.clone());
-                let (depth, text, ran, kind) =
-                    (svg_start.clone(), svg_text_start.clone(), svg_ran_end.clone(), s2.clone());
+                let svg = el.namespace_uri() == SVG_NS;
+                if !svg {
+                    p_start.borrow_mut().clear();
+                }
+                serial.set(serial.get() + 1);
+                let id = serial.get();
+                sc_start.borrow_mut().push(Reading { id, svg, kind: *script.borrow(), open: 0, text: String::new() });
+                let (pending, found, open, ran) = (p_start.clone(), f_end.clone(), sc_start.clone(), svg_ran_end.clone());
                 // No end tag handler can be set on a self-closing or void element: then nothing runs.
-                // (lol_html calls no end tag handler for an implicitly closed element either.)
-                let _ = el.on_end_tag(lol_html::end_tag!(move |_end| {
-                    match depth.get() {
-                        // An SVG script: runs its own text if nothing it opened is still open.
-                        Some(0) if alive.get() => {
-                            ran.borrow_mut().push((*kind.borrow(), std::mem::take(&mut *text.borrow_mut())));
-                        }
-                        Some(_) => {}
-                        None if alive.get() => found.borrow_mut().append(&mut pending.borrow_mut()),
-                        None => {}
+                // (lol_html calls none for an element a start tag or the end of input closes.)
+                let _ = el.on_end_tag(lol_html::end_tag!(move |end| {
+                    let mut open = open.borrow_mut();
+                    // Gone when a breakout popped it: it never runs.
+                    let Some(i) = open.iter().rposition(|r| r.id == id) else { return Ok(()) };
+                    let r = open.remove(i);
+                    // Popped by an ancestor's end tag (`</svg>`), not its own: it never runs.
+                    if !end.name().eq_ignore_ascii_case("script") {
+                        return Ok(());
                     }
-                    depth.set(None);
+                    if !r.svg {
+                        found.borrow_mut().append(&mut pending.borrow_mut());
+                    } else if r.open == 0 {
+                        // An SVG script runs its own text if nothing it opened is still open.
+                        ran.borrow_mut().push((r.kind, r.text));
+                    }
                     Ok(())
                 }));
                 Ok(())
             }))
             .append_element_content_handler(text!("script", move |t: &mut TextChunk| {
-                match svg_in_text.get() {
-                    Some(0) => {
-                        svg_text_in.borrow_mut().push_str(t.as_str());
+                let kind = match sc_text.borrow_mut().last_mut() {
+                    Some(r) if r.svg => {
+                        // Text of a child element of an SVG script is not the script's.
+                        if r.open == 0 {
+                            r.text.push_str(t.as_str());
+                        }
                         return Ok(());
                     }
-                    // Text of a child element of an SVG script: not the script's.
-                    Some(_) => return Ok(()),
-                    None => {}
-                }
+                    Some(r) => r.kind,
+                    // A script a breakout popped: its text is no script's.
+                    None => return Ok(()),
+                };
                 inline.borrow_mut().push_str(t.as_str());
                 if t.last_in_text_node() {
                     let text = std::mem::take(&mut *inline.borrow_mut());
-                    self.judge_script_text(*script.borrow(), &text, &b2.borrow(), &f2);
+                    self.judge_script_text(kind, &text, &b2.borrow(), &f2);
                 }
                 Ok(())
             }))
+            // Only an HTML `<noscript>` is raw text to lol_html, to be read again as the markup a
+            // browser without JavaScript sees. In SVG or MathML it is an ordinary element whose
+            // content lol_html already reads as markup: its text chunks are text.
+            .append_element_content_handler(element!("noscript", move |el| {
+                noscript_raw.set(el.namespace_uri() == HTML_NS);
+                Ok(())
+            }))
             .append_element_content_handler(text!("noscript", move |t: &mut TextChunk| {
+                if !noscript_raw_text.get() {
+                    return Ok(());
+                }
                 noscript.borrow_mut().push_str(t.as_str());
                 if t.last_in_text_node() {
                     let inner = std::mem::take(&mut *noscript.borrow_mut());
@@ -397,9 +435,13 @@ impl Judge<'_> {
         let check = |attr: &str, v: &str, kind: &'static str| {
             self.url(v, &base.borrow(), kind, &format!("<{tag} {attr}"), found);
         };
-        // The browser's tokenizer turns U+0000 in an attribute value into U+FFFD, which the URL
-        // parser does not trim (it trims C0 controls): `ping="\0//host/"` is a path, not a host.
-        let attr = |name: &str| el.get_attribute(name).map(|v| v.replace('\0', "\u{FFFD}"));
+        // An attribute value as the browser's tokenizer hands it over: U+0000 becomes U+FFFD,
+        // which the URL parser does not trim (it trims C0 controls: `ping="\0//host/"` is a path,
+        // not a host), and character references are decoded with the attribute-value rules
+        // (`srcdoc="<script src=&quot;…"` is a quoted value in the framed document).
+        let attr = |name: &str| {
+            el.get_attribute(name).map(|v| htmlize::unescape_attribute(v.replace('\0', "\u{FFFD}")).into_owned())
+        };
         if ns == SVG_NS {
             match tag.as_str() {
                 "noscript" => base.borrow_mut().svg_noscript = true,
