@@ -319,7 +319,8 @@ impl Judge<'_> {
                 serial.set(serial.get() + 1);
                 let id = serial.get();
                 sc_start.borrow_mut().push(Reading { id, svg, kind: *script.borrow(), open: 0, text: String::new() });
-                let (pending, found, open, ran) = (p_start.clone(), f_end.clone(), sc_start.clone(), svg_ran_end.clone());
+                let (pending, found, open, ran) =
+                    (p_start.clone(), f_end.clone(), sc_start.clone(), svg_ran_end.clone());
                 // No end tag handler can be set on a self-closing or void element: then nothing runs.
                 // (lol_html calls none for an element a start tag or the end of input closes.)
                 let _ = el.on_end_tag(lol_html::end_tag!(move |end| {

@@ -137,7 +137,8 @@ fn the_oracle_sees_what_a_browser_would_load() {
         format!("<svg><script>{meta}</svg>"),
         // In the framed document the decoded `"` opens a quoted value that never ends: no element.
         r#"<iframe srcdoc="<script src=&quot;//www.google-analytics.com/analytics.js></script>"></iframe>"#.to_owned(),
-        r#"<svg><noscript><![CDATA[<img src="https://www.facebook.com/tr?id=1">]]></noscript></svg><p>x</p>"#.to_owned(),
+        r#"<svg><noscript><![CDATA[<img src="https://www.facebook.com/tr?id=1">]]></noscript></svg><p>x</p>"#
+            .to_owned(),
     ];
     for html in &inert {
         assert_eq!(checks::oracle_leaks(html), Vec::<String>::new(), "{html}");
