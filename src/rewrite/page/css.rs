@@ -110,7 +110,6 @@ pub fn style_attr<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef) 
     }
 }
 
-/// `<style>` text: collected (bounded), then passed on with refused URLs removed.
 /// `<style>` start: its text is read until its end tag (see [`Page::readers`]). A self-closing
 /// SVG `<style/>` has no text and no end tag.
 pub fn style(el: &mut lol_html::send::Element<'_, '_>, page: &PageRef) {
@@ -126,6 +125,7 @@ pub fn style(el: &mut lol_html::send::Element<'_, '_>, page: &PageRef) {
     }
 }
 
+/// `<style>` text: collected (bounded), then passed on with refused URLs removed.
 pub fn style_text(chunk: &mut TextChunk<'_>, page: &PageRef, buffer: &mut String) {
     if !lock(page).text_is(Reader::Style) {
         // Text of an SVG `<script>` inside this style (its content is markup): the script's.
