@@ -11,14 +11,16 @@ COPY benches benches
 COPY tests tests
 RUN cargo build --release --locked --bin consent-proxy
 
-# EasyPrivacy and EasyList (GPL-3.0+ or CC BY-SA 3.0+, the EasyList authors) from Debian's
-# package, with Debian's copyright file; the image's config enables them (config/lists.toml).
+# EasyPrivacy and EasyList (GPL-3.0+ or CC BY-SA 3.0+, the EasyList authors) and uBlock Origin's
+# own privacy list (GPL-3.0+, the uBlock Origin authors) from Debian's package, with Debian's
+# copyright file; the image's config enables them (config/lists.toml).
 FROM debian:bookworm-slim AS lists
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends webext-ublock-origin-chromium \
  && mkdir -p /out/lists \
  && cp /usr/share/chromium/extensions/ublock-origin/assets/thirdparties/easylist/easylist.txt \
        /usr/share/chromium/extensions/ublock-origin/assets/thirdparties/easylist/easyprivacy.txt \
-       /usr/share/doc/webext-ublock-origin-chromium/copyright /out/lists/
+       /usr/share/doc/webext-ublock-origin-chromium/copyright /out/lists/ \
+ && cp /usr/share/chromium/extensions/ublock-origin/assets/ublock/privacy.min.txt /out/lists/ublock-privacy.txt
 COPY config/consent-proxy.toml config/lists.toml /out/
 RUN cat /out/consent-proxy.toml /out/lists.toml > /out/image.toml
 

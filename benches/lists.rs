@@ -12,11 +12,8 @@ use std::time::Instant;
 const DIR: &str = "/usr/share/chromium/extensions/ublock-origin/assets/thirdparties/easylist";
 
 fn specs() -> Option<Vec<ListSpec>> {
-    let spec = |file: &str, category: &str| ListSpec {
-        path: PathBuf::from(DIR).join(file),
-        category: category.into(),
-        format: ListFormat::Adblock,
-    };
+    let spec =
+        |file: &str, category: &str| ListSpec::file(PathBuf::from(DIR).join(file), category, ListFormat::Adblock);
     let specs = vec![spec("easyprivacy.txt", "analytics"), spec("easylist.txt", "marketing")];
     specs.iter().all(|s| s.path.exists()).then_some(specs)
 }

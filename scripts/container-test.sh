@@ -111,7 +111,8 @@ cid=$(podman create "$image")
 podman export "$cid" | tar -t >"$work/files"
 podman rm "$cid" >/dev/null
 for f in usr/local/bin/consent-proxy etc/consent-proxy/consent-proxy.toml usr/share/consent-proxy/lists/easylist.txt \
-  usr/share/consent-proxy/lists/easyprivacy.txt usr/share/consent-proxy/lists/copyright; do
+  usr/share/consent-proxy/lists/easyprivacy.txt usr/share/consent-proxy/lists/ublock-privacy.txt \
+  usr/share/consent-proxy/lists/copyright; do
   grep -qx "\(\./\)\?$f" "$work/files" || fail "file /$f missing from the image"
 done
 ! grep -qE '^(\./)?(bin|usr/bin)/(ba)?sh$' "$work/files" || fail "the final image has a shell"

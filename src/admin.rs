@@ -81,6 +81,10 @@ async fn probe(shared: &Shared) -> Response<Full<Bytes>> {
     if !shared.is_ready() {
         return text(StatusCode::SERVICE_UNAVAILABLE, "shutting down\n".into());
     }
+    let pending = shared.runtime.load().config.trackers.lists().pending().join(", ");
+    if !pending.is_empty() {
+        return text(StatusCode::SERVICE_UNAVAILABLE, format!("tracker lists not downloaded yet: {pending}\n"));
+    }
     let target = shared.runtime.load().config.upstream.socket_target();
     let probe = tokio::time::timeout(Duration::from_secs(2), tokio::net::TcpStream::connect(&target)).await;
     match probe {

@@ -124,6 +124,7 @@ impl Proxy {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let admin_task = tokio::spawn(admin::serve(admin, shared.clone()));
         let watch_task = tokio::spawn(reload::watch_files(shared.clone()));
+        let refresh_task = tokio::spawn(reload::refresh_lists(shared.clone()));
         #[cfg(unix)]
         let hup_task = tokio::spawn(reload::on_sighup(shared.clone(), hangup));
         let serving = tokio::spawn(server::serve(listener, shared.clone(), stop_rx));
@@ -136,6 +137,7 @@ impl Proxy {
         let _ = stop_tx.send(true);
         let _ = serving.await;
         watch_task.abort();
+        refresh_task.abort();
         #[cfg(unix)]
         hup_task.abort();
         admin_task.abort();

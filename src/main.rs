@@ -169,19 +169,32 @@ fn takeover_summary(config: &Config) -> String {
 fn lists_summary(config: &Config) -> String {
     let t = &config.trackers;
     let mut out = format!("trackers: {} catalog and config rules", t.len());
-    if t.lists().is_empty() {
+    if t.lists().specs().is_empty() {
         out.push_str("; no filter lists (only the built-in catalog): see [[trackers.lists]]");
     }
-    for (list, _) in t.lists().lists() {
-        let age =
-            list.age().map_or("age unknown".to_string(), |a| format!("updated {} days ago", a.as_secs() / 86_400));
-        out.push_str(&format!(
-            "\nlist {}: {} rules, {} format, category {}, {age}",
-            list.path.display(),
-            list.rules,
-            list.format.as_str(),
-            list.category
-        ));
+    for spec in t.lists().specs() {
+        out.push_str(&format!("\nlist {}: ", spec.path.display()));
+        match t.lists().get(&spec.path) {
+            Some(list) => {
+                let age = list
+                    .age()
+                    .map_or("age unknown".to_string(), |a| format!("updated {} days ago", a.as_secs() / 86_400));
+                out.push_str(&format!(
+                    "{} rules, {} format, category {}, {age}",
+                    list.rules,
+                    list.format.as_str(),
+                    list.category
+                ));
+            }
+            None => out.push_str(&format!("not downloaded yet, category {}", spec.category)),
+        }
+        if let Some(source) = &spec.source {
+            out.push_str(&format!(
+                "; refreshed from {} every {}",
+                source.url,
+                humantime::format_duration(source.refresh)
+            ));
+        }
     }
     out
 }
@@ -210,7 +223,7 @@ fn run(mut source: ConfigSource, demo: bool) -> ExitCode {
             }
         };
         init_tracing(&config);
-        if config.trackers.lists().is_empty() {
+        if config.trackers.lists().specs().is_empty() {
             tracing::info!("no [[trackers.lists]]: only the built-in tracker catalog and your rules are in use");
         }
         for (list, _) in config.trackers.lists().lists() {

@@ -52,6 +52,12 @@ pub struct Metrics {
     pub tracker_list_rules: IntGaugeVec,
     pub tracker_list_age_seconds: IntGaugeVec,
     pub tracker_list_stale: IntGaugeVec,
+    /// Lists with a `url`: when a download last succeeded (a new copy, or `304 Not Modified`),
+    /// downloads by `outcome` (`updated`, `unchanged`), and failures by `reason` (`network`,
+    /// `timeout`, `status`, `too_large`, `parse`, `checksum`, `shrunk`, `write`).
+    pub tracker_list_refresh_last_success_timestamp_seconds: IntGaugeVec,
+    pub tracker_list_refreshes_total: IntCounterVec,
+    pub tracker_list_refresh_failures_total: IntCounterVec,
     /// Ad click identifiers removed from request URLs and redirects, by `param`.
     pub click_ids_removed_total: IntCounterVec,
     /// Time from sending the request to the origin until its response head arrived: the origin's
@@ -177,6 +183,23 @@ impl Metrics {
         );
         let tracker_list_stale =
             per_list("tracker_list_reload_failed", "1 while a failed reload keeps the previous copy of the list");
+        let tracker_list_refresh_last_success_timestamp_seconds = per_list(
+            "tracker_list_refresh_last_success_timestamp_seconds",
+            "Unix time of the last successful download of each list with a url (new copy or 304)",
+        );
+        let tracker_list_refreshes_total = IntCounterVec::new(
+            Opts::new("tracker_list_refreshes_total", "Successful list downloads, by outcome (updated, unchanged)"),
+            &["list", "outcome"],
+        )
+        .unwrap();
+        let tracker_list_refresh_failures_total = IntCounterVec::new(
+            Opts::new(
+                "tracker_list_refresh_failures_total",
+                "Failed list downloads (the copy in use stays), by reason",
+            ),
+            &["list", "reason"],
+        )
+        .unwrap();
         let click_ids_removed_total = IntCounterVec::new(
             Opts::new("click_ids_removed_total", "Ad click identifiers removed from URLs without consent"),
             &["param"],
@@ -195,6 +218,9 @@ impl Metrics {
             tracker_list_rules,
             tracker_list_age_seconds,
             tracker_list_stale,
+            tracker_list_refresh_last_success_timestamp_seconds,
+            tracker_list_refreshes_total,
+            tracker_list_refresh_failures_total,
             elements_neutralized_total,
             elements_activated_total,
             banners_injected_total,
@@ -234,6 +260,9 @@ impl Metrics {
         m.register(Box::new(m.tracker_list_rules.clone()));
         m.register(Box::new(m.tracker_list_age_seconds.clone()));
         m.register(Box::new(m.tracker_list_stale.clone()));
+        m.register(Box::new(m.tracker_list_refresh_last_success_timestamp_seconds.clone()));
+        m.register(Box::new(m.tracker_list_refreshes_total.clone()));
+        m.register(Box::new(m.tracker_list_refresh_failures_total.clone()));
         m.register(Box::new(m.click_ids_removed_total.clone()));
         m.register(Box::new(m.upstream_response_head_seconds.clone()));
         m.register(Box::new(m.audit_queue_depth.clone()));
@@ -256,6 +285,10 @@ impl Metrics {
                 self.tracker_list_age_seconds.with_label_values(&label).set(age.as_secs() as i64);
             }
             self.tracker_list_stale.with_label_values(&label).set(i64::from(error.is_some()));
+        }
+        // Not downloaded yet: no rules in use.
+        for name in lists.pending() {
+            self.tracker_list_rules.with_label_values(&[name.as_str()]).set(0);
         }
     }
 

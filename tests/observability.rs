@@ -64,9 +64,28 @@ async fn every_metric_the_dashboard_and_alerts_use_is_exported() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("proxy.toml");
     let list = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lists/adtech.txt");
+    // A second list kept fresh from a local list server, for the refresh metrics: its first
+    // answer fails, the second is the list.
+    let text: &'static str = std::fs::read_to_string(&list).unwrap().leak();
+    let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let lists = origin(move |_| {
+        let first = asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0;
+        async move {
+            let mut r = http::Response::new(text_body(if first { "busy" } else { text }));
+            if first {
+                *r.status_mut() = http::StatusCode::SERVICE_UNAVAILABLE;
+            }
+            r
+        }
+    })
+    .await;
+    let fresh = dir.path().join("fresh.txt");
     std::fs::write(
         &config,
-        format!("[audit]\nsink = \"/dev/null\"\n[[trackers.lists]]\npath = {list:?}\ncategory = \"marketing\"\n"),
+        format!(
+            "[audit]\nsink = \"/dev/null\"\n[[trackers.lists]]\npath = {list:?}\ncategory = \"marketing\"\n\
+             [[trackers.lists]]\npath = {fresh:?}\ncategory = \"analytics\"\nurl = \"http://{lists}/fresh.txt\"\nrefresh = \"1s\"\n"
+        ),
     )
     .unwrap();
     let upstream = format!("http://{}", html_origin().await);
@@ -78,8 +97,15 @@ async fn every_metric_the_dashboard_and_alerts_use_is_exported() {
     assert_eq!(status, 200);
     assert!(page.contains("cp-banner"), "the page went through the rewriter: {page}");
     assert_eq!(decide(&proxy, "reject_all").await, 303, "a decision is recorded");
+    let mut exported = families(&proxy.metrics().await);
+    for _ in 0..200 {
+        if exported.contains("consent_proxy_tracker_list_refresh_last_success_timestamp_seconds") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        exported = families(&proxy.metrics().await);
+    }
     assert_eq!(get(&format!("http://{}/readyz", proxy.admin)).await.0, 200);
-    let exported = families(&proxy.metrics().await);
 
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/observability");
     let dashboard = examples.join("grafana-dashboard.json");

@@ -418,6 +418,16 @@ pub struct RawTrackerList {
     /// `adblock` (Adblock Plus / uBlock Origin syntax) or `hosts`.
     #[serde(default)]
     pub format: crate::catalog::lists::ListFormat,
+    /// Download newer copies from here (`http`/`https`) into `path`.
+    pub url: Option<String>,
+    /// With `url`: how long a copy is used before asking again (default `1d`).
+    #[serde(default, with = "humantime_serde")]
+    pub refresh: Option<std::time::Duration>,
+    /// With `url`: the limit on one download (default `60s`).
+    #[serde(default, with = "humantime_serde")]
+    pub timeout: Option<std::time::Duration>,
+    /// With `url`: a copy to start from while `path` does not exist yet.
+    pub seed: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]

@@ -1,11 +1,12 @@
 //! `[trackers]`: the built-in tracker catalog plus the operator's rules and the standard filter
 //! lists (`[[trackers.lists]]`), compiled into one [`TrackerCatalog`].
 
-use super::raw::RawTrackers;
+use super::raw::{RawTrackerList, RawTrackers};
 use super::ConfigError;
-use crate::catalog::lists::{FilterLists, ListFormat, ListSpec};
+use crate::catalog::lists::{FilterLists, ListFormat, ListSource, ListSpec};
 use crate::catalog::trackers::{TrackerCatalog, TrackerMatch, TrackerRule};
 use crate::consent::ConsentSettings;
+use std::time::Duration;
 
 pub fn compile(raw: RawTrackers, consent: &ConsentSettings) -> Result<TrackerCatalog, ConfigError> {
     let err = |key: &str, m: String| ConfigError { key: format!("trackers.{key}"), message: m };
@@ -17,7 +18,7 @@ pub fn compile(raw: RawTrackers, consent: &ConsentSettings) -> Result<TrackerCat
             return Err(err("list_category", format!("`{category}` is not a declared category")));
         }
         tracing::warn!("trackers.list_file is deprecated: use [[trackers.lists]] (path, category, format)");
-        specs.push(ListSpec { path: path.clone(), category, format: ListFormat::Adblock });
+        specs.push(ListSpec::file(path.clone(), category, ListFormat::Adblock));
     }
     for (i, l) in raw.lists.iter().enumerate() {
         if consent.category_index(&l.category).is_none() || l.category == "necessary" {
@@ -26,7 +27,8 @@ pub fn compile(raw: RawTrackers, consent: &ConsentSettings) -> Result<TrackerCat
                 format!("`{}` is not a declared, refusable category", l.category),
             ));
         }
-        specs.push(ListSpec { path: l.path.clone(), category: l.category.clone(), format: l.format });
+        let source = list_source(l).map_err(|(key, m)| err(&format!("lists[{i}].{key}"), m))?;
+        specs.push(ListSpec { path: l.path.clone(), category: l.category.clone(), format: l.format, source });
     }
     let lists = FilterLists::load(&specs).map_err(|m| err("lists", m))?;
     for r in raw.rules {
@@ -58,4 +60,37 @@ pub fn compile(raw: RawTrackers, consent: &ConsentSettings) -> Result<TrackerCat
         rules.push(rule);
     }
     Ok(TrackerCatalog::new(rules).with_lists(lists))
+}
+
+/// `url`, `refresh`, `timeout` and `seed` of one list; the error names the key.
+fn list_source(l: &RawTrackerList) -> Result<Option<ListSource>, (&'static str, String)> {
+    let Some(url) = &l.url else {
+        for (key, set) in
+            [("refresh", l.refresh.is_some()), ("timeout", l.timeout.is_some()), ("seed", l.seed.is_some())]
+        {
+            if set {
+                return Err((key, "only means something with `url`".into()));
+            }
+        }
+        return Ok(None);
+    };
+    let url = url::Url::parse(url.trim()).map_err(|e| ("url", format!("`{url}`: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(("url", format!("`{url}`: an http(s) URL with a host")));
+    }
+    if url.scheme() == "http" {
+        tracing::warn!(%url, "a filter list over plain http can be altered on the way; prefer https");
+    }
+    let refresh = l.refresh.unwrap_or(Duration::from_secs(86_400));
+    if refresh < Duration::from_secs(1) {
+        return Err(("refresh", "at least 1s (ad blockers refresh every few days)".into()));
+    }
+    let timeout = l.timeout.unwrap_or(Duration::from_secs(60));
+    if timeout.is_zero() {
+        return Err(("timeout", "must be more than 0s".into()));
+    }
+    if l.path.file_name().is_none() {
+        return Err(("url", format!("`path` {} must name a file to download into", l.path.display())));
+    }
+    Ok(Some(ListSource { url, refresh, timeout, seed: l.seed.clone() }))
 }

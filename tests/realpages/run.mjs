@@ -6,6 +6,7 @@
 //   built-in     the proxy's own catalog only
 //   easyprivacy  + EasyPrivacy as analytics
 //   both         + EasyPrivacy as analytics + EasyList as marketing   (asserted)
+//   image        both + uBlock Origin's privacy list as analytics: the container image's lists
 //
 // For every page: a baseline load straight from the origin (checks the ground truth: every
 // tracker reference is listed, every site marker is set, every required third party is
@@ -51,10 +52,13 @@ const RECALL_FLOOR = Number(process.env.RECALL_FLOOR || 0.99);
 
 const EASYPRIVACY = path.join(LISTS_DIR, 'easyprivacy.txt');
 const EASYLIST = path.join(LISTS_DIR, 'easylist.txt');
+// uBlock Origin's own privacy list, from the same Debian package (next to thirdparties/).
+const UBO_PRIVACY = path.join(LISTS_DIR, '../../ublock/privacy.min.txt');
 const CONFIGS = [
   { name: 'built-in', label: 'built-in catalog only', lists: [] },
   { name: 'easyprivacy', label: 'built-in + EasyPrivacy (analytics)', lists: [[EASYPRIVACY, 'analytics']] },
   { name: 'both', label: 'built-in + EasyPrivacy (analytics) + EasyList (marketing)', lists: [[EASYPRIVACY, 'analytics'], [EASYLIST, 'marketing']], asserted: true },
+  { name: 'image', label: 'the image\'s lists: both + uBlock Origin privacy (analytics)', lists: [[EASYPRIVACY, 'analytics'], [UBO_PRIVACY, 'analytics'], [EASYLIST, 'marketing']], asserted: true },
 ].filter((c) => !process.env.CONFIGS || process.env.CONFIGS.split(',').includes(c.name));
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -252,7 +256,7 @@ async function pool(items, n, fn) {
 
 function preflight() {
   const missing = [];
-  for (const f of [EASYPRIVACY, EASYLIST]) if (!fs.existsSync(f)) missing.push(f);
+  for (const f of [EASYPRIVACY, EASYLIST, UBO_PRIVACY]) if (!fs.existsSync(f)) missing.push(f);
   if (missing.length) {
     console.error(`filter list missing: ${missing.join(', ')}\n` +
       'install Debian\'s uBlock Origin package, which ships EasyList and EasyPrivacy:\n' +

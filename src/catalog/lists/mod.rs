@@ -10,12 +10,19 @@
 //! Loading keeps the last good copy of each list for the life of the process: when a reload
 //! finds a list unreadable or empty, the previous engine stays in use and the error is reported
 //! (never an outage, never a silently empty list). An unchanged file is not parsed again.
+//!
+//! A list with a `url` is kept fresh by [`refresh`]: downloaded, checked ([`text`]) and written
+//! over its file, which the next load reads like any other. Until its first copy exists it is
+//! *pending*: not an error, but the proxy is not ready.
+
+pub mod refresh;
+pub mod text;
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use adblock::lists::{FilterFormat, FilterSet, ParseOptions, RuleTypes};
 use adblock::request::Request;
@@ -44,10 +51,38 @@ impl ListFormat {
 /// One configured list: `[[trackers.lists]]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListSpec {
+    /// The copy in use (with a `url`: where the downloads are written).
     pub path: PathBuf,
     /// A declared consent category id.
     pub category: String,
     pub format: ListFormat,
+    /// Where to download newer copies from, and how often.
+    pub source: Option<ListSource>,
+}
+
+impl ListSpec {
+    /// A list read from a file only.
+    pub fn file(path: PathBuf, category: impl Into<String>, format: ListFormat) -> Self {
+        Self { path, category: category.into(), format, source: None }
+    }
+
+    /// The file name, used as the `list` metric label.
+    pub fn name(&self) -> String {
+        file_name(&self.path)
+    }
+}
+
+/// `url` and `refresh` of a `[[trackers.lists]]` entry: the list keeps itself up to date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListSource {
+    /// `http` or `https`.
+    pub url: url::Url,
+    /// How long a downloaded copy is used before asking again (a conditional GET).
+    pub refresh: Duration,
+    /// The limit on one download, connection to last byte.
+    pub timeout: Duration,
+    /// A copy to start from while `path` does not exist yet (e.g. one shipped in the image).
+    pub seed: Option<PathBuf>,
 }
 
 /// What kind of request a URL is loaded as: filter options like `$script` or `$image` depend on
@@ -142,6 +177,10 @@ pub struct FilterLists {
     lists: Vec<Arc<FilterList>>,
     /// Per list: why this load kept the previous copy.
     errors: Vec<Option<String>>,
+    /// Every configured list, loaded or pending, in config order.
+    specs: Vec<ListSpec>,
+    /// Lists with a `url` whose first copy has not been downloaded yet (file names).
+    pending: Vec<String>,
 }
 
 /// A request a list blocks.
@@ -164,8 +203,13 @@ impl FilterLists {
     /// Loads every list. A list that cannot be read or holds no rule is an error at first load;
     /// on a later load (a reload) its previous copy is kept and the error recorded.
     pub fn load(specs: &[ListSpec]) -> Result<Self, String> {
-        let mut out = FilterLists::default();
+        let mut out = FilterLists { specs: specs.to_vec(), ..FilterLists::default() };
         for spec in specs {
+            if let Some(seed) = spec.source.as_ref().and_then(|s| s.seed.as_ref()) {
+                if !spec.path.exists() {
+                    plant_seed(seed, &spec.path).map_err(|e| format!("{}: {e}", spec.path.display()))?;
+                }
+            }
             let key = (spec.path.clone(), spec.format);
             let previous = last_good().lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
             match load_one(spec, previous.as_deref()) {
@@ -186,6 +230,13 @@ impl FilterLists {
                     out.errors.push(None);
                 }
                 Err(e) => match previous {
+                    // To be downloaded: not an error (the refresher fetches it now), not ready.
+                    None if spec.source.is_some() && !spec.path.exists() => {
+                        tracing::warn!(
+                            path = %spec.path.display(), "tracker list not downloaded yet; not ready until it is"
+                        );
+                        out.pending.push(spec.name());
+                    }
                     Some(prev) => {
                         tracing::error!(
                             path = %spec.path.display(), error = %e,
@@ -201,8 +252,24 @@ impl FilterLists {
         Ok(out)
     }
 
+    /// No list is in use (pending ones included: none of them blocks anything yet).
     pub fn is_empty(&self) -> bool {
         self.lists.is_empty()
+    }
+
+    /// Every configured list (loaded or pending), in config order.
+    pub fn specs(&self) -> &[ListSpec] {
+        &self.specs
+    }
+
+    /// Lists to be downloaded before they can be used (their file names).
+    pub fn pending(&self) -> &[String] {
+        &self.pending
+    }
+
+    /// The list in use from this file.
+    pub fn get(&self, path: &Path) -> Option<&FilterList> {
+        self.lists.iter().map(|l| &**l).find(|l| l.path == path)
     }
 
     pub fn lists(&self) -> impl Iterator<Item = (&FilterList, Option<&str>)> {
@@ -248,7 +315,7 @@ fn retag(list: Arc<FilterList>, category: &str) -> Arc<FilterList> {
         return list;
     }
     // Rebuilding is the only way to own a second engine; a category change is rare.
-    let spec = ListSpec { path: list.path.clone(), category: category.to_owned(), format: list.format };
+    let spec = ListSpec::file(list.path.clone(), category, list.format);
     match load_one(&spec, None) {
         Ok(Some(l)) => Arc::new(l),
         _ => list,
@@ -264,14 +331,9 @@ fn load_one(spec: &ListSpec, previous: Option<&FilterList>) -> Result<Option<Fil
     if previous.is_some_and(|p| p.fingerprint == fingerprint) {
         return Ok(None);
     }
-    let rules = count_network_rules(&text, spec.format);
-    if spec.format == ListFormat::Adblock && looks_like_hosts(&text) {
-        return Err("looks like a hosts file: set format = \"hosts\"".into());
-    }
-    if rules == 0 {
-        return Err(format!("no {} rules in it (is `format` right?)", spec.format.as_str()));
-    }
-    let updated = last_modified_header(&text).or_else(|| std::fs::metadata(&spec.path).and_then(|m| m.modified()).ok());
+    let rules = text::check(&text, spec.format).map_err(|r| r.message)?;
+    let updated =
+        text::last_modified_header(&text).or_else(|| std::fs::metadata(&spec.path).and_then(|m| m.modified()).ok());
     let format = match spec.format {
         ListFormat::Adblock => FilterFormat::Standard,
         ListFormat::Hosts => FilterFormat::Hosts,
@@ -295,68 +357,17 @@ fn file_name(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
 }
 
-/// Network rules in a list, counted by line shape (comments, headers and cosmetic rules are not).
-fn count_network_rules(text: &str, format: ListFormat) -> usize {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| match format {
-            ListFormat::Adblock => {
-                !l.is_empty()
-                    && !l.starts_with(['!', '#', '['])
-                    && !["##", "#@#", "#?#", "#$#", "#%#", "#+js", "#@?#", "#@$#"].iter().any(|c| l.contains(c))
-            }
-            ListFormat::Hosts => {
-                let l = l.split('#').next().unwrap_or("").trim();
-                !l.is_empty() && !l.starts_with('!') && l.split_whitespace().last().is_some_and(|h| h.contains('.'))
-            }
-        })
-        .count()
-}
-
-/// Most rule lines are `0.0.0.0 host`: a hosts file, whose lines mean nothing as Adblock rules.
-fn looks_like_hosts(text: &str) -> bool {
-    let (mut hosts, mut other) = (0, 0);
-    for l in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with(['!', '#', '['])) {
-        let ip = l.split_whitespace().next().unwrap_or("");
-        if matches!(ip, "0.0.0.0" | "127.0.0.1" | "::" | "::1") && l.split_whitespace().count() >= 2 {
-            hosts += 1;
-        } else {
-            other += 1;
-        }
+/// Copies the seed to `path` (a temporary file renamed over it: never a half-written list).
+fn plant_seed(seed: &Path, path: &Path) -> Result<(), String> {
+    let text = std::fs::read(seed).map_err(|e| format!("cannot read the seed {}: {e}", seed.display()))?;
+    refresh::write_atomically(path, &text).map_err(|e| format!("cannot copy the seed there: {e}"))?;
+    // The seed's age is the list's age (a list without a `! Last modified:` header is dated by
+    // its file): a copy made now must not look fresh.
+    if let Ok(modified) = std::fs::metadata(seed).and_then(|m| m.modified()) {
+        let _ = std::fs::File::options().write(true).open(path).and_then(|f| f.set_modified(modified));
     }
-    hosts > 0 && hosts >= other
-}
-
-/// `! Last modified: 30 Nov 2026 12:00 UTC` (EasyList's header), as a time.
-fn last_modified_header(text: &str) -> Option<SystemTime> {
-    let line = text.lines().take(40).find_map(|l| l.strip_prefix("! Last modified:"))?;
-    let mut parts = line.split_whitespace();
-    let day: u32 = parts.next()?.parse().ok()?;
-    let month = parts.next()?;
-    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        .iter()
-        .position(|m| month.starts_with(m))? as u32
-        + 1;
-    let year: i64 = parts.next()?.parse().ok()?;
-    let (hh, mm) = parts.next()?.split_once(':')?;
-    let (hh, mm): (u64, u64) = (hh.parse().ok()?, mm.parse().ok()?);
-    if !(1..=31).contains(&day) || hh > 23 || mm > 59 {
-        return None;
-    }
-    let days = days_from_civil(year, month, day);
-    let secs = u64::try_from(days).ok()? * 86_400 + hh * 3600 + mm * 60;
-    Some(UNIX_EPOCH + Duration::from_secs(secs))
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (i64::from(m) + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    tracing::info!(seed = %seed.display(), path = %path.display(), "tracker list started from its seed");
+    Ok(())
 }
 
 #[cfg(test)]
@@ -371,7 +382,7 @@ mod tests {
             .map(|(i, (text, category, format))| {
                 let path = dir.path().join(format!("list{i}.txt"));
                 std::fs::write(&path, text).unwrap();
-                ListSpec { path, category: (*category).into(), format: *format }
+                ListSpec::file(path, *category, *format)
             })
             .collect();
         let loaded = FilterLists::load(&specs).unwrap();
@@ -447,7 +458,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("keep.txt");
         std::fs::write(&path, "||kept.example^\n").unwrap();
-        let spec = vec![ListSpec { path: path.clone(), category: "marketing".into(), format: ListFormat::Adblock }];
+        let spec = vec![ListSpec::file(path.clone(), "marketing", ListFormat::Adblock)];
         let first = FilterLists::load(&spec).unwrap();
         assert!(first.lists().all(|(_, e)| e.is_none()));
         // Emptied (a truncated download): the old rules stay, with the reason.
@@ -462,20 +473,16 @@ mod tests {
         let third = FilterLists::load(&spec).unwrap();
         assert!(third.lists().next().unwrap().1.unwrap().contains("cannot read"));
         // A list never loaded before is an error.
-        let missing = vec![ListSpec {
-            path: dir.path().join("never.txt"),
-            category: "marketing".into(),
-            format: ListFormat::Adblock,
-        }];
+        let missing = vec![ListSpec::file(dir.path().join("never.txt"), "marketing", ListFormat::Adblock)];
         let err = FilterLists::load(&missing).unwrap_err();
         assert!(err.contains("never.txt") && err.contains("cannot read"), "{err}");
     }
 
     #[test]
     fn age_comes_from_the_header_else_the_file() {
-        let t = last_modified_header("[Adblock Plus 2.0]\n! Last modified: 01 Mar 2026 10:30 UTC\n").unwrap();
-        assert_eq!(t.duration_since(UNIX_EPOCH).unwrap().as_secs(), 1_772_361_000);
-        assert!(last_modified_header("! Last modified: %timestamp%\n").is_none());
+        let t = text::last_modified_header("[Adblock Plus 2.0]\n! Last modified: 01 Mar 2026 10:30 UTC\n").unwrap();
+        assert_eq!(t.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs(), 1_772_361_000);
+        assert!(text::last_modified_header("! Last modified: %timestamp%\n").is_none());
         let (_d, l) = lists(&[("||a.example^\n", "marketing", ListFormat::Adblock)]);
         let age = l.lists().next().unwrap().0.age().unwrap();
         assert!(age < Duration::from_secs(3600));
