@@ -2,8 +2,10 @@
 //! cookies), compiled once at config load into fast matchers.
 
 pub mod cookies;
+pub mod embeds;
 pub mod lists;
 mod ocd;
+mod provider;
 pub mod snippets;
 mod tracker_rule;
 pub mod trackers;

@@ -30,6 +30,7 @@ use super::Fnv;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use url::{Host, Position, Url};
 
+use super::embeds::EMBED_PROVIDERS;
 use super::trackers_data::{GOOGLE_DOMAINS, NOT_TRACKERS, PROVIDERS};
 pub use super::url_shape::parse_url;
 pub use super::url_shape::quick_host;
@@ -93,7 +94,7 @@ impl TrackerCatalog {
             from_config: false,
         };
         let mut out = Vec::with_capacity(1200);
-        for p in PROVIDERS {
+        for p in PROVIDERS.iter().chain(EMBED_PROVIDERS) {
             let lists: [(TrackerMatch, &[&str]); 4] = [
                 (TrackerMatch::Host, p.hosts),
                 (TrackerMatch::HostSuffix, p.suffixes),

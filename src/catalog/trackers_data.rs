@@ -17,14 +17,8 @@
 //!   `analytics`: they are loaders whose containers overwhelmingly deploy analytics first. With
 //!   analytics refused, everything the container would have loaded is refused too (the privacy-safe
 //!   side); a site whose GTM only carries necessary tags can allow it with a `none` config rule.
-//! * **YouTube** embeds, including `youtube-nocookie.com` (it still stores an identifier once the
-//!   video plays) are `marketing`. `i.ytimg.com`/`*.ytimg.com` are *not* listed: thumbnails are
-//!   cookieless static images and are what click-to-load placeholders show.
-//! * **Vimeo** player embeds (`player.vimeo.com`) are `marketing` like every cookie-setting embed
-//!   (Vimeo's own `vuid` identifier); `vimeocdn.com` thumbnails are not listed.
-//! * **Google Maps** (embeds, `maps.googleapis.com` JS API and static maps, `maps.google.*`) are
-//!   `marketing` (Google sets its `NID`-family cookies); `maps.gstatic.com` static assets are not
-//!   listed. Note this also gates Places autocomplete until consent.
+//! * **Embeds** (YouTube, Vimeo, Google Maps, Dailymotion, Spotify, …): their rules, the reason
+//!   each needs consent and their judgement calls are in `super::embeds`.
 //! * **reCAPTCHA / hCaptcha / Turnstile**, Google Fonts, `ajax.googleapis.com`, `www.gstatic.com`,
 //!   public JS CDNs: not trackers (needed for forms/pages to work), never listed.
 //! * **Chat widgets** (Intercom, Drift, Zendesk, HubSpot chat, LiveChat, tawk.to, Crisp, …) are
@@ -44,47 +38,7 @@
 //! * Review widgets (Trustpilot TrustBox, Yotpo), Gravatar, CMP scripts and feature-flag services
 //!   are not listed; Trustpilot's invitation script (purchase data) is.
 
-pub(super) struct Provider {
-    pub name: &'static str,
-    pub category: &'static str,
-    pub hosts: &'static [&'static str],
-    pub suffixes: &'static [&'static str],
-    pub prefixes: &'static [&'static str],
-    pub inline: &'static [&'static str],
-}
-
-const A: &str = "analytics";
-const M: &str = "marketing";
-
-const fn p(name: &'static str, category: &'static str) -> Provider {
-    Provider { name, category, hosts: &[], suffixes: &[], prefixes: &[], inline: &[] }
-}
-
-impl Provider {
-    /// Exact hosts.
-    const fn h(mut self, v: &'static [&'static str]) -> Self {
-        self.hosts = v;
-        self
-    }
-    /// Domains matching themselves and every subdomain.
-    const fn s(mut self, v: &'static [&'static str]) -> Self {
-        self.suffixes = v;
-        self
-    }
-    /// Scheme-less URL prefixes ("host/path").
-    const fn u(mut self, v: &'static [&'static str]) -> Self {
-        self.prefixes = v;
-        self
-    }
-    /// Case-sensitive substrings that name the vendor in an inline script: its script URL or
-    /// file name, its bootstrap function's shape (`!function(f,b,e,v,n,t,s)`), or a global its
-    /// snippet defines (`GoogleAnalyticsObject`). They only pick the candidates: a script is
-    /// neutralised when its whole text is the vendor's published snippet (`super::snippets`).
-    const fn i(mut self, v: &'static [&'static str]) -> Self {
-        self.inline = v;
-        self
-    }
-}
+use super::provider::{p, Provider, A, M};
 
 /// Google's country domains: `adservice.google.X`, `maps.google.X`, `[www.]google.X/pagead/`
 /// and `[www.]google.X/maps` are generated for each (see `TrackerCatalog::builtin_rules`).
@@ -138,20 +92,6 @@ pub(super) static PROVIDERS: &[Provider] = &[
         .s(&["googletagservices.com"])
         .h(&["imasdk.googleapis.com"])
         .i(&["securepubads.g.doubleclick.net"]),
-    p("YouTube", M)
-        .s(&["youtube-nocookie.com"])
-        .u(&[
-            "www.youtube.com/embed/",
-            "youtube.com/embed/",
-            "m.youtube.com/embed/",
-            "www.youtube.com/iframe_api",
-            "youtube.com/iframe_api",
-            "www.youtube.com/player_api",
-            "www.youtube.com/s/player/",
-            "www.youtube.com/v/",
-        ])
-        .i(&["youtube.com/iframe_api", "youtube.com/player_api"]),
-    p("Google Maps", M).h(&["maps.googleapis.com"]).i(&["maps.googleapis.com/maps/api/js"]),
     // ---------------------------------------------------------------- Meta
     p("Meta Pixel", M)
         .u(&["www.facebook.com/tr?", "www.facebook.com/tr/", "facebook.com/tr?", "facebook.com/tr/"])
@@ -207,17 +147,8 @@ pub(super) static PROVIDERS: &[Provider] = &[
         .u(&["s.yimg.jp/images/listing/tool/cv/"])
         .i(&["s.yimg.jp/images/listing/tool/cv/", "yjtag.yahoo.co.jp"]),
     p("Yahoo! JAPAN Tag Manager", A).s(&["yjtag.jp"]).i(&["s.yjtag.jp/tag.js"]),
-    // ---------------------------------------------------------------- embeds
-    p("Vimeo", M).h(&["player.vimeo.com", "fresnel.vimeocdn.com"]).i(&["player.vimeo.com/api/player.js"]),
-    p("Dailymotion", M).h(&["geo.dailymotion.com"]).u(&["www.dailymotion.com/embed/"]),
-    p("Wistia", M).s(&["wistia.com", "wistia.net"]).i(&["fast.wistia.com", "fast.wistia.net"]),
-    p("Vidyard", M).s(&["vidyard.com"]),
-    p("Spotify", M).u(&["open.spotify.com/embed"]),
-    p("SoundCloud", M).h(&["w.soundcloud.com"]),
-    p("Twitch", M).h(&["player.twitch.tv", "embed.twitch.tv"]),
-    p("Brightcove Analytics", A).h(&["metrics.brightcove.com"]),
     p("JW Player Analytics", A).s(&["jwpltx.com"]),
-    p("Disqus", M).s(&["disqus.com", "disquscdn.com"]).i(&[".disqus.com/embed.js", ".disqus.com/count.js"]),
+    p("Brightcove Analytics", A).h(&["metrics.brightcove.com"]),
     p("AddThis", M).s(&["addthis.com", "addthisedge.com"]).i(&["addthis_widget.js"]),
     p("ShareThis", M).s(&["sharethis.com"]).i(&["platform-api.sharethis.com", "buttons-config.sharethis.com"]),
     p("AddToAny", M).s(&["addtoany.com"]).i(&["static.addtoany.com"]),

@@ -5,9 +5,11 @@
 
 use serde_json::json;
 
+use super::inject::placeholder_words;
 use crate::catalog::cookies::CookiePattern;
-use crate::catalog::trackers::{TrackerCatalog, TrackerMatch};
-use crate::consent::ConsentSettings;
+use crate::catalog::embeds::EMBEDS;
+use crate::catalog::trackers::{TrackerCatalog, TrackerMatch, NOT_A_TRACKER};
+use crate::consent::{ConsentSettings, Lang};
 use crate::cookies::CookiePolicy;
 
 /// The script shipped in the binary; `html.banner_script_file` replaces it. One function in
@@ -28,6 +30,7 @@ pub const BANNER_JS: &str = concat!(
     include_str!("banner/activation.js"),
     include_str!("banner/decisions.js"),
     include_str!("banner/ui.js"),
+    include_str!("banner/embeds.js"),
     include_str!("banner/start.js"),
 );
 
@@ -124,7 +127,29 @@ fn guard_rules(
         "revision": consent.revision,
         "unknownThirdParty": if unknown_third_party == crate::config::UnknownThirdParty::Block { "block" } else { "allow" },
         "prefix": consent.prefix,
-        "categories": consent.categories.iter().map(|c| json!({"id": c.id, "necessary": c.necessary})).collect::<Vec<_>>(),
+        "categories": consent.categories.iter().map(|c| json!({
+            "id": c.id,
+            "necessary": c.necessary,
+            "label": {"en": c.label(Lang::En), "sv": c.label(Lang::Sv)},
+        })).collect::<Vec<_>>(),
+        "embeds": embed_markup(trackers),
+        "placeholder": {"en": placeholder_words(Lang::En), "sv": placeholder_words(Lang::Sv)},
     })
     .to_string()
+}
+
+/// The embeds written as markup plus a loader script (a tweet's `<blockquote>` and `widgets.js`):
+/// `[selectors, provider, category]` for banner.js, which shows a click-to-load placeholder after
+/// such markup while the category is refused. Provider and category are the catalog's as
+/// configured, judged on the preset's example URL (an embed an operator allowed with `none`
+/// gets no placeholder).
+fn embed_markup(trackers: &TrackerCatalog) -> Vec<serde_json::Value> {
+    EMBEDS
+        .iter()
+        .filter(|e| !e.containers.is_empty())
+        .filter_map(|e| {
+            let rule = trackers.classify_url(e.example, None)?;
+            (rule.category != NOT_A_TRACKER).then(|| json!([e.containers.join(", "), rule.provider, rule.category]))
+        })
+        .collect()
 }

@@ -218,6 +218,16 @@ pub fn banner(input: &BannerInput) -> String {
     }
 }
 
+/// The words of a click-to-load placeholder: "This content is provided by" {provider}, "which
+/// uses cookies for" {category}; "Allow" {category}. Also sent to banner.js (`guard_rules`),
+/// which writes the placeholder that follows an embed's markup.
+pub fn placeholder_words(lang: Lang) -> [&'static str; 3] {
+    match lang {
+        Lang::Sv => ["Det här innehållet kommer från", "som använder cookies för", "Tillåt"],
+        Lang::En => ["This content is provided by", "which uses cookies for", "Allow"],
+    }
+}
+
 /// A click-to-load placeholder shown inside a refused tracker iframe (as its `srcdoc`): names the
 /// provider and offers to allow the category (a form posting to `/__consent` in the top window).
 pub fn iframe_placeholder(
@@ -229,12 +239,7 @@ pub fn iframe_placeholder(
     return_to: &str,
     origin: &str,
 ) -> String {
-    let (text, uses, button) = match lang {
-        Lang::Sv => {
-            ("Det h&#228;r inneh&#229;llet kommer fr&#229;n", "som anv&#228;nder cookies f&#246;r", "Till&#229;t")
-        }
-        Lang::En => ("This content is provided by", "which uses cookies for", "Allow"),
-    };
+    let [text, uses, button] = placeholder_words(lang).map(ascii_html);
     let cat = &settings.categories[category];
     let mut hidden = String::new();
     for i in state.granted.iter().filter(|i| *i != category) {

@@ -54,6 +54,7 @@
     if (needsReload(els)) { location.reload(); return false; }
     consentModeUpdate(); // before the tags run, so gtag.js sees the update first
     activate(els);
+    try { clearEmbedNotices(); } catch (e) { report(e); }
     try { settleHeld(); } catch (e) { report(e); } // held ones whose category is now granted: no need to wait
     try { D.dispatchEvent(new CustomEvent("consent:change", { detail: ns })); } catch (e) { report(e); }
     return true;

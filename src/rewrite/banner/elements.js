@@ -9,7 +9,9 @@
   };
   var SVG_NS = "http://www.w3.org/2000/svg";
   var SVG_URL_ATTRS = { script: ["xlink:href", "href"], image: ["xlink:href", "href"] };
-  var STASHED = ["rel", "src", "srcset", "poster", "data", "href", "imagesrcset", "ping", "srcdoc", "style"];
+  // `sandbox` first: restored before `src`, so the frame's document loads sandboxed (the server
+  // takes it off a refused iframe, whose placeholder's button must be able to post the form).
+  var STASHED = ["sandbox", "rel", "src", "srcset", "poster", "data", "href", "imagesrcset", "ping", "srcdoc", "style"];
   var GUARD_SELECTOR = "script[src],iframe[src],frame[src],img[src],img[srcset],source[src],source[srcset]," +
     "video[src],video[poster],audio[src],embed[src],object[data],input[src],link[href],link[imagesrcset],a[ping],area[ping]," +
     "script[*|href],image[*|href],[data-consent-pending]";

@@ -35,6 +35,7 @@
  *   activation.js   activating inert elements once their categories are granted
  *   decisions.js    posting a decision and applying the new state to the page
  *   ui.js           the banner and the shield
+ *   embeds.js       click-to-load placeholders after embed markup (a tweet's blockquote, ...)
  *   start.js        installs the above, the window.consentProxy API, closes the function
  *
  * Plain ES2018, no dependencies. It must never throw into the page: every hook falls back to the

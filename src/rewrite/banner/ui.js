@@ -127,6 +127,7 @@
         frames[i].addEventListener("load", hookPlaceholder.bind(null, frames[i]));
         hookPlaceholder(frames[i]);
       }
+      try { showEmbedNotices(); } catch (e) { report(e); }
       root = D.getElementById("consent-proxy");
       if (SHARED && state.decided) {
         // The shared page arrived inert: switch on what this visitor granted (code that needs

@@ -20,8 +20,7 @@ fn iframe_srcdoc<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef, d
         if !p.report {
             stash(el, "srcdoc");
             mark(el, &p, category, &provider);
-            let placeholder = p.placeholder(category, &provider);
-            let _ = el.set_attribute("srcdoc", &placeholder);
+            show_placeholder(el, &p, category, &provider);
         }
         return;
     }
@@ -224,9 +223,16 @@ pub fn resource_as<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef,
     }
     mark(el, &p, category, &provider);
     if kind == Res::Frame {
-        let placeholder = p.placeholder(category, &provider);
-        let _ = el.set_attribute("srcdoc", &placeholder);
+        show_placeholder(el, &p, category, &provider);
     }
+}
+
+/// The click-to-load placeholder as the refused frame's document. The frame's `sandbox` waits
+/// with its `src` (banner.js restores it first): a sandbox without `allow-forms` or top
+/// navigation (Discord's widget code has neither) would make the placeholder's button dead.
+fn show_placeholder<H: HandlerTypes>(el: &mut Element<'_, '_, H>, p: &Page, category: usize, provider: &str) {
+    stash(el, "sandbox");
+    let _ = el.set_attribute("srcdoc", &p.placeholder(category, provider));
 }
 
 /// A `<link>`'s request: a stylesheet, a preload by its `as`, an icon; hints are `other`.
