@@ -76,7 +76,7 @@ echo "== URL oracle: ~1,500 spellings of tracker and harmless URLs, loaded direc
     || { echo "!! URL oracle failed; re-running once to tell a flaky request from a leak"; CONSENT_PROXY_BIN=target/debug/consent-proxy node run.mjs; }; })
 echo "== real-page recall and collateral (tests/realpages: built-in, + EasyPrivacy, + EasyList, the image's lists)"
 # Asserts, with both lists: no site script broken, no required third party blocked, and recall at
-# least RECALL_FLOOR: the measured level (94.9 %), a regression guard; the issue's 99 % target is
+# least RECALL_FLOOR: the measured level (95.8 %), a regression guard; the issue's 99 % target is
 # not reached yet (README, Filter lists).
-(cd tests/realpages && npm install --silent --no-audit --no-fund && RECALL_FLOOR=0.945 CONSENT_PROXY_BIN=target/debug/consent-proxy node run.mjs)
+(cd tests/realpages && npm install --silent --no-audit --no-fund && RECALL_FLOOR=0.955 CONSENT_PROXY_BIN=target/debug/consent-proxy node run.mjs)
 echo "== all tests passed"

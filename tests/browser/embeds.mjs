@@ -8,6 +8,8 @@
 //   3. a click on the placeholder's button: the embed loads, without a reload;
 //   4. marketing granted first (POST /__consent), then the page: the embed loads, no placeholder.
 //
+// Opt-in presets (Calendly: not held by default) run with the rule the README gives to hold them.
+//
 // Every request to a host other than 127.0.0.1 is recorded and answered by a local stub: no
 // internet is used. One line per provider; exit 1 on any failure.
 //
@@ -17,6 +19,7 @@
 
 import http from 'node:http';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -50,7 +53,7 @@ const EMBEDS = [
   { provider: 'Disqus', markup: true, hosts: ['example.disqus.com'], html: '<div id="disqus_thread"></div><script>var disqus_config = function () { this.page.url = location.href; this.page.identifier = "post-1"; };\n(function() { var d = document, s = d.createElement("script"); s.src = "https://example.disqus.com/embed.js"; s.setAttribute("data-timestamp", +new Date()); (d.head || d.body).appendChild(s); })();</script><noscript>Please enable JavaScript to view the comments.</noscript>' },
   { provider: 'Apple Podcasts', hosts: ['embed.podcasts.apple.com'], html: '<iframe allow="autoplay *; encrypted-media *; fullscreen *; clipboard-write" frameborder="0" height="175" style="width:100%;max-width:660px;overflow:hidden;border-radius:10px;" sandbox="allow-forms allow-popups allow-same-origin allow-scripts allow-storage-access-by-user-activation allow-top-navigation-by-user-activation" src="https://embed.podcasts.apple.com/us/podcast/example/id1000000000"></iframe>' },
   { provider: 'Discord', hosts: ['discord.com'], html: '<iframe src="https://discord.com/widget?id=100000000000000000&theme=dark" width="350" height="500" allowtransparency="true" frameborder="0" sandbox="allow-popups allow-popups-to-escape-sandbox allow-same-origin allow-scripts"></iframe>' },
-  { provider: 'Calendly', markup: true, hosts: ['assets.calendly.com'], html: '<div class="calendly-inline-widget" data-url="https://calendly.com/example/30min" style="min-width:320px;height:700px;"></div><script type="text/javascript" src="https://assets.calendly.com/assets/external/widget.js" async></script>' },
+  { provider: 'Calendly', optIn: true, markup: true, hosts: ['assets.calendly.com'], html: '<div class="calendly-inline-widget" data-url="https://calendly.com/example/30min" style="min-width:320px;height:700px;"></div><script type="text/javascript" src="https://assets.calendly.com/assets/external/widget.js" async></script>' },
   { provider: 'Wistia', markup: true, hosts: ['fast.wistia.com'], html: '<script src="https://fast.wistia.com/embed/medias/abcdefghij.jsonp" async></script><script src="https://fast.wistia.com/assets/external/E-v1.js" async></script><div class="wistia_embed wistia_async_abcdefghij" style="height:360px;width:640px">&nbsp;</div>' },
   { provider: 'Loom', hosts: ['www.loom.com'], html: '<div style="position: relative; padding-bottom: 56.25%; height: 0;"><iframe src="https://www.loom.com/embed/0123456789abcdef0123456789abcdef?sid=1" frameborder="0" webkitallowfullscreen mozallowfullscreen allowfullscreen style="position: absolute; top: 0; left: 0; width: 100%; height: 100%;"></iframe></div>' },
   { provider: 'Mixcloud', hosts: ['player-widget.mixcloud.com'], html: '<iframe width="100%" height="120" src="https://player-widget.mixcloud.com/widget/iframe/?hide_cover=1&feed=%2Fexample%2Fmix%2F" frameborder="0" allow="encrypted-media; fullscreen; autoplay; idle-detection; speaker-selection; web-share;"></iframe>' },
@@ -77,10 +80,14 @@ function startOrigin() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+// Opt-in presets (Calendly) are held once the operator adds a rule, as the README shows.
+const CONFIG = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'consent-proxy-embeds-')), 'proxy.toml');
+fs.writeFileSync(CONFIG, '[[trackers.rules]]\npattern = ".calendly.com"\ncategory = "marketing"\nprovider = "Calendly"\n');
+
 function startProxy(originPort) {
   const env = { ...process.env };
   for (const k of ['CONSENT_PROXY_CONFIG', 'CONSENT_PROXY_UPSTREAM', 'CONSENT_PROXY_LISTEN', 'CONSENT_PROXY_ADMIN']) delete env[k];
-  const child = spawn(BIN, ['--upstream', `http://127.0.0.1:${originPort}`, '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0'], {
+  const child = spawn(BIN, ['--upstream', `http://127.0.0.1:${originPort}`, '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0', '--config', CONFIG], {
     env: { ...env, CONSENT_PROXY__AUDIT__SINK: '/dev/null', CONSENT_PROXY__LOG__FORMAT: 'json', CONSENT_PROXY__SHUTDOWN__DELAY: '0s', CONSENT_PROXY__CONSENT__RATE_LIMIT_PER_MINUTE: '0' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

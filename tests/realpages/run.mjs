@@ -46,7 +46,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const LISTS_DIR = process.env.LISTS_DIR || '/usr/share/chromium/extensions/ublock-origin/assets/thirdparties/easylist';
 const CONCURRENCY = Number(process.env.CONCURRENCY || 6);
 const RUN_DEADLINE_MS = 360_000;
-// The target is 99 %; measured today 94.9 % (see README). RECALL_FLOOR lets the test command
+// The target is 99 %; measured today 95.8 % (see README). RECALL_FLOOR lets the test command
 // guard what has been reached (no regression) while the target stays visible in every report.
 const RECALL_FLOOR = Number(process.env.RECALL_FLOOR || 0.99);
 
