@@ -41,6 +41,7 @@ pub mod reload;
 pub mod rewrite;
 pub mod server;
 pub mod state;
+pub mod thumbnails;
 pub mod tls;
 pub mod upstream;
 

@@ -58,6 +58,10 @@ pub struct Metrics {
     pub tracker_list_refresh_last_success_timestamp_seconds: IntGaugeVec,
     pub tracker_list_refreshes_total: IntCounterVec,
     pub tracker_list_refresh_failures_total: IntCounterVec,
+    /// `banner.thumbnails` answers by `result`: `cached`, `fetched`, `refused` (not an
+    /// allow-listed source), or why the fetch failed (`network`, `timeout`, `status`,
+    /// `redirect`, `not_an_image`, `too_large`, `private_address`).
+    pub thumbnails_total: IntCounterVec,
     /// Ad click identifiers removed from request URLs and redirects, by `param`.
     pub click_ids_removed_total: IntCounterVec,
     /// Time from sending the request to the origin until its response head arrived: the origin's
@@ -200,6 +204,11 @@ impl Metrics {
             &["list", "reason"],
         )
         .unwrap();
+        let thumbnails_total = IntCounterVec::new(
+            Opts::new("thumbnails_total", "Thumbnails served from this site (banner.thumbnails), by result"),
+            &["result"],
+        )
+        .unwrap();
         let click_ids_removed_total = IntCounterVec::new(
             Opts::new("click_ids_removed_total", "Ad click identifiers removed from URLs without consent"),
             &["param"],
@@ -221,6 +230,7 @@ impl Metrics {
             tracker_list_refresh_last_success_timestamp_seconds,
             tracker_list_refreshes_total,
             tracker_list_refresh_failures_total,
+            thumbnails_total,
             elements_neutralized_total,
             elements_activated_total,
             banners_injected_total,
@@ -263,6 +273,7 @@ impl Metrics {
         m.register(Box::new(m.tracker_list_refresh_last_success_timestamp_seconds.clone()));
         m.register(Box::new(m.tracker_list_refreshes_total.clone()));
         m.register(Box::new(m.tracker_list_refresh_failures_total.clone()));
+        m.register(Box::new(m.thumbnails_total.clone()));
         m.register(Box::new(m.click_ids_removed_total.clone()));
         m.register(Box::new(m.upstream_response_head_seconds.clone()));
         m.register(Box::new(m.audit_queue_depth.clone()));

@@ -64,6 +64,8 @@ pub struct Shared {
     pub imports: crate::consent::import::Recent,
     /// Where the config came from, to read it again on reload.
     pub source: ConfigSource,
+    /// Thumbnails fetched for `banner.thumbnails`; survives reloads.
+    pub thumbnails: crate::thumbnails::Cache,
     /// False once a stop signal arrived: `/readyz` fails while traffic is still served.
     ready: AtomicBool,
 }
@@ -76,6 +78,7 @@ impl Shared {
             inventory: Inventory::default(),
             imports: Default::default(),
             source,
+            thumbnails: Default::default(),
             ready: AtomicBool::new(true),
         })
     }

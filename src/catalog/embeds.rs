@@ -232,6 +232,25 @@ pub static EMBEDS: &[Embed] = &[
     .markup(&["blockquote.reddit-embed-bq"]),
 ];
 
+/// Where providers keep their thumbnails and cover art — cookieless images on their own hosts,
+/// which `banner.thumbnails` serves from this site while the provider is held: (host, path
+/// prefix, provider). A strict allow-list: the proxy fetches nothing else.
+pub static THUMBNAIL_SOURCES: &[(&str, &str, &str)] = &[
+    ("i.ytimg.com", "/", "YouTube"),
+    ("i1.ytimg.com", "/", "YouTube"),
+    ("i2.ytimg.com", "/", "YouTube"),
+    ("i3.ytimg.com", "/", "YouTube"),
+    ("i4.ytimg.com", "/", "YouTube"),
+    ("img.youtube.com", "/vi/", "YouTube"),
+    ("i.vimeocdn.com", "/", "Vimeo"),
+    ("s1.dmcdn.net", "/", "Dailymotion"),
+    ("s2.dmcdn.net", "/", "Dailymotion"),
+    ("www.dailymotion.com", "/thumbnail/", "Dailymotion"),
+    ("i.scdn.co", "/image/", "Spotify"),
+    ("i1.sndcdn.com", "/", "SoundCloud"),
+    ("static-cdn.jtvnw.net", "/", "Twitch"),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,6 +272,11 @@ mod tests {
         }
         for embed in EMBEDS.iter().filter(|e| e.opt_in) {
             assert!(catalog.classify_url(embed.example, None).is_none(), "{}: opt-in, not held", embed.provider);
+        }
+        for (host, _, provider) in THUMBNAIL_SOURCES {
+            assert!(EMBEDS.iter().any(|e| e.provider == *provider), "{host}: {provider} has no preset");
+            let url = format!("https://{host}/x.jpg");
+            assert!(catalog.classify_url(&url, None).is_none(), "{host}: a thumbnail host must not be a tracker rule");
         }
         let mut names: Vec<_> = EMBEDS.iter().map(|e| e.provider).collect();
         names.sort_unstable();

@@ -120,6 +120,8 @@ pub struct Config {
     pub catalog_version: String,
     /// The compiled tracker catalog (built-in + `[trackers]`).
     pub trackers: Arc<crate::catalog::trackers::TrackerCatalog>,
+    /// `banner.thumbnails`: held embeds' thumbnails served from this site.
+    pub thumbnails: Arc<crate::thumbnails::Thumbnails>,
     pub html: HtmlConfig,
     /// Banner texts, theme and position.
     pub banner: Arc<crate::rewrite::banner_config::Banner>,
@@ -315,6 +317,12 @@ impl TryFrom<RawConfig> for Config {
             css: raw.html.css,
             script: Arc::new(script),
         };
+        let thumbnails = crate::thumbnails::Thumbnails::compile(
+            raw.banner.thumbnails,
+            raw.banner.thumbnails_origin.as_deref(),
+            &trackers,
+            &consent,
+        )?;
         let banner = Arc::new(crate::rewrite::banner_config::Banner::compile(raw.banner)?);
         let audit = AuditConfig { target: AuditTarget::parse(raw.audit.sink.trim()), queue: raw.audit.queue.max(1) };
         Ok(Config {
@@ -325,6 +333,7 @@ impl TryFrom<RawConfig> for Config {
             audit,
             catalog_version,
             trackers: Arc::new(trackers),
+            thumbnails: Arc::new(thumbnails),
             html,
             banner,
             server,

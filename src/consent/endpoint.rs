@@ -51,6 +51,10 @@ pub async fn handle(rt: &Runtime, shared: &Shared, conn: &ClientConn, req: Reque
             resp
         }
         ("/classify", _, true) => super::classify::handle(rt, req).await,
+        (thumb, true, _) if thumb.starts_with("/thumbnail/") => {
+            let query = req.uri().query();
+            crate::thumbnails::serve(&rt.config.thumbnails, shared, &thumb["/thumbnail/".len()..], query).await
+        }
         ("/banner.js", true, _) => {
             let accept = req.headers().get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok());
             let (body, coding) = rt.config.html.script.for_client(accept);

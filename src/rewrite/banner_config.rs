@@ -88,6 +88,10 @@ pub struct RawBanner {
     /// Own markup for the banner (undecided) and the shield (decided), with `{{placeholders}}`.
     pub template_file: Option<std::path::PathBuf>,
     pub shield_template_file: Option<std::path::PathBuf>,
+    /// Serve held embeds' thumbnails from this site (`crate::thumbnails`).
+    pub thumbnails: bool,
+    /// Fetch those thumbnails from this origin instead of the providers.
+    pub thumbnails_origin: Option<String>,
 }
 
 impl Default for RawBanner {
@@ -98,6 +102,8 @@ impl Default for RawBanner {
             texts: HashMap::new(),
             template_file: None,
             shield_template_file: None,
+            thumbnails: false,
+            thumbnails_origin: None,
         }
     }
 }

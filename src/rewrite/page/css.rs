@@ -10,15 +10,33 @@ use super::*;
 /// cut at this size (fail closed), like `<noscript>`.
 const STYLE_MAX: usize = 256 * 1024;
 
+/// What becomes of one URL in CSS.
+pub(super) enum Judged {
+    /// A refused tracker: `none` (an `@import` goes whole); (category index, provider).
+    Refused(usize, String),
+    /// Loaded from here instead (`banner.thumbnails`); only for images.
+    Swap(String),
+}
+
+impl Page {
+    /// The CSS judgement of `url`: refused, or a held embed's thumbnail served from here.
+    pub(super) fn judge_css(&mut self, url: &str, kind: RequestKind) -> Option<Judged> {
+        if let Some((c, provider)) = self.refused_url(url, kind) {
+            return Some(Judged::Refused(c, provider));
+        }
+        (kind == RequestKind::Image).then(|| self.thumbnail_url(url)).flatten().map(Judged::Swap)
+    }
+}
+
 /// Rewrites `css`, asking `judge` about each URL (as `Image`, `Font` inside `@font-face`, or
-/// `Stylesheet` for `@import`). Returns the new text and the first refusal, or `None` when
-/// nothing is refused.
+/// `Stylesheet` for `@import`). Returns the new text and the first refusal (if any), or `None`
+/// when nothing changes.
 pub(super) fn rewrite_css(
     css: &str,
-    mut judge: impl FnMut(&str, RequestKind) -> Option<(usize, String)>,
-) -> Option<(String, (usize, String))> {
+    mut judge: impl FnMut(&str, RequestKind) -> Option<Judged>,
+) -> Option<(String, Option<(usize, String)>)> {
     let lower = css.to_ascii_lowercase();
-    let mut edits: Vec<(usize, usize, &str)> = Vec::new();
+    let mut edits: Vec<(usize, usize, Cow<'static, str>)> = Vec::new();
     let mut first = None;
     // @import "x"; / @import url(x) …;
     let mut from = 0;
@@ -31,9 +49,9 @@ pub(super) fn rewrite_css(
         } else {
             quoted(rest)
         };
-        if let Some(hit) = url.and_then(|u| judge(u.trim(), RequestKind::Stylesheet)) {
-            first.get_or_insert(hit);
-            edits.push((i, end, ""));
+        if let Some(Judged::Refused(c, provider)) = url.and_then(|u| judge(u.trim(), RequestKind::Stylesheet)) {
+            first.get_or_insert((c, provider));
+            edits.push((i, end, Cow::Borrowed("")));
         }
     }
     let mut from = 0;
@@ -45,12 +63,18 @@ pub(super) fn rewrite_css(
         let Some((url, len)) = css_url(&css[i + 4..]) else { continue };
         let font = lower[..i].rfind("@font-face").is_some_and(|f| !lower[f..i].contains('}'));
         let kind = if font { RequestKind::Font } else { RequestKind::Image };
-        if let Some(hit) = judge(url.trim(), kind) {
-            first.get_or_insert(hit);
-            edits.push((i, i + 4 + len, "none"));
+        match judge(url.trim(), kind) {
+            Some(Judged::Refused(c, provider)) => {
+                first.get_or_insert((c, provider));
+                edits.push((i, i + 4 + len, Cow::Borrowed("none")));
+            }
+            Some(Judged::Swap(local)) => edits.push((i, i + 4 + len, Cow::Owned(format!("url(\"{local}\")")))),
+            None => {}
         }
     }
-    let first = first?;
+    if edits.is_empty() {
+        return None;
+    }
     edits.sort_by_key(|e| e.0);
     let mut out = String::with_capacity(css.len());
     let mut at = 0;
@@ -59,7 +83,7 @@ pub(super) fn rewrite_css(
             continue;
         }
         out.push_str(&css[at..s]);
-        out.push_str(with);
+        out.push_str(&with);
         at = e;
     }
     out.push_str(&css[at..]);
@@ -95,8 +119,13 @@ pub fn style_attr<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef) 
         return;
     }
     let mut p = lock(page);
-    let Some((new, (category, provider))) = rewrite_css(&style, |u, k| p.refused_url(u, k)) else { return };
+    let Some((new, refused)) = rewrite_css(&style, |u, k| p.judge_css(u, k)) else { return };
     drop(style);
+    let Some((category, provider)) = refused else {
+        // Only thumbnails moved here: nothing waits for consent.
+        set_decoded(el, "style", &new);
+        return;
+    };
     let raw = raw.into_owned();
     p.count("css", category);
     if p.report {
@@ -137,7 +166,7 @@ pub fn style_text(chunk: &mut TextChunk<'_>, page: &PageRef, buffer: &mut String
         if chunk.last_in_text_node() {
             let css = std::mem::take(buffer);
             let mut p = lock(page);
-            if let Some((_, (c, _))) = rewrite_css(&css, |u, k| p.refused_url(u, k)) {
+            if let Some((_, Some((c, _)))) = rewrite_css(&css, |u, k| p.judge_css(u, k)) {
                 p.count("css", c);
             }
         }
@@ -156,9 +185,11 @@ pub fn style_text(chunk: &mut TextChunk<'_>, page: &PageRef, buffer: &mut String
         p.shared.metrics.html_rewrite_errors_total.with_label_values(&["style_too_large"]).inc();
         return;
     }
-    match rewrite_css(&css, |u, k| p.refused_url(u, k)) {
-        Some((new, (c, _))) => {
-            p.count("css", c);
+    match rewrite_css(&css, |u, k| p.judge_css(u, k)) {
+        Some((new, refused)) => {
+            if let Some((c, _)) = refused {
+                p.count("css", c);
+            }
             chunk.replace(&new, ContentType::Html);
         }
         None => chunk.replace(&css, ContentType::Html),
@@ -171,8 +202,14 @@ mod tests {
 
     fn run(css: &str) -> Option<String> {
         rewrite_css(css, |u, k| {
+            if u.contains("thumbs.example") {
+                return Some(Judged::Swap(format!(
+                    "/__consent/thumbnail/thumbs.example{}",
+                    &u[u.find(".example").unwrap() + 8..]
+                )));
+            }
             let bad = u.contains("tracker.example");
-            bad.then(|| (1, format!("{k:?}")))
+            bad.then(|| Judged::Refused(1, format!("{k:?}")))
         })
         .map(|(s, _)| s)
     }
@@ -197,6 +234,12 @@ mod tests {
         assert_eq!(run("p{background:url(/own.png)"), None);
         // Unterminated: nothing to judge, nothing changed.
         assert_eq!(run("p{background:url(https://tracker.example/x"), None);
+        // A thumbnail served from here: quoted, the rest as it was.
+        assert_eq!(
+            run(".v{background:url('https://thumbs.example/vi/1/0.jpg') center} .t{background:url(https://tracker.example/t)}")
+                .unwrap(),
+            ".v{background:url(\"/__consent/thumbnail/thumbs.example/vi/1/0.jpg\") center} .t{background:none}"
+        );
     }
 
     #[test]

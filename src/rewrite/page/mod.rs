@@ -181,6 +181,17 @@ impl Page {
         }
     }
 
+    /// `banner.thumbnails`: the same-origin URL that serves `url` when it is the thumbnail of a
+    /// held embed provider (`crate::thumbnails`); `None` for anything else, and in report-only.
+    pub(super) fn thumbnail_url(&self, url: &str) -> Option<String> {
+        let thumbnails = &self.rt.config.thumbnails;
+        if !thumbnails.enabled || self.report || !url.contains("//") {
+            return None;
+        }
+        let parsed = crate::catalog::trackers::parse_url(url.trim(), self.base.as_ref())?;
+        thumbnails.local_url(&parsed, &self.state, &self.rt.config.consent.prefix)
+    }
+
     /// Moves relative URLs to `base` (the page's URL, then the first `<base href>`).
     pub(super) fn set_base(&mut self, base: Url) {
         self.base_host = base.host_str().map(|h| h.trim_end_matches('.').to_ascii_lowercase());

@@ -207,6 +207,9 @@ pub fn resource_as<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef,
             }
         }
     }
+    if p.rt.config.thumbnails.enabled {
+        thumbnails(el, &p, attrs, &refused);
+    }
     let Some((category, provider)) = first else { return };
     p.count(kind.metric_kind(), category);
     if p.report {
@@ -224,6 +227,39 @@ pub fn resource_as<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef,
     mark(el, &p, category, &provider);
     if kind == Res::Frame {
         show_placeholder(el, &p, category, &provider);
+    }
+}
+
+/// `banner.thumbnails`: a held provider's thumbnail in `src`, `poster` or a `srcset` candidate
+/// is fetched from this site instead (the attributes refused above are left alone).
+fn thumbnails<H: HandlerTypes>(
+    el: &mut Element<'_, '_, H>,
+    p: &Page,
+    attrs: &[&str],
+    refused: &[(&str, Option<String>)],
+) {
+    for attr in attrs.iter().filter(|a| !refused.iter().any(|(r, _)| r == *a) && **a != "ping") {
+        let new = {
+            let Some(value) = attr_value(el, attr) else { continue };
+            if matches!(*attr, "srcset" | "imagesrcset") {
+                let mut changed = false;
+                let swapped: Vec<String> = srcset_candidates(&value)
+                    .map(|c| match p.thumbnail_url(c.url) {
+                        Some(local) => {
+                            changed = true;
+                            c.text.replacen(c.url, &local, 1)
+                        }
+                        None => c.text.to_owned(),
+                    })
+                    .collect();
+                changed.then(|| swapped.join(", "))
+            } else {
+                p.thumbnail_url(&value)
+            }
+        };
+        if let Some(new) = new {
+            set_decoded(el, attr, &new);
+        }
     }
 }
 

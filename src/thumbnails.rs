@@ -1,0 +1,468 @@
+//! `banner.thumbnails`: the thumbnails of held embeds, served from this site. A placeholder or
+//! the site's own CSS often shows a video's thumbnail (`i.ytimg.com/vi/ID/hqdefault.jpg`);
+//! loading it from the provider tells the provider who visits before they decided. With this on,
+//! the rewriter points such URLs at `{consent.prefix}/thumbnail/HOST/PATH` while the provider's
+//! category is refused, and the proxy fetches the image itself — without the visitor's cookies,
+//! address, referrer or user agent — caches it (bounded) and serves it.
+//!
+//! An open fetcher is an SSRF hole, so this one is narrow: only the hosts and path prefixes of
+//! [`THUMBNAIL_SOURCES`], only over HTTPS to an address that is public (checked after the DNS
+//! lookup, on the address actually connected to), redirects only to those same sources, only
+//! JPEG, PNG, WebP, GIF and AVIF (by `Content-Type` *and* by their first bytes; never SVG), at
+//! most [`MAX_BYTES`], within [`TIMEOUT`]. Off by default.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::{header, HeaderValue, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Empty, Limited};
+use hyper_util::rt::TokioIo;
+use url::Url;
+
+use crate::body::{full, ProxyBody};
+use crate::catalog::embeds::{EMBEDS, THUMBNAIL_SOURCES};
+use crate::catalog::trackers::{TrackerCatalog, NOT_A_TRACKER};
+use crate::consent::{ConsentSettings, ConsentState};
+use crate::state::Shared;
+
+/// The largest image served.
+pub const MAX_BYTES: usize = 2 << 20;
+/// One fetch, redirects included, connect to last byte.
+pub const TIMEOUT: Duration = Duration::from_secs(5);
+const MAX_REDIRECTS: usize = 3;
+const CACHE_ENTRIES: usize = 512;
+const CACHE_BYTES: usize = 32 << 20;
+const CACHE_TTL: Duration = Duration::from_secs(86_400);
+
+/// The compiled `banner.thumbnails` settings.
+#[derive(Debug, Clone, Default)]
+pub struct Thumbnails {
+    pub enabled: bool,
+    /// `banner.thumbnails_origin`: fetch from this origin (laid out as `/HOST/PATH`) instead of
+    /// the providers — an internal image cache, or a test's stand-in. Trusted: not checked.
+    origin: Option<Url>,
+    /// (host, path prefix, category index) of each source whose provider the catalog holds.
+    sources: Vec<(&'static str, &'static str, usize)>,
+}
+
+impl Thumbnails {
+    /// `origin` is `banner.thumbnails_origin`; the categories come from the catalog as
+    /// configured (a provider allowed with `none` needs no detour).
+    pub fn compile(
+        enabled: bool,
+        origin: Option<&str>,
+        trackers: &TrackerCatalog,
+        consent: &ConsentSettings,
+    ) -> Result<Self, crate::config::ConfigError> {
+        let origin = match origin.map(str::trim).filter(|o| !o.is_empty()) {
+            None => None,
+            Some(o) => {
+                let url = Url::parse(o).map_err(|e| crate::config::ConfigError {
+                    key: "banner.thumbnails_origin".into(),
+                    message: e.to_string(),
+                })?;
+                if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+                    return Err(crate::config::ConfigError {
+                        key: "banner.thumbnails_origin".into(),
+                        message: format!("`{o}`: an http(s) origin"),
+                    });
+                }
+                Some(url)
+            }
+        };
+        let mut sources = Vec::new();
+        for &(host, prefix, provider) in THUMBNAIL_SOURCES {
+            let Some(embed) = EMBEDS.iter().find(|e| e.provider == provider) else { continue };
+            let Some(rule) = trackers.classify_url(embed.example, None) else { continue };
+            if rule.category == NOT_A_TRACKER {
+                continue;
+            }
+            let category = consent.category_index(&rule.category).or_else(|| consent.category_index("marketing"));
+            if let Some(c) = category {
+                sources.push((host, prefix, c));
+            }
+        }
+        Ok(Self { enabled, origin, sources })
+    }
+
+    /// The same-origin URL for `url` (absolute), when it is a thumbnail of a provider `state`
+    /// refuses: `{prefix}/thumbnail/HOST/PATH?QUERY`.
+    pub fn local_url(&self, url: &Url, state: &ConsentState, prefix: &str) -> Option<String> {
+        if !self.enabled || !matches!(url.scheme(), "https" | "http") {
+            return None;
+        }
+        let (host, category) = self.source(url)?;
+        if state.allows(category) {
+            return None;
+        }
+        let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
+        Some(format!("{prefix}/thumbnail/{host}{}{query}", url.path()))
+    }
+
+    /// The allow-listed source `url` belongs to: (its host, its category).
+    fn source(&self, url: &Url) -> Option<(&'static str, usize)> {
+        let host = url.host_str()?;
+        if url.port().is_some() || !url.username().is_empty() || url.password().is_some() {
+            return None;
+        }
+        self.sources.iter().find(|(h, p, _)| *h == host && url.path().starts_with(p)).map(|(h, _, c)| (*h, *c))
+    }
+}
+
+/// The images fetched, by URL: bounded in entries and bytes, oldest out first, each kept a day.
+/// Survives config reloads (it lives in [`Shared`]).
+#[derive(Default)]
+pub struct Cache {
+    inner: Mutex<CacheInner>,
+}
+
+#[derive(Default)]
+struct CacheInner {
+    map: HashMap<String, (Bytes, &'static str, Instant)>,
+    order: VecDeque<String>,
+    bytes: usize,
+}
+
+impl Cache {
+    fn get(&self, key: &str) -> Option<(Bytes, &'static str)> {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.map.get(key).filter(|(_, _, at)| at.elapsed() < CACHE_TTL).map(|(b, t, _)| (b.clone(), *t))
+    }
+
+    fn put(&self, key: String, body: Bytes, content_type: &'static str) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((old, _, _)) = inner.map.remove(&key) {
+            inner.bytes -= old.len();
+            inner.order.retain(|k| *k != key);
+        }
+        while !inner.order.is_empty() && (inner.map.len() >= CACHE_ENTRIES || inner.bytes + body.len() > CACHE_BYTES) {
+            let oldest = inner.order.pop_front().expect("not empty");
+            if let Some((b, _, _)) = inner.map.remove(&oldest) {
+                inner.bytes -= b.len();
+            }
+        }
+        inner.bytes += body.len();
+        inner.order.push_back(key.clone());
+        inner.map.insert(key, (body, content_type, Instant::now()));
+    }
+
+    /// Images held and their bytes.
+    pub fn size(&self) -> (usize, usize) {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        (inner.map.len(), inner.bytes)
+    }
+}
+
+/// Why a thumbnail was not served: the answer's status and a short reason (also the metric).
+#[derive(Debug)]
+struct Failure {
+    status: StatusCode,
+    reason: &'static str,
+    detail: String,
+}
+
+fn fail(status: StatusCode, reason: &'static str, detail: impl Into<String>) -> Failure {
+    Failure { status, reason, detail: detail.into() }
+}
+
+/// `GET {prefix}/thumbnail/HOST/PATH`: the image, from the cache or fetched.
+pub async fn serve(settings: &Thumbnails, shared: &Shared, sub: &str, query: Option<&str>) -> Response<ProxyBody> {
+    let count = |result: &str| shared.metrics.thumbnails_total.with_label_values(&[result]).inc();
+    let target = settings.enabled.then(|| target_url(settings, sub, query)).flatten();
+    let Some(target) = target else {
+        count("refused");
+        return plain(StatusCode::NOT_FOUND, "404 Not Found: not a thumbnail this proxy serves\n");
+    };
+    if let Some((body, content_type)) = shared.thumbnails.get(target.as_str()) {
+        count("cached");
+        return image(body, content_type);
+    }
+    match tokio::time::timeout(TIMEOUT, fetch(settings, target.clone())).await {
+        Ok(Ok((body, content_type))) => {
+            count("fetched");
+            shared.thumbnails.put(target.to_string(), body.clone(), content_type);
+            image(body, content_type)
+        }
+        Ok(Err(f)) => {
+            count(f.reason);
+            tracing::warn!(url = %target, reason = f.reason, detail = %f.detail, "thumbnail not served");
+            plain(
+                f.status,
+                &format!("{} {}: {}\n", f.status.as_u16(), f.status.canonical_reason().unwrap_or(""), f.reason),
+            )
+        }
+        Err(_) => {
+            count("timeout");
+            tracing::warn!(url = %target, "thumbnail not served: the provider took too long");
+            plain(StatusCode::GATEWAY_TIMEOUT, "504 Gateway Timeout: timeout\n")
+        }
+    }
+}
+
+/// `HOST/PATH` (after `/thumbnail/`) and the query, as the provider's URL — when allow-listed.
+fn target_url(settings: &Thumbnails, sub: &str, query: Option<&str>) -> Option<Url> {
+    let (host, path) = sub.split_once('/')?;
+    let mut url = Url::parse(&format!("https://{host}/{path}")).ok()?;
+    url.set_query(query);
+    (url.host_str() == Some(host) && settings.source(&url).is_some()).then_some(url)
+}
+
+/// Fetches `url` (an allow-listed source), following redirects to allow-listed sources only.
+async fn fetch(settings: &Thumbnails, mut url: Url) -> Result<(Bytes, &'static str), Failure> {
+    for _ in 0..=MAX_REDIRECTS {
+        let resp = request(settings, &url).await?;
+        let status = resp.status();
+        if status.is_redirection() {
+            let next = resp
+                .headers()
+                .get(header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .and_then(|l| url.join(l).ok())
+                .ok_or_else(|| fail(StatusCode::BAD_GATEWAY, "redirect", "a redirect without a usable Location"))?;
+            if next.scheme() != "https" || settings.source(&next).is_none() {
+                return Err(fail(
+                    StatusCode::BAD_GATEWAY,
+                    "redirect",
+                    format!("a redirect off the allow-list: {next}"),
+                ));
+            }
+            url = next;
+            continue;
+        }
+        if status != StatusCode::OK {
+            return Err(fail(StatusCode::BAD_GATEWAY, "status", format!("the provider answered {status}")));
+        }
+        let declared = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let Some(content_type) = image_type(declared) else {
+            return Err(fail(StatusCode::BAD_GATEWAY, "not_an_image", format!("Content-Type `{declared}`")));
+        };
+        let too_long = resp
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+            .is_some_and(|n| n > MAX_BYTES as u64);
+        if too_long {
+            return Err(fail(StatusCode::BAD_GATEWAY, "too_large", format!("over {} KiB", MAX_BYTES >> 10)));
+        }
+        let body = Limited::new(resp.into_body(), MAX_BYTES).collect().await.map_err(|e| {
+            if e.is::<http_body_util::LengthLimitError>() {
+                fail(StatusCode::BAD_GATEWAY, "too_large", format!("over {} KiB", MAX_BYTES >> 10))
+            } else {
+                fail(StatusCode::BAD_GATEWAY, "network", format!("the body broke off: {e}"))
+            }
+        })?;
+        let body = body.to_bytes();
+        if !magic_matches(content_type, &body) {
+            return Err(fail(StatusCode::BAD_GATEWAY, "not_an_image", format!("the bytes are not {content_type}")));
+        }
+        return Ok((body, content_type));
+    }
+    Err(fail(StatusCode::BAD_GATEWAY, "redirect", format!("more than {MAX_REDIRECTS} redirects")))
+}
+
+/// One GET of `url`: to the provider over HTTPS at a public address, or to the configured origin.
+async fn request(settings: &Thumbnails, url: &Url) -> Result<Response<hyper::body::Incoming>, Failure> {
+    let host = url.host_str().unwrap_or_default();
+    let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
+    let (connect_host, port, tls, path) = match &settings.origin {
+        Some(o) => (
+            o.host_str().unwrap_or_default().to_owned(),
+            o.port_or_known_default().unwrap_or(80),
+            o.scheme() == "https",
+            format!("{}/{host}{}{query}", o.path().trim_end_matches('/'), url.path()),
+        ),
+        None => (host.to_owned(), 443, true, format!("{}{query}", url.path())),
+    };
+    let network = |e: String| fail(StatusCode::BAD_GATEWAY, "network", e);
+    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((connect_host.as_str(), port))
+        .await
+        .map_err(|e| network(format!("{connect_host}: {e}")))?
+        .collect();
+    // The providers' hosts must resolve to public addresses only (DNS pointing a listed name at
+    // an internal service is the SSRF this refuses). The configured origin is trusted.
+    if settings.origin.is_none() {
+        if let Some(a) = addrs.iter().find(|a| !is_public(a.ip())) {
+            return Err(fail(
+                StatusCode::BAD_GATEWAY,
+                "private_address",
+                format!("{connect_host} resolves to {}", a.ip()),
+            ));
+        }
+    }
+    let addr = *addrs.first().ok_or_else(|| network(format!("{connect_host}: no address")))?;
+    let tcp = tokio::net::TcpStream::connect(addr).await.map_err(|e| network(format!("{addr}: {e}")))?;
+    let _ = tcp.set_nodelay(true);
+    let req = Request::get(path)
+        .header(header::HOST, if settings.origin.is_some() { connect_host.as_str() } else { host })
+        .header(header::USER_AGENT, concat!("consent-proxy/", env!("CARGO_PKG_VERSION"), " (thumbnail)"))
+        .header(header::ACCEPT, "image/avif,image/webp,image/png,image/jpeg,image/gif")
+        .body(Empty::<Bytes>::new())
+        .map_err(|e| network(e.to_string()))?;
+    if tls {
+        let name = rustls_pki_types::ServerName::try_from(connect_host.clone()).map_err(|e| network(e.to_string()))?;
+        let stream = tokio_rustls::TlsConnector::from(tls_config())
+            .connect(name, tcp)
+            .await
+            .map_err(|e| network(format!("TLS: {e}")))?;
+        send(TokioIo::new(stream), req).await
+    } else {
+        send(TokioIo::new(tcp), req).await
+    }
+}
+
+async fn send<T>(io: T, req: Request<Empty<Bytes>>) -> Result<Response<hyper::body::Incoming>, Failure>
+where
+    T: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
+    let network = |e: hyper::Error| fail(StatusCode::BAD_GATEWAY, "network", crate::upstream::error_chain(&e));
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(io).await.map_err(network)?;
+    tokio::spawn(async move {
+        let _ = conn.await;
+    });
+    sender.send_request(req).await.map_err(network)
+}
+
+fn tls_config() -> Arc<rustls::ClientConfig> {
+    static CONFIG: OnceLock<Arc<rustls::ClientConfig>> = OnceLock::new();
+    CONFIG
+        .get_or_init(|| {
+            let mut roots = rustls::RootCertStore::empty();
+            roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+            Arc::new(rustls::ClientConfig::builder().with_root_certificates(roots).with_no_client_auth())
+        })
+        .clone()
+}
+
+/// The image types served (never SVG: it can carry script).
+fn image_type(content_type: &str) -> Option<&'static str> {
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    ["image/jpeg", "image/png", "image/webp", "image/gif", "image/avif"].into_iter().find(|t| *t == essence)
+}
+
+/// The body starts as its declared type does.
+fn magic_matches(content_type: &str, b: &[u8]) -> bool {
+    match content_type {
+        "image/jpeg" => b.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "image/png" => b.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "image/gif" => b.starts_with(b"GIF87a") || b.starts_with(b"GIF89a"),
+        "image/webp" => b.len() >= 12 && &b[..4] == b"RIFF" && &b[8..12] == b"WEBP",
+        "image/avif" => b.len() >= 12 && &b[4..8] == b"ftyp" && (&b[8..12] == b"avif" || &b[8..12] == b"avis"),
+        _ => false,
+    }
+}
+
+/// An address anyone on the internet could reach: not loopback, private, link-local, shared
+/// (CGNAT), documentation, benchmarking, multicast, reserved or unspecified — in IPv4, IPv6, and
+/// IPv4 written in IPv6 (mapped, NAT64).
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            !(v4.is_unspecified()
+                || v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || v4.is_multicast()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 192 && b == 0 && c == 0)
+                || (a == 198 && (b == 18 || b == 19))
+                || a >= 240)
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            let s = v6.segments();
+            if s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0] {
+                let [a, b] = s[6].to_be_bytes();
+                let [c, d] = s[7].to_be_bytes();
+                return is_public(IpAddr::V4(std::net::Ipv4Addr::new(a, b, c, d)));
+            }
+            !(v6.is_unspecified()
+                || v6.is_loopback()
+                || v6.is_multicast()
+                || (s[0] & 0xfe00) == 0xfc00
+                || (s[0] & 0xffc0) == 0xfe80
+                || (s[0] == 0x2001 && s[1] == 0x0db8)
+                || s[0..6] == [0, 0, 0, 0, 0, 0])
+        }
+    }
+}
+
+fn image(body: Bytes, content_type: &'static str) -> Response<ProxyBody> {
+    let mut resp = Response::new(full(body));
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("content-security-policy", HeaderValue::from_static("default-src 'none'; sandbox"));
+    h.insert("cross-origin-resource-policy", HeaderValue::from_static("same-origin"));
+    resp
+}
+
+fn plain(status: StatusCode, text: &str) -> Response<ProxyBody> {
+    let mut resp = Response::new(full(Bytes::from(text.to_owned())));
+    *resp.status_mut() = status;
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_public_addresses() {
+        for ip in ["8.8.8.8", "142.250.74.110", "2a00:1450:4001:80b::200e", "::ffff:8.8.8.8", "64:ff9b::808:808"] {
+            assert!(is_public(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "0.1.2.3",
+            "192.0.0.8",
+            "198.18.0.1",
+            "192.0.2.1",
+            "224.0.0.1",
+            "240.0.0.1",
+            "255.255.255.255",
+            "::1",
+            "::",
+            "fd00::1",
+            "fe80::1",
+            "ff02::1",
+            "2001:db8::1",
+            "::ffff:127.0.0.1",
+            "::ffff:169.254.169.254",
+            "64:ff9b::a00:1",
+            "::127.0.0.1",
+        ] {
+            assert!(!is_public(ip.parse().unwrap()), "{ip}");
+        }
+    }
+
+    #[test]
+    fn images_by_type_and_first_bytes() {
+        assert_eq!(image_type("image/jpeg"), Some("image/jpeg"));
+        assert_eq!(image_type("Image/PNG; charset=binary"), Some("image/png"));
+        assert_eq!(image_type("image/svg+xml"), None);
+        assert_eq!(image_type("text/html"), None);
+        assert!(magic_matches("image/jpeg", &[0xFF, 0xD8, 0xFF, 0xE0]));
+        assert!(!magic_matches("image/jpeg", b"<html>"));
+        assert!(magic_matches("image/gif", b"GIF89a..."));
+        assert!(magic_matches("image/webp", b"RIFF\0\0\0\0WEBPVP8 "));
+        assert!(!magic_matches("image/png", b"GIF89a"));
+    }
+}
