@@ -9,7 +9,8 @@
 //! - [`server`]: accept loop, TLS, HTTP/1.1 + HTTP/2, idle closing, graceful drain.
 //! - [`proxy`]: the request pipeline, phase by phase.
 //! - [`consent`]: categories, the consent cookie, `/__consent`, the audit log, the policy page.
-//! - [`catalog`]: the built-in cookie catalog; [`cookies`]: compiled rules that filter `Cookie`
+//! - [`catalog`]: the built-in cookie, tracker and embed catalogs and the filter lists (loaded,
+//!   checked, refreshed from their `url`); [`cookies`]: compiled rules that filter `Cookie`
 //!   and `Set-Cookie`; [`click_ids`]: ad click identifiers in URLs; [`enforce`]: the
 //!   enforcement phases with their metrics and logs.
 //! - [`discovery`]: unknown cookies seen, for rollout.
@@ -18,7 +19,9 @@
 //! - [`upstream`]: the pooled origin client and its error mapping.
 //! - [`body`], [`access`]: streaming bodies and the end-of-request record (metrics, access log).
 //! - [`admin`]: `/healthz`, `/readyz`, `/metrics`. [`metrics`]: the owned registry.
-//! - [`reload`]: `SIGHUP` and config-file watching. [`tls`]: rustls from PEM files.
+//! - [`reload`]: `SIGHUP`, config-file watching and filter-list downloads. [`tls`]: rustls from
+//!   PEM files.
+//! - [`thumbnails`]: held embeds' thumbnails fetched and served from this site (allow-listed).
 //! - [`demo`]: the embedded legacy shop for `consent-proxy demo`.
 #![forbid(unsafe_code)]
 

@@ -92,7 +92,7 @@ pub async fn refresh(
     })??;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let Some(download) = fetched else {
-        let meta = Meta { checked: now, ..meta.unwrap_or_default() };
+        let meta = Meta { url: source.url.to_string(), checked: now, ..meta.unwrap_or_default() };
         write_meta(&spec.path, &meta)?;
         return Ok(Refreshed::Unchanged);
     };
