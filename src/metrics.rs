@@ -59,8 +59,8 @@ pub struct Metrics {
     pub tracker_list_refreshes_total: IntCounterVec,
     pub tracker_list_refresh_failures_total: IntCounterVec,
     /// `banner.thumbnails` answers by `result`: `cached`, `fetched`, `refused` (not an
-    /// allow-listed source), or why the fetch failed (`network`, `timeout`, `status`,
-    /// `redirect`, `not_an_image`, `too_large`, `private_address`).
+    /// allow-listed source), `busy` (16 fetches under way), or why the fetch failed (`network`,
+    /// `timeout`, `status`, `redirect`, `not_an_image`, `too_large`, `private_address`).
     pub thumbnails_total: IntCounterVec,
     /// Ad click identifiers removed from request URLs and redirects, by `param`.
     pub click_ids_removed_total: IntCounterVec,

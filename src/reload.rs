@@ -105,8 +105,9 @@ pub async fn refresh_lists(shared: Arc<Shared>) {
                 None => match Fetcher::new() {
                     Ok(f) => fetcher.insert(f),
                     Err(e) => {
-                        tracing::error!(error = %e, "filter lists cannot be refreshed");
-                        return;
+                        tracing::error!(error = %e, "filter lists cannot be refreshed; trying again in a minute");
+                        tokio::time::sleep(Duration::from_secs(60)).await;
+                        break;
                     }
                 },
             };

@@ -68,6 +68,8 @@ pub struct Shared {
     pub thumbnails: crate::thumbnails::Cache,
     /// False once a stop signal arrived: `/readyz` fails while traffic is still served.
     ready: AtomicBool,
+    /// Held during a reload.
+    reloading: std::sync::Mutex<()>,
 }
 
 impl Shared {
@@ -80,6 +82,7 @@ impl Shared {
             source,
             thumbnails: Default::default(),
             ready: AtomicBool::new(true),
+            reloading: Default::default(),
         })
     }
 
@@ -94,6 +97,9 @@ impl Shared {
     /// Reads the sources again; on success swaps the runtime, else keeps the old one.
     /// Listen addresses are bound once and cannot change without a restart.
     pub fn reload(&self, why: &str) -> Result<(), String> {
+        // One at a time (the file poll, SIGHUP and a list download can coincide): an older
+        // reload never finishes last, and big lists are not parsed twice at once.
+        let _one = self.reloading.lock().unwrap_or_else(|e| e.into_inner());
         let result = self.source.load().map_err(|e| e.to_string()).and_then(|config| {
             let old = self.runtime.load();
             if config.server.listen != old.config.server.listen || config.server.admin != old.config.server.admin {

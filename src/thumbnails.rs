@@ -36,6 +36,11 @@ const MAX_REDIRECTS: usize = 3;
 const CACHE_ENTRIES: usize = 512;
 const CACHE_BYTES: usize = 32 << 20;
 const CACHE_TTL: Duration = Duration::from_secs(86_400);
+/// Fetches under way at once; more are answered 503 (the endpoint takes no credentials: it must
+/// not become a way to make the proxy fetch without bound).
+const MAX_FETCHES: usize = 16;
+/// Thumbnail URLs carry short queries if any; a longer one is not a thumbnail.
+const MAX_QUERY: usize = 256;
 
 /// The compiled `banner.thumbnails` settings.
 #[derive(Debug, Clone, Default)]
@@ -114,9 +119,15 @@ impl Thumbnails {
 
 /// The images fetched, by URL: bounded in entries and bytes, oldest out first, each kept a day.
 /// Survives config reloads (it lives in [`Shared`]).
-#[derive(Default)]
 pub struct Cache {
     inner: Mutex<CacheInner>,
+    fetches: tokio::sync::Semaphore,
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Self { inner: Mutex::default(), fetches: tokio::sync::Semaphore::new(MAX_FETCHES) }
+    }
 }
 
 #[derive(Default)]
@@ -180,6 +191,10 @@ pub async fn serve(settings: &Thumbnails, shared: &Shared, sub: &str, query: Opt
         count("cached");
         return image(body, content_type);
     }
+    let Ok(_slot) = shared.thumbnails.fetches.try_acquire() else {
+        count("busy");
+        return plain(StatusCode::SERVICE_UNAVAILABLE, "503 Service Unavailable: busy\n");
+    };
     match tokio::time::timeout(TIMEOUT, fetch(settings, target.clone())).await {
         Ok(Ok((body, content_type))) => {
             count("fetched");
@@ -204,6 +219,9 @@ pub async fn serve(settings: &Thumbnails, shared: &Shared, sub: &str, query: Opt
 
 /// `HOST/PATH` (after `/thumbnail/`) and the query, as the provider's URL — when allow-listed.
 fn target_url(settings: &Thumbnails, sub: &str, query: Option<&str>) -> Option<Url> {
+    if query.is_some_and(|q| q.len() > MAX_QUERY) {
+        return None;
+    }
     let (host, path) = sub.split_once('/')?;
     let mut url = Url::parse(&format!("https://{host}/{path}")).ok()?;
     url.set_query(query);
@@ -269,7 +287,7 @@ async fn request(settings: &Thumbnails, url: &Url) -> Result<Response<hyper::bod
     let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
     let (connect_host, port, tls, path) = match &settings.origin {
         Some(o) => (
-            o.host_str().unwrap_or_default().to_owned(),
+            o.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']').to_owned(),
             o.port_or_known_default().unwrap_or(80),
             o.scheme() == "https",
             format!("{}/{host}{}{query}", o.path().trim_end_matches('/'), url.path()),
@@ -295,8 +313,12 @@ async fn request(settings: &Thumbnails, url: &Url) -> Result<Response<hyper::bod
     let addr = *addrs.first().ok_or_else(|| network(format!("{connect_host}: no address")))?;
     let tcp = tokio::net::TcpStream::connect(addr).await.map_err(|e| network(format!("{addr}: {e}")))?;
     let _ = tcp.set_nodelay(true);
+    let host_header = match &settings.origin {
+        Some(o) => o[url::Position::BeforeHost..url::Position::AfterPort].to_owned(),
+        None => host.to_owned(),
+    };
     let req = Request::get(path)
-        .header(header::HOST, if settings.origin.is_some() { connect_host.as_str() } else { host })
+        .header(header::HOST, host_header)
         .header(header::USER_AGENT, concat!("consent-proxy/", env!("CARGO_PKG_VERSION"), " (thumbnail)"))
         .header(header::ACCEPT, "image/avif,image/webp,image/png,image/jpeg,image/gif")
         .body(Empty::<Bytes>::new())
@@ -384,12 +406,21 @@ pub fn is_public(ip: IpAddr) -> bool {
                 let [c, d] = s[7].to_be_bytes();
                 return is_public(IpAddr::V4(std::net::Ipv4Addr::new(a, b, c, d)));
             }
+            if s[0] == 0x2002 {
+                // 6to4: the IPv4 address it tunnels to.
+                let [a, b] = s[1].to_be_bytes();
+                let [c, d] = s[2].to_be_bytes();
+                return is_public(IpAddr::V4(std::net::Ipv4Addr::new(a, b, c, d)));
+            }
             !(v6.is_unspecified()
                 || v6.is_loopback()
                 || v6.is_multicast()
                 || (s[0] & 0xfe00) == 0xfc00
                 || (s[0] & 0xffc0) == 0xfe80
+                || (s[0] & 0xffc0) == 0xfec0
                 || (s[0] == 0x2001 && s[1] == 0x0db8)
+                || (s[0] == 0x2001 && s[1] == 0)
+                || (s[0] == 0x64 && s[1] == 0xff9b && s[2] == 1)
                 || s[0..6] == [0, 0, 0, 0, 0, 0])
         }
     }
@@ -420,7 +451,14 @@ mod tests {
 
     #[test]
     fn only_public_addresses() {
-        for ip in ["8.8.8.8", "142.250.74.110", "2a00:1450:4001:80b::200e", "::ffff:8.8.8.8", "64:ff9b::808:808"] {
+        for ip in [
+            "8.8.8.8",
+            "142.250.74.110",
+            "2a00:1450:4001:80b::200e",
+            "::ffff:8.8.8.8",
+            "64:ff9b::808:808",
+            "2002:808:808::1",
+        ] {
             assert!(is_public(ip.parse().unwrap()), "{ip}");
         }
         for ip in [
@@ -448,6 +486,11 @@ mod tests {
             "::ffff:169.254.169.254",
             "64:ff9b::a00:1",
             "::127.0.0.1",
+            "2002:7f00:1::1",
+            "2002:a00:1::1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            "64:ff9b:1::a00:1",
+            "fec0::1",
         ] {
             assert!(!is_public(ip.parse().unwrap()), "{ip}");
         }

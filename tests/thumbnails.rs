@@ -96,6 +96,10 @@ async fn providers(secret_port: u16) -> (std::net::SocketAddr, Arc<Mutex<Vec<(St
     (addr, seen)
 }
 
+async fn get_owned(url: String) -> u16 {
+    get(&url).await.0
+}
+
 async fn start(thumbnails: bool, standin: Option<std::net::SocketAddr>) -> TestProxy {
     let site = origin(|_| async {
         let mut r = Response::new(text_body(PAGE));
@@ -239,17 +243,29 @@ async fn the_proxy_fetches_without_the_visitor_caches_and_keeps_to_the_allow_lis
         assert!(!body.contains("<script") && !body.contains("<svg"), "{path}: {body}");
         assert_eq!(headers["content-type"], "text/plain; charset=utf-8");
     }
-    assert_eq!(get(&thumb("i.ytimg.com/vi/slow/0.jpg")).await.0, 504);
+    // A provider that hangs: 504 after the time limit. At most 16 fetches at once: the 17th
+    // is answered 503 at once rather than queued.
+    let slow: Vec<_> =
+        (0..17).map(|i| tokio::spawn(get_owned(thumb(&format!("i.ytimg.com/vi/slow/0.jpg?n={i}"))))).collect();
+    let mut statuses = Vec::new();
+    for s in slow {
+        statuses.push(s.await.unwrap());
+    }
+    statuses.sort_unstable();
+    assert_eq!(statuses, [[503].as_slice(), &[504; 16]].concat(), "{statuses:?}");
+    // Queries are short on thumbnails: a long one is not served.
+    assert_eq!(get(&thumb(&format!("i.ytimg.com/vi/abc/hqdefault.jpg?{}", "x".repeat(300)))).await.0, 404);
 
     let m = proxy.metrics().await;
     for (result, n) in [
         ("fetched", 2.0),
         ("cached", 1.0),
-        ("refused", 7.0),
+        ("refused", 8.0),
         ("redirect", 1.0),
         ("not_an_image", 3.0),
         ("too_large", 1.0),
-        ("timeout", 1.0),
+        ("timeout", 16.0),
+        ("busy", 1.0),
     ] {
         assert_eq!(metric(&m, &format!("consent_proxy_thumbnails_total{{result=\"{result}\"}}")), n, "{result}");
     }

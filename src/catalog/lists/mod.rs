@@ -361,6 +361,8 @@ fn file_name(path: &Path) -> String {
 fn plant_seed(seed: &Path, path: &Path) -> Result<(), String> {
     let text = std::fs::read(seed).map_err(|e| format!("cannot read the seed {}: {e}", seed.display()))?;
     refresh::write_atomically(path, &text).map_err(|e| format!("cannot copy the seed there: {e}"))?;
+    // A meta left from an earlier download describes another copy.
+    let _ = std::fs::remove_file(refresh::meta_path(path));
     // The seed's age is the list's age (a list without a `! Last modified:` header is dated by
     // its file): a copy made now must not look fresh.
     if let Ok(modified) = std::fs::metadata(seed).and_then(|m| m.modified()) {

@@ -49,6 +49,10 @@ pub struct Meta {
     pub last_modified: Option<String>,
     /// Unix time of the last success (a new copy or `304 Not Modified`).
     pub checked: u64,
+    /// SHA-256 (hex) of the copy it describes: a copy replaced by anything else (a seed, an
+    /// operator) makes the meta void, so its ETag cannot keep a stale copy in use.
+    #[serde(default)]
+    pub sha256: String,
 }
 
 /// `easylist.txt` → `easylist.txt.meta.json`, in the same directory.
@@ -58,13 +62,19 @@ pub fn meta_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
-/// The meta of the copy on disk, when it came from `url` and the copy is still there.
+/// The meta of the copy on disk, when it came from `url` and is the copy still there.
 pub fn read_meta(path: &Path, url: &url::Url) -> Option<Meta> {
-    if !path.exists() {
+    let meta: Meta = serde_json::from_slice(&std::fs::read(meta_path(path)).ok()?).ok()?;
+    if meta.url != url.as_str() {
         return None;
     }
-    let meta: Meta = serde_json::from_slice(&std::fs::read(meta_path(path)).ok()?).ok()?;
-    (meta.url == url.as_str()).then_some(meta)
+    let copy = std::fs::read(path).ok()?;
+    (meta.sha256 == sha256_hex(&copy)).then_some(meta)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The result of a successful refresh.
@@ -92,20 +102,29 @@ pub async fn refresh(
     })??;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let Some(download) = fetched else {
-        let meta = Meta { url: source.url.to_string(), checked: now, ..meta.unwrap_or_default() };
+        // A 304 answers our conditional GET, which only a valid meta sends.
+        let meta = Meta { checked: now, ..meta.unwrap_or_default() };
         write_meta(&spec.path, &meta)?;
         return Ok(Refreshed::Unchanged);
     };
     let text =
         String::from_utf8(download.body).map_err(|_| Rejected { reason: "parse", message: "not UTF-8 text".into() })?;
+    // A sudden shrink is judged against an earlier download of this same URL only (not a
+    // seed, an operator's file or another list that was at this path before).
+    let previous_rules = meta.as_ref().and(previous_rules);
     let rules = text::check_download(&text, spec.format, previous_rules)?;
     let same = std::fs::read(&spec.path).is_ok_and(|old| old == text.as_bytes());
     if !same {
         write_atomically(&spec.path, text.as_bytes())
             .map_err(|e| Rejected { reason: "write", message: format!("{}: {e}", spec.path.display()) })?;
     }
-    let meta =
-        Meta { url: source.url.to_string(), etag: download.etag, last_modified: download.last_modified, checked: now };
+    let meta = Meta {
+        url: source.url.to_string(),
+        etag: download.etag,
+        last_modified: download.last_modified,
+        checked: now,
+        sha256: sha256_hex(text.as_bytes()),
+    };
     write_meta(&spec.path, &meta)?;
     Ok(if same { Refreshed::Unchanged } else { Refreshed::Updated { rules } })
 }
@@ -145,6 +164,12 @@ async fn fetch(fetcher: &Fetcher, url: &url::Url, meta: Option<&Meta>) -> Result
                 .and_then(|l| url.join(l).ok())
                 .filter(|u| matches!(u.scheme(), "http" | "https"))
                 .ok_or_else(|| status_error(status, "without a usable http(s) Location"))?;
+            if url.scheme() == "https" && next.scheme() == "http" {
+                return Err(status_error(
+                    status,
+                    &format!("to plain http ({next}): refused, the list could be altered"),
+                ));
+            }
             url = next;
             continue;
         }
@@ -181,7 +206,7 @@ async fn fetch(fetcher: &Fetcher, url: &url::Url, meta: Option<&Meta>) -> Result
 fn gunzip(body: &[u8]) -> Result<Vec<u8>, Rejected> {
     use std::io::Read;
     let mut out = Vec::new();
-    flate2::read::GzDecoder::new(body)
+    flate2::read::MultiGzDecoder::new(body)
         .take(MAX_BYTES as u64 + 1)
         .read_to_end(&mut out)
         .map_err(|e| Rejected { reason: "parse", message: format!("broken gzip: {e}") })?;

@@ -66,48 +66,27 @@ pub fn check_download(text: &str, format: ListFormat, previous_rules: Option<usi
 }
 
 /// The list's `! Checksum:` line checked as Adblock Plus defines it (base64 MD5, without
-/// padding, of the text with `\r` removed, runs of newlines collapsed and checksum lines
-/// removed). `None` when the list has no checksum (most lists today do not).
+/// padding, of the text with `\r` removed, runs of newlines collapsed and every line matching
+/// the checksum pattern removed — the pattern of ABP's own tool, applied as a regex so its
+/// edge cases match too). `None` when the list has no checksum (most lists today do not).
 pub fn verify_checksum(text: &str) -> Option<Result<(), String>> {
-    let mut normalized = text.replace('\r', "");
-    while normalized.contains("\n\n") {
-        normalized = normalized.replace("\n\n", "\n");
-    }
-    let mut expected = None;
-    let mut data = String::with_capacity(normalized.len());
-    for line in normalized.split_inclusive('\n') {
-        match checksum_line(line) {
-            // The standard's pattern needs the line's newline.
-            Some(value) if line.ends_with('\n') => {
-                expected.get_or_insert(value);
-            }
-            _ => data.push_str(line),
+    static PATTERN: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let pattern = PATTERN
+        .get_or_init(|| regex::Regex::new(r"(?mi)^\s*!\s*checksum[\s\-:]+([\w+/=]+).*\n").expect("static pattern"));
+    let mut normalized = String::with_capacity(text.len());
+    for c in text.chars().filter(|c| *c != '\r') {
+        if !(c == '\n' && normalized.ends_with('\n')) {
+            normalized.push(c);
         }
     }
-    let expected = expected?;
+    let expected = pattern.captures(&normalized)?.get(1)?.as_str().to_owned();
+    let data = pattern.replace_all(&normalized, "");
     let actual = base64::engine::general_purpose::STANDARD_NO_PAD.encode(Md5::digest(data.as_bytes()));
     Some(if actual == expected {
         Ok(())
     } else {
         Err(format!("`! Checksum: {expected}` does not match the content ({actual}): changed or cut in transit"))
     })
-}
-
-/// `! Checksum: value` (any case, `-`, `:` or spaces before the value), as the standard's
-/// `^\s*!\s*checksum[\s\-:]+([\w\+\/=]+)`.
-fn checksum_line(line: &str) -> Option<&str> {
-    let rest = line.trim_start().strip_prefix('!')?.trim_start();
-    let word = rest.get(..8)?;
-    if !word.eq_ignore_ascii_case("checksum") {
-        return None;
-    }
-    let rest = &rest[8..];
-    let value = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '-' || c == ':');
-    if value.len() == rest.len() {
-        return None;
-    }
-    let end = value.find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '+' | '/' | '='))).unwrap_or(value.len());
-    (end > 0).then(|| &value[..end])
 }
 
 /// Network rules in a list, counted by line shape (comments, headers and cosmetic rules are not).
@@ -192,6 +171,10 @@ mod tests {
         assert_eq!(verify_checksum(&SIGNED.replace("! Checksum: ", "!checksum-")), Some(Ok(())));
         assert_eq!(verify_checksum("[Adblock Plus 2.0]\n||a.example^\n"), None, "no checksum: nothing to check");
         assert_eq!(verify_checksum("! Checksums are nice\n||a.example^\n"), None);
+        // ABP's pattern starts with `^\s*`, which also takes a blank-looking line before the
+        // checksum line away (vector from ABP's Python tool).
+        let edge = "[Adblock Plus 2.0]\n  \n! Checksum: e7UQaK4SL+B5GatSOBjbcA\n! Title: Edge\n||a.example^\n";
+        assert_eq!(verify_checksum(edge), Some(Ok(())));
     }
 
     #[test]

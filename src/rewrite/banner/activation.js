@@ -65,6 +65,10 @@
   /** Pixels, iframes, media, links: their attributes back (the iframe placeholder removed). */
   function restore(el) {
     if (el.tagName === "IFRAME" || el.tagName === "FRAME") { // placeholder out, own srcdoc back
+      // The site's sandbox first: a frame's sandbox flags are fixed when it navigates, and its
+      // own srcdoc (same origin as the page) must not load unsandboxed.
+      var sandbox = getA.call(el, "data-consent-sandbox");
+      if (sandbox !== null) { remA.call(el, "data-consent-sandbox"); setA.call(el, "sandbox", sandbox); }
       var doc = getA.call(el, "data-consent-srcdoc");
       if (doc === null) remA.call(el, "srcdoc"); else { remA.call(el, "data-consent-srcdoc"); setA.call(el, "srcdoc", doc); }
     }

@@ -37,12 +37,14 @@ pub(super) fn rewrite_css(
 ) -> Option<(String, Option<(usize, String)>)> {
     let lower = css.to_ascii_lowercase();
     let mut edits: Vec<(usize, usize, Cow<'static, str>)> = Vec::new();
+    let mut imports: Vec<(usize, usize)> = Vec::new();
     let mut first = None;
     // @import "x"; / @import url(x) …;
     let mut from = 0;
     while let Some(i) = lower[from..].find("@import").map(|i| i + from) {
         let end = lower[i..].find(';').map_or(css.len(), |e| i + e + 1);
         from = end.max(i + 7);
+        imports.push((i, end));
         let rest = css[i + 7..end].trim_start();
         let url = if rest.to_ascii_lowercase().starts_with("url(") {
             css_url(&rest[4..]).map(|(u, _)| u)
@@ -57,7 +59,8 @@ pub(super) fn rewrite_css(
     let mut from = 0;
     while let Some(i) = lower[from..].find("url(").map(|i| i + from) {
         from = i + 4;
-        if edits.iter().any(|(s, e, _)| (*s..*e).contains(&i)) {
+        // An @import's url() is a stylesheet, judged above.
+        if imports.iter().any(|(s, e)| (*s..*e).contains(&i)) {
             continue;
         }
         let Some((url, len)) = css_url(&css[i + 4..]) else { continue };
@@ -68,7 +71,11 @@ pub(super) fn rewrite_css(
                 first.get_or_insert((c, provider));
                 edits.push((i, i + 4 + len, Cow::Borrowed("none")));
             }
-            Some(Judged::Swap(local)) => edits.push((i, i + 4 + len, Cow::Owned(format!("url(\"{local}\")")))),
+            Some(Judged::Swap(local)) => {
+                // A URL may keep `\` in its query: escaped, it cannot end the CSS string.
+                let quoted = local.replace('\\', "%5C").replace('"', "%22");
+                edits.push((i, i + 4 + len, Cow::Owned(format!("url(\"{quoted}\")"))));
+            }
             None => {}
         }
     }
@@ -234,6 +241,12 @@ mod tests {
         assert_eq!(run("p{background:url(/own.png)"), None);
         // Unterminated: nothing to judge, nothing changed.
         assert_eq!(run("p{background:url(https://tracker.example/x"), None);
+        // An @import is a stylesheet, never a thumbnail; a `\` in the URL cannot end the string.
+        assert_eq!(run("@import url(https://thumbs.example/s.css);"), None);
+        assert_eq!(
+            run("p{background:url('https://thumbs.example/a.jpg?x\\\"')}").unwrap(),
+            "p{background:url(\"/__consent/thumbnail/thumbs.example/a.jpg?x%5C%22\")}"
+        );
         // A thumbnail served from here: quoted, the rest as it was.
         assert_eq!(
             run(".v{background:url('https://thumbs.example/vi/1/0.jpg') center} .t{background:url(https://tracker.example/t)}")

@@ -208,7 +208,7 @@ pub fn resource_as<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef,
         }
     }
     if p.rt.config.thumbnails.enabled {
-        thumbnails(el, &p, attrs, &refused);
+        thumbnails(el, &p, kind, &refused);
     }
     let Some((category, provider)) = first else { return };
     p.count(kind.metric_kind(), category);
@@ -230,15 +230,14 @@ pub fn resource_as<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef,
     }
 }
 
-/// `banner.thumbnails`: a held provider's thumbnail in `src`, `poster` or a `srcset` candidate
-/// is fetched from this site instead (the attributes refused above are left alone).
-fn thumbnails<H: HandlerTypes>(
-    el: &mut Element<'_, '_, H>,
-    p: &Page,
-    attrs: &[&str],
-    refused: &[(&str, Option<String>)],
-) {
-    for attr in attrs.iter().filter(|a| !refused.iter().any(|(r, _)| r == *a) && **a != "ping") {
+/// `banner.thumbnails`: a held provider's thumbnail in an attribute the browser loads as an
+/// image (`img`, `poster`, `srcset`, an image preload) is fetched from this site instead — the
+/// endpoint serves images only. The attributes refused above are left alone.
+fn thumbnails<H: HandlerTypes>(el: &mut Element<'_, '_, H>, p: &Page, kind: Res, refused: &[(&str, Option<String>)]) {
+    for attr in kind.url_attrs() {
+        if refused.iter().any(|(r, _)| r == attr) || kind.request_kind(attr, el) != RequestKind::Image {
+            continue;
+        }
         let new = {
             let Some(value) = attr_value(el, attr) else { continue };
             if matches!(*attr, "srcset" | "imagesrcset") {
