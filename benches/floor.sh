@@ -5,6 +5,7 @@
 # layer added at a time, and consent-proxy itself. Interleaved rounds, medians; CPU µs per
 # request = the serving process's user+system time / requests.
 #   benches/floor.sh                # DURATION=5s ROUNDS=3 CONNECTIONS=32
+#   INSTRUCTIONS=1 benches/floor.sh # instructions per request of each layer instead (callgrind)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-5s}
@@ -18,6 +19,49 @@ cargo build --release --quiet --bin consent-proxy --example floor
 head -c 1024 /dev/zero | tr '\0' 'x' > "$work/1k.txt"
 ORIGIN=$(free_port); NGINX=$(free_port)
 start_origin "$ORIGIN" 1
+
+# INSTRUCTIONS=1: user-space instructions per request of each layer, exact (callgrind), from two
+# runs of 1,000 and 5,000 sequential keep-alive requests (the difference cancels start-up).
+if [ "${INSTRUCTIONS:-0}" = 1 ]; then
+  command -v valgrind >/dev/null || { echo "floor.sh: INSTRUCTIONS=1 needs valgrind" >&2; exit 1; }
+  python3 - "$work" "$ORIGIN" <<'PY'
+import http.client, os, re, socket, subprocess, sys, time
+work, origin = sys.argv[1], sys.argv[2]
+def free_port():
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
+def count(layer, n):
+    port, out = free_port(), f"{work}/cg.{layer}.{n}"
+    env = dict(os.environ, FLOOR_EXIT_AFTER=str(n))
+    if layer == "proxy":  # consent-proxy itself: stopped by SIGTERM after the n requests
+        env.update(CONSENT_PROXY__SERVER__WORKERS="1", CONSENT_PROXY__LOG__ACCESS_LOG="false", CONSENT_PROXY__LOG__LEVEL="warn",
+                   CONSENT_PROXY__AUDIT__SINK="/dev/null", CONSENT_PROXY__SHUTDOWN__DELAY="0s")
+        cmd = ["target/release/consent-proxy", "--upstream", f"http://127.0.0.1:{origin}", "--listen", f"127.0.0.1:{port}",
+               "--admin", f"127.0.0.1:{free_port()}"]
+    else:
+        cmd = ["target/release/examples/floor", layer, f"127.0.0.1:{port}", f"127.0.0.1:{origin}"]
+    p = subprocess.Popen(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"] + cmd, env=env, stderr=subprocess.DEVNULL)
+    for _ in range(300):
+        try: socket.create_connection(("127.0.0.1", port)).close(); break
+        except OSError: time.sleep(0.1)
+    c = http.client.HTTPConnection("127.0.0.1", port)
+    for _ in range(n):
+        c.request("GET", "/1k.txt"); r = c.getresponse(); assert len(r.read()) == 1024
+    if layer == "proxy":
+        c.close(); p.send_signal(15)
+    else:
+        try: c.request("GET", "/1k.txt"); c.getresponse()
+        except Exception: pass
+    p.wait(timeout=120)
+    return int(re.search(r"^(?:summary|totals): (\d+)", open(out).read(), re.M).group(1))
+print("user-space instructions per request (callgrind; 5,000 - 1,000 sequential keep-alive requests)")
+prev = None
+for layer in ["floor", "legacy", "auto", "header", "timer", "proxy"]:
+    per = (count(layer, 5000) - count(layer, 1000)) / 4000
+    print(f"{layer:8} {per:10,.0f}" + ("" if prev is None else f"   {per - prev:+9,.0f}"))
+    prev = per
+PY
+  exit 0
+fi
 start_nginx_proxy "$ORIGIN" "$NGINX" 0
 declare -A PORT PID
 for layer in floor legacy auto header timer; do

@@ -12,6 +12,8 @@
 //!   cargo run --release --example floor -- LAYER LISTEN UPSTREAM
 //!
 //! One worker (a current-thread runtime), as consent-proxy runs when pinned to one core.
+//! `FLOOR_EXIT_AFTER=N`: exit after N responses (for `benches/floor.sh INSTRUCTIONS=1`, which
+//! counts instructions under callgrind).
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -107,6 +109,8 @@ fn main() {
         let listener = TcpListener::bind(listen).await.expect("bind");
         let mut http = HttpConnector::new();
         http.set_nodelay(true);
+        let exit_after: Option<usize> = std::env::var("FLOOR_EXIT_AFTER").ok().and_then(|v| v.parse().ok());
+        let served = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let fwd = Forward {
             layer,
             upstream,
@@ -117,10 +121,15 @@ fn main() {
             let Ok((tcp, _)) = listener.accept().await else { continue };
             let _ = tcp.set_nodelay(true);
             let fwd = fwd.clone();
+            let served = served.clone();
             tokio::spawn(async move {
                 let svc = service_fn(move |req| {
                     let fwd = fwd.clone();
+                    let served = served.clone();
                     async move {
+                        if exit_after.is_some_and(|n| served.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= n) {
+                            std::process::exit(0);
+                        }
                         Ok::<_, Infallible>(match fwd.call(req).await {
                             Ok(resp) => resp.map(Either::Left),
                             Err(e) => {
