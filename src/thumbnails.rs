@@ -234,11 +234,7 @@ async fn fetch(settings: &Thumbnails, mut url: Url) -> Result<(Bytes, &'static s
         let resp = request(settings, &url).await?;
         let status = resp.status();
         if status.is_redirection() {
-            let next = resp
-                .headers()
-                .get(header::LOCATION)
-                .and_then(|l| l.to_str().ok())
-                .and_then(|l| url.join(l).ok())
+            let next = crate::upstream::redirect_target(&resp, &url)
                 .ok_or_else(|| fail(StatusCode::BAD_GATEWAY, "redirect", "a redirect without a usable Location"))?;
             if next.scheme() != "https" || settings.source(&next).is_none() {
                 return Err(fail(

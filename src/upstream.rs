@@ -74,6 +74,12 @@ fn timed_out(e: &(dyn std::error::Error + 'static)) -> bool {
 }
 
 /// `outer: inner: innermost`, for the log line.
+/// Where a redirect answer points, resolved against the URL that was asked.
+pub fn redirect_target<B>(resp: &http::Response<B>, asked: &url::Url) -> Option<url::Url> {
+    let location = resp.headers().get(http::header::LOCATION)?.to_str().ok()?;
+    asked.join(location).ok()
+}
+
 pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut out = e.to_string();
     let mut cur = e.source();

@@ -127,6 +127,23 @@ async fn start(cfg: PathBuf) -> TestProxy {
     TestProxy::start_with(source).await
 }
 
+/// The real binary (a fresh process: nothing kept in memory from an earlier run) with `cfg`.
+async fn start_binary(cfg: &Path) -> BinaryProxy {
+    let origin = static_origin("<!DOCTYPE html><p>hi</p>").await;
+    let upstream = format!("http://{origin}");
+    let args = [
+        "--config",
+        cfg.to_str().unwrap(),
+        "--upstream",
+        &upstream,
+        "--listen",
+        "127.0.0.1:0",
+        "--admin",
+        "127.0.0.1:0",
+    ];
+    BinaryProxy::start(&args, &[])
+}
+
 /// Does the proxy (at `addr`) hold `url` back as marketing?
 async fn blocks(addr: std::net::SocketAddr, url: &str) -> bool {
     let body = format!(r#"{{"page":"https://news.example/","requests":[{{"url":"{url}","type":"script"}}]}}"#);
@@ -232,21 +249,7 @@ async fn a_list_with_a_url_downloads_itself_and_every_bad_answer_keeps_the_copy_
     // process), ready, and the failed download is counted.
     let offline = format!("url = \"http://{}/easylist.txt\"\nrefresh = \"1s\"\n", closed_port());
     let cfg = config(dir.path(), &path, &offline);
-    let origin = static_origin("<!DOCTYPE html><p>hi</p>").await;
-    let upstream = format!("http://{origin}");
-    let bin = BinaryProxy::start(
-        &[
-            "--config",
-            cfg.to_str().unwrap(),
-            "--upstream",
-            &upstream,
-            "--listen",
-            "127.0.0.1:0",
-            "--admin",
-            "127.0.0.1:0",
-        ],
-        &[],
-    );
+    let bin = start_binary(&cfg).await;
     assert!(blocks(bin.addr, "https://fourth.example/t.js").await, "the copy on disk, at once");
     assert_eq!(get(&format!("http://{}/readyz", bin.admin)).await.0, 200);
     wait_until("the offline failure is counted", || async { failures(bin.admin, "network").await >= 1.0 }).await;
@@ -268,22 +271,7 @@ async fn a_copy_downloaded_before_is_not_fetched_again_until_it_is_due() {
     assert_eq!(meta["url"], server.url());
     // Restarted within the hour (the real binary): served from disk, the server is not asked.
     let asked = server.seen.lock().unwrap().len();
-    let origin = static_origin("<!DOCTYPE html><p>hi</p>").await;
-    let upstream = format!("http://{origin}");
-    let cfg = config(dir.path(), &path, &extra);
-    let bin = BinaryProxy::start(
-        &[
-            "--config",
-            cfg.to_str().unwrap(),
-            "--upstream",
-            &upstream,
-            "--listen",
-            "127.0.0.1:0",
-            "--admin",
-            "127.0.0.1:0",
-        ],
-        &[],
-    );
+    let bin = start_binary(&config(dir.path(), &path, &extra)).await;
     assert!(blocks(bin.addr, "https://kept.example/t.js").await);
     // Metrics are set on the refresher's first pass; once it shows the restored last success,
     // the pass is over and it would have asked by now.

@@ -157,11 +157,7 @@ async fn fetch(fetcher: &Fetcher, url: &url::Url, meta: Option<&Meta>) -> Result
             return Ok(None);
         }
         if status.is_redirection() {
-            let next = resp
-                .headers()
-                .get(header::LOCATION)
-                .and_then(|l| l.to_str().ok())
-                .and_then(|l| url.join(l).ok())
+            let next = crate::upstream::redirect_target(&resp, &url)
                 .filter(|u| matches!(u.scheme(), "http" | "https"))
                 .ok_or_else(|| status_error(status, "without a usable http(s) Location"))?;
             if url.scheme() == "https" && next.scheme() == "http" {
