@@ -48,7 +48,8 @@ enum AuditCommand {
     /// Print every record of one visitor (a data-subject access request); exit 1 when none.
     Find {
         /// The visitor's consent id (shown on /__consent and in the banner's settings).
-        #[arg(long)]
+        /// Ids are base64url, so one may start with `-`: taken as the value, not a flag.
+        #[arg(long, allow_hyphen_values = true)]
         id: String,
         #[arg(required = true)]
         files: Vec<PathBuf>,

@@ -153,12 +153,16 @@ async fn the_cli_verifies_and_answers_an_access_request() {
     // One visitor's history: the accept, the save, the later refusal; not the other visitor.
     let id = cookie.split('.').nth(3).unwrap();
     let out = Command::new(bin).args(["audit", "find", "--id", id]).arg(&audit).output().unwrap();
-    assert!(out.status.success());
+    assert!(out.status.success(), "id {id}: {}", String::from_utf8_lossy(&out.stderr));
     let found: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout).lines().map(json).collect();
     let actions: Vec<&str> = found.iter().map(|r| r["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["accept_all", "save", "reject_all"]);
     let out = Command::new(bin).args(["audit", "find", "--id", "nobody"]).arg(&audit).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
+    // Ids are base64url: one in 64 starts with '-', and must still be read as the id
+    // (CI once drew such an id and the CLI took it for a flag).
+    let out = Command::new(bin).args(["audit", "find", "--id", "-Zq9"]).arg(&audit).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     let out = Command::new(bin).args(["audit", "verify", "/nonexistent/audit.log"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "unreadable: an error, not a verdict");
 }
