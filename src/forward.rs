@@ -2,11 +2,12 @@
 //! hop-by-hop headers (RFC 9110 §7.6.1), `X-Forwarded-*`, `Host`, the request id, the URI.
 
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
-use http::{Request, Uri, Version};
+use http::uri::{PathAndQuery, Scheme};
+use http::{Method, Request, Uri, Version};
 use std::fmt::Write;
 use std::net::{IpAddr, SocketAddr};
 
-use crate::config::{Config, HostMode};
+use crate::config::{Config, HostMode, UpstreamConfig};
 
 /// Connection-scoped headers that must not be forwarded (RFC 9110 §7.6.1, plus the obsolete
 /// `Proxy-Connection` and `Keep-Alive` still sent by old clients).
@@ -126,19 +127,30 @@ pub fn prepare_upstream_request<B>(config: &Config, conn: &ClientConn, request_i
         HostMode::Upstream => HeaderValue::from_str(config.upstream.authority.as_str()).ok(),
         HostMode::Fixed(v) => Some(v.clone()),
     };
-    match upstream_host {
-        Some(h) => headers.insert(header::HOST, h),
-        None => headers.remove(header::HOST),
-    };
+    // HTTP/1.1 needs a Host: a visitor's HTTP/1.0 request may have none, and then it names the
+    // origin (its port only when not the scheme's default).
+    let host = upstream_host.unwrap_or_else(|| origin_host(&config.upstream));
+    headers.insert(header::HOST, host);
 
-    let path = req.uri().path_and_query().cloned().unwrap_or_else(|| http::uri::PathAndQuery::from_static("/"));
-    *req.uri_mut() = Uri::builder()
-        .scheme(config.upstream.scheme.clone())
-        .authority(config.upstream.authority.clone())
-        .path_and_query(path)
-        .build()
-        .expect("scheme, authority and path were each valid");
+    // Origin-form (`/path?query`) as the origin expects it from a proxy; a visitor's absolute-form
+    // or HTTP/2 URI loses its scheme and authority. CONNECT keeps authority-form, naming the origin.
+    if req.method() == Method::CONNECT {
+        *req.uri_mut() = Uri::from(config.upstream.authority.clone());
+    } else if req.uri().scheme().is_some() || req.uri().path_and_query().is_none() {
+        let path = req.uri().path_and_query().cloned().unwrap_or_else(|| PathAndQuery::from_static("/"));
+        *req.uri_mut() = Uri::from(path);
+    }
     *req.version_mut() = Version::HTTP_11;
+}
+
+/// The origin's `host[:port]` (the port only when not the scheme's default).
+fn origin_host(upstream: &UpstreamConfig) -> HeaderValue {
+    let default_port = if upstream.scheme == Scheme::HTTPS { 443 } else { 80 };
+    match upstream.authority.port_u16() {
+        Some(port) if port != default_port => HeaderValue::from_str(upstream.authority.as_str()),
+        _ => HeaderValue::from_str(upstream.authority.host()),
+    }
+    .expect("an authority is valid header text")
 }
 
 /// Keeps the client's request id if it is short printable ASCII, else makes one.
