@@ -41,7 +41,7 @@ impl RequestRecord {
         request_id: HeaderValue,
     ) -> Self {
         shared.metrics.in_flight.inc();
-        conn.request_started();
+        conn.request_started(version);
         let log = config.log.access_log;
         Self {
             started: Instant::now(),

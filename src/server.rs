@@ -21,6 +21,8 @@ pub struct ConnActivity {
     epoch: Instant,
     /// A request has started on this connection.
     started: AtomicBool,
+    /// The connection speaks HTTP/2 (known from its first request).
+    h2: AtomicBool,
     in_flight: AtomicUsize,
     /// Nanoseconds after `epoch` when the connection last became idle.
     idle_since: AtomicU64,
@@ -31,12 +33,16 @@ impl ConnActivity {
         Self {
             epoch: Instant::now(),
             started: AtomicBool::new(false),
+            h2: AtomicBool::new(false),
             in_flight: AtomicUsize::new(0),
             idle_since: AtomicU64::new(0),
         }
     }
 
-    pub fn request_started(&self) {
+    pub fn request_started(&self, version: http::Version) {
+        if version == http::Version::HTTP_2 {
+            self.h2.store(true, Ordering::Release);
+        }
         self.started.store(true, Ordering::Release);
         self.in_flight.fetch_add(1, Ordering::AcqRel);
     }
@@ -58,6 +64,10 @@ impl ConnActivity {
 
     fn has_started(&self) -> bool {
         self.started.load(Ordering::Acquire)
+    }
+
+    fn is_h2(&self) -> bool {
+        self.h2.load(Ordering::Acquire)
     }
 
     fn is_idle_for(&self, limit: Duration) -> bool {
@@ -136,19 +146,19 @@ impl Connection {
     {
         let cfg = self.shared.runtime.load().config.server.clone();
         let mut builder = auto::Builder::new(TokioExecutor::new());
-        builder
-            .http1()
-            .timer(TokioTimer::new())
-            .header_read_timeout(cfg.header_read_timeout)
-            .max_buf_size(cfg.max_header_bytes)
-            .keep_alive(true);
+        // No header-read timer in hyper: it would be armed and dropped for every request head.
+        // The deadlines below, one per connection, do its job (issue 23).
+        builder.http1().header_read_timeout(None).max_buf_size(cfg.max_header_bytes).keep_alive(true);
         builder.http2().timer(TokioTimer::new()).max_header_list_size(cfg.max_header_bytes as u32);
         let activity = Arc::new(ConnActivity::new());
-        // hyper's HTTP/1 header timer starts only once the protocol is known: a connection that
-        // sends nothing, or the first bytes of the HTTP/2 preface, or an HTTP/2 connection that
-        // opens no stream, would otherwise be held until `idle_timeout`. The first request must
-        // start within `header_read_timeout` of the connection (after the TLS handshake).
+        // The first request must arrive within `header_read_timeout` of the connection (after the
+        // TLS handshake): a connection that sends nothing, half a request head (slowloris), the
+        // first bytes of the HTTP/2 preface, or an HTTP/2 preface and no stream, is closed.
         let first_request_deadline = tokio::time::Instant::now() + cfg.header_read_timeout;
+        // Between requests, an HTTP/1.1 connection gets `header_read_timeout` for its next head
+        // (as hyper's own timer did: it ran from the end of the previous exchange) or
+        // `idle_timeout` if shorter; an HTTP/2 connection `idle_timeout`.
+        let h1_idle = cfg.idle_timeout.min(cfg.header_read_timeout);
         let (shared, act) = (self.shared.clone(), activity.clone());
         let svc = service_fn(move |req| crate::proxy::handle(shared.clone(), conn, act.clone(), req));
         let served = builder.serve_connection_with_upgrades(TokioIo::new(io), svc);
@@ -158,6 +168,7 @@ impl Connection {
             served.as_mut().graceful_shutdown();
         }
         loop {
+            let idle_limit = if activity.is_h2() { cfg.idle_timeout } else { h1_idle };
             tokio::select! {
                 res = served.as_mut() => {
                     if let Err(e) = res {
@@ -171,13 +182,18 @@ impl Connection {
                 }
                 _ = tokio::time::sleep_until(first_request_deadline), if !closing && !activity.has_started() => {
                     if !activity.has_started() {
+                        // Nothing is in flight: closed outright (hyper would wait for a head that
+                        // has begun to end), without an answer, as hyper's timer did.
                         tracing::debug!("no request within the header read timeout; closing");
-                        closing = true;
-                        served.as_mut().graceful_shutdown();
+                        break;
                     }
                 }
-                _ = tokio::time::sleep_until(activity.idle_deadline(cfg.idle_timeout)), if !closing => {
-                    if activity.is_idle_for(cfg.idle_timeout) {
+                _ = tokio::time::sleep_until(activity.idle_deadline(idle_limit)), if !closing => {
+                    if activity.is_idle_for(idle_limit) {
+                        if !activity.is_h2() {
+                            tracing::debug!("no request head within the idle or header read timeout; closing");
+                            break;
+                        }
                         closing = true;
                         served.as_mut().graceful_shutdown();
                     }

@@ -301,3 +301,53 @@ async fn graceful_drain_finishes_in_flight_requests() {
     assert_eq!((status, body.as_str()), (200, "finished"));
     tokio::time::timeout(Duration::from_secs(20), stopped).await.expect("drain completes").unwrap();
 }
+
+#[tokio::test]
+async fn a_slow_head_after_a_first_request_is_cut_off_too() {
+    // The header-read timeout also holds for the next request on a kept connection: it runs from
+    // the end of the previous exchange (the idle timeout stays long here).
+    let proxy = TestProxy::start(
+        &format!("http://{}", static_origin("ok").await),
+        &[("server.header_read_timeout", "300ms"), ("server.idle_timeout", "60s")],
+    )
+    .await;
+    let mut c = TcpStream::connect(proxy.addr).await.unwrap();
+    c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+    let mut buf = vec![0u8; 4096];
+    let n = c.read(&mut buf).await.unwrap();
+    assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+    c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ").await.unwrap();
+    let mut out = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(15), c.read_to_end(&mut out)).await;
+    assert!(read.is_ok(), "the proxy must close a connection whose next head never completes");
+    let text = String::from_utf8_lossy(&out);
+    assert!(text.is_empty() || text.starts_with("HTTP/1.1 408"), "{text}");
+    proxy.stop().await;
+}
+
+#[tokio::test]
+async fn an_idle_http2_connection_lives_for_the_idle_timeout_not_the_header_timeout() {
+    // HTTP/2 has no request head to wait for between streams: only `server.idle_timeout` applies
+    // (HTTP/2 over cleartext with prior knowledge here).
+    let proxy = TestProxy::start(
+        &format!("http://{}", static_origin("ok").await),
+        &[("server.header_read_timeout", "200ms"), ("server.idle_timeout", "60s")],
+    )
+    .await;
+    let tcp = TcpStream::connect(proxy.addr).await.unwrap();
+    let (mut sender, conn) =
+        hyper::client::conn::http2::handshake(hyper_util::rt::TokioExecutor::new(), hyper_util::rt::TokioIo::new(tcp))
+            .await
+            .unwrap();
+    let conn = tokio::spawn(conn);
+    for round in 0..2 {
+        let req = Request::get(format!("http://{}/", proxy.addr)).body(Full::new(Bytes::new())).unwrap();
+        let resp = sender.send_request(req).await.unwrap_or_else(|e| panic!("round {round}: {e}"));
+        assert_eq!(resp.status(), StatusCode::OK);
+        assert_eq!(resp.into_body().collect().await.unwrap().to_bytes(), "ok");
+        // Idle for several header timeouts.
+        tokio::time::sleep(Duration::from_millis(800)).await;
+    }
+    assert!(!conn.is_finished(), "the HTTP/2 connection is still open");
+    proxy.stop().await;
+}
