@@ -421,10 +421,10 @@ pub fn consent_form(data: &[u8]) {
 
     let (status, headers, answer) = e.tokio.block_on(async {
         let (client_io, server_io) = tokio::io::duplex(64 * 1024);
-        let conn = ClientConn { peer: "192.0.2.1:40000".parse().expect("addr"), tls: false };
+        let conn = ClientConn::new("192.0.2.1:40000".parse().expect("addr"), false);
         let (rt, shared) = (e.rt.clone(), e.shared.clone());
         let service = hyper::service::service_fn(move |req| {
-            let (rt, shared, conn) = (rt.clone(), shared.clone(), conn);
+            let (rt, shared, conn) = (rt.clone(), shared.clone(), conn.clone());
             async move {
                 Ok::<_, std::convert::Infallible>(
                     consent_proxy::consent::endpoint::handle(&rt, &shared, &conn, req).await,

@@ -4,7 +4,6 @@
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::uri::{PathAndQuery, Scheme};
 use http::{Method, Request, Uri, Version};
-use std::fmt::Write;
 use std::net::{IpAddr, SocketAddr};
 
 use crate::config::{Config, HostMode, UpstreamConfig};
@@ -26,30 +25,61 @@ static X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-prot
 static X_FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
 
 /// Facts about the client connection a request came in on.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ClientConn {
     pub peer: SocketAddr,
     pub tls: bool,
+    /// The peer's address as `X-Forwarded-For` text, made once per connection.
+    peer_text: HeaderValue,
+}
+
+impl ClientConn {
+    pub fn new(peer: SocketAddr, tls: bool) -> Self {
+        Self { peer, tls, peer_text: text_header(peer.ip().to_canonical().to_string()) }
+    }
 }
 
 /// Removes hop-by-hop headers, including any named in `Connection`. Returns the `Upgrade` value
 /// when the message asks for a protocol upgrade, so the caller can keep it.
 pub fn strip_hop_by_hop(headers: &mut HeaderMap) -> Option<HeaderValue> {
-    let upgrade = headers
-        .get_all(header::CONNECTION)
-        .iter()
-        .any(|v| connection_tokens(v).any(|t| t.eq_ignore_ascii_case("upgrade")))
-        .then(|| headers.get(header::UPGRADE).cloned())
-        .flatten();
-    let named: Vec<HeaderName> = headers
-        .get_all(header::CONNECTION)
-        .iter()
-        .flat_map(connection_tokens)
-        // `close`, `keep-alive`, `upgrade`…: removed below anyway, no header name to build.
-        .filter(|t| !t.eq_ignore_ascii_case("close") && !HOP_BY_HOP.iter().any(|h| h.as_str().eq_ignore_ascii_case(t)))
-        .filter_map(|t| HeaderName::from_bytes(t.as_bytes()).ok())
-        .collect();
-    for name in named.iter().chain(HOP_BY_HOP.iter()) {
+    // One pass over the names finds which are there (most messages carry none, or only
+    // `Connection: keep-alive`); only those are removed.
+    let mut present = 0u8;
+    for name in headers.keys() {
+        if let Some(i) = HOP_BY_HOP.iter().position(|h| h == name) {
+            present |= 1 << i;
+        }
+    }
+    if present == 0 {
+        return None;
+    }
+    let mut upgrade = None;
+    let mut named: Vec<HeaderName> = Vec::new();
+    if present & 1 != 0 {
+        // HOP_BY_HOP[0] is `Connection`.
+        upgrade = headers
+            .get_all(header::CONNECTION)
+            .iter()
+            .any(|v| connection_tokens(v).any(|t| t.eq_ignore_ascii_case("upgrade")))
+            .then(|| headers.get(header::UPGRADE).cloned())
+            .flatten();
+        named = headers
+            .get_all(header::CONNECTION)
+            .iter()
+            .flat_map(connection_tokens)
+            // `close`, `keep-alive`, `upgrade`…: removed below anyway, no header name to build.
+            .filter(|t| {
+                !t.eq_ignore_ascii_case("close") && !HOP_BY_HOP.iter().any(|h| h.as_str().eq_ignore_ascii_case(t))
+            })
+            .filter_map(|t| HeaderName::from_bytes(t.as_bytes()).ok())
+            .collect();
+    }
+    for (i, name) in HOP_BY_HOP.iter().enumerate() {
+        if present & (1 << i) != 0 {
+            headers.remove(name);
+        }
+    }
+    for name in &named {
         headers.remove(name);
     }
     upgrade
@@ -104,13 +134,19 @@ pub fn prepare_upstream_request<B>(config: &Config, conn: &ClientConn, request_i
         headers.insert(header::UPGRADE, proto);
     }
 
-    let mut xff = String::with_capacity(48);
-    if let Some(prior) = headers.get(&X_FORWARDED_FOR).and_then(|v| v.to_str().ok()).filter(|_| trust) {
-        xff.push_str(prior);
-        xff.push_str(", ");
-    }
-    let _ = write!(xff, "{}", conn.peer.ip().to_canonical());
-    headers.insert(X_FORWARDED_FOR.clone(), text_header(xff));
+    let prior = headers.get(&X_FORWARDED_FOR).and_then(|v| v.to_str().ok()).filter(|_| trust);
+    let xff = match prior {
+        None => conn.peer_text.clone(),
+        Some(prior) => {
+            let peer = conn.peer_text.to_str().unwrap_or_default();
+            let mut xff = String::with_capacity(prior.len() + 2 + peer.len());
+            xff.push_str(prior);
+            xff.push_str(", ");
+            xff.push_str(peer);
+            text_header(xff)
+        }
+    };
+    headers.insert(X_FORWARDED_FOR.clone(), xff);
     if !(trust && headers.contains_key(&X_FORWARDED_PROTO)) {
         headers.insert(X_FORWARDED_PROTO.clone(), HeaderValue::from_static(if https { "https" } else { "http" }));
     }
@@ -163,10 +199,10 @@ pub fn request_id(config: &Config, headers: &HeaderMap) -> HeaderValue {
 }
 
 fn new_request_id() -> HeaderValue {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let id: u128 = rand::random();
-    let mut hex = String::with_capacity(32);
-    let _ = write!(hex, "{id:032x}");
-    text_header(hex)
+    let hex: Vec<u8> = (0..32).rev().map(|i| HEX[(id >> (i * 4)) as usize & 0xf]).collect();
+    HeaderValue::from_maybe_shared(bytes::Bytes::from(hex)).expect("hex digits are header text")
 }
 
 /// A header value from text the proxy built: one allocation (the string's), no copy.
@@ -191,6 +227,27 @@ mod tests {
         assert_eq!(strip_hop_by_hop(&mut h), None);
         assert_eq!(h.len(), 1, "{h:?}");
         assert!(h.contains_key(header::ACCEPT));
+    }
+
+    #[test]
+    fn request_ids_are_32_lowercase_hex_digits_and_differ() {
+        let (a, b) = (new_request_id(), new_request_id());
+        for id in [&a, &b] {
+            assert_eq!(id.len(), 32);
+            assert!(id.as_bytes().iter().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')), "{id:?}");
+        }
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn only_connection_keep_alive_is_removed_and_nothing_else() {
+        let mut h = HeaderMap::new();
+        h.insert(header::CONNECTION, HeaderValue::from_static("keep-alive"));
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+        h.insert(header::SERVER, HeaderValue::from_static("nginx"));
+        assert_eq!(strip_hop_by_hop(&mut h), None);
+        assert_eq!(h.len(), 2, "{h:?}");
+        assert!(!h.contains_key(header::CONNECTION));
     }
 
     #[test]

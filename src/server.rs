@@ -127,11 +127,11 @@ impl Connection {
         let _ = stream.set_nodelay(true);
         let rt = self.shared.runtime.load_full();
         match &rt.tls {
-            None => self.drive(stream, ClientConn { peer, tls: false }).await,
+            None => self.drive(stream, ClientConn::new(peer, false)).await,
             Some(tls) => {
                 let handshake = tokio::time::timeout(rt.config.server.header_read_timeout, tls.accept(stream)).await;
                 match handshake {
-                    Ok(Ok(stream)) => self.drive(stream, ClientConn { peer, tls: true }).await,
+                    Ok(Ok(stream)) => self.drive(stream, ClientConn::new(peer, true)).await,
                     Ok(Err(e)) => tracing::debug!(error = %e, "TLS handshake failed"),
                     Err(_) => tracing::debug!("TLS handshake timed out"),
                 }
@@ -160,7 +160,7 @@ impl Connection {
         // `idle_timeout` if shorter; an HTTP/2 connection `idle_timeout`.
         let h1_idle = cfg.idle_timeout.min(cfg.header_read_timeout);
         let (shared, act) = (self.shared.clone(), activity.clone());
-        let svc = service_fn(move |req| crate::proxy::handle(shared.clone(), conn, act.clone(), req));
+        let svc = service_fn(move |req| crate::proxy::handle(shared.clone(), conn.clone(), act.clone(), req));
         let served = builder.serve_connection_with_upgrades(TokioIo::new(io), svc);
         tokio::pin!(served);
         let mut closing = *self.shutdown.borrow();

@@ -60,14 +60,18 @@ impl Coding {
 /// The codings the proxy asks the origin for: those the client accepts that we can decode.
 pub fn upstream_accept_encoding(client: Option<&str>) -> Option<String> {
     let client = client?;
-    let ours: Vec<&str> = client
-        .split(',')
-        .filter_map(|item| {
-            let coding = item.split(';').next().unwrap_or("").trim();
-            ["gzip", "deflate", "br", "zstd"].iter().find(|c| c.eq_ignore_ascii_case(coding)).map(|_| item.trim())
-        })
-        .collect();
+    let ours: Vec<&str> = client.split(',').filter(|item| decodable(item)).map(str::trim).collect();
     (!ours.is_empty()).then(|| ours.join(", "))
+}
+
+/// The client accepts only codings the proxy can decode (the common case: nothing to change).
+pub fn all_decodable(client: &str) -> bool {
+    client.split(',').all(decodable)
+}
+
+fn decodable(item: &str) -> bool {
+    let coding = item.split(';').next().unwrap_or("").trim();
+    ["gzip", "deflate", "br", "zstd"].iter().any(|c| c.eq_ignore_ascii_case(coding))
 }
 
 /// Streaming decoder into an owned buffer.
@@ -273,5 +277,7 @@ mod tests {
         assert_eq!(Coding::negotiate(None), Coding::Identity);
         assert_eq!(upstream_accept_encoding(Some("gzip, sdch, br;q=0.8, xz")).unwrap(), "gzip, br;q=0.8");
         assert_eq!(upstream_accept_encoding(Some("sdch")), None);
+        assert!(all_decodable("gzip, deflate, br, zstd") && all_decodable("gzip;q=1.0, br;q=0"));
+        assert!(!all_decodable("gzip, sdch") && !all_decodable(""));
     }
 }

@@ -27,20 +27,28 @@ use crate::error::ProxyError;
 use crate::state::{Runtime, Shared};
 use compression::{Coding, Decoder, Encoder};
 
-/// What the rewriter needs to know about the request, captured before it is forwarded.
+/// What the rewriter needs to know about the request, captured before it is forwarded. Kept
+/// as the request's own values: the strings only a rewritten page needs (state key, language,
+/// page URL) are made when a page is rewritten, not for every request.
 pub struct PageRequest {
     method: Method,
-    /// What a rewritten body depends on (see [`validators`]).
-    state_key: String,
+    /// What a rewritten body depends on (see [`validators`]): its parts.
+    granted_bits: u64,
+    decided: bool,
+    revision: u32,
+    /// `html.cache_mode = "shared"`: one page for every visitor.
+    shared_cache: bool,
     /// A keyed `If-None-Match` was unwrapped: a `304` answer gets its tag re-keyed.
     unwrapped_etag: bool,
     accept_encoding: Option<HeaderValue>,
-    lang: Lang,
+    accept_language: Option<HeaderValue>,
+    default_lang: Lang,
     /// Path and query, for `return_to`.
-    path: String,
-    /// `scheme://host` of the page, to resolve relative URLs; parsed only for a page that is
+    path: Option<http::uri::PathAndQuery>,
+    /// The page's host and scheme, to resolve relative URLs; parsed only for a page that is
     /// rewritten (or has a `Link` header), not for every response.
-    origin: Option<String>,
+    host: Option<HeaderValue>,
+    https: bool,
 }
 
 impl PageRequest {
@@ -53,23 +61,45 @@ impl PageRequest {
         req: &mut http::Request<hyper::body::Incoming>,
     ) -> Self {
         let settings = &rt.config.consent;
-        let shared = rt.config.html.cache_mode == CacheMode::Shared;
-        let lang = match shared {
-            true => settings.default_language,
-            false => Lang::negotiate(req.headers().get(header::ACCEPT_LANGUAGE), settings.default_language),
-        };
-        let state_key = match shared {
-            true => format!("shared.{}.{}", settings.revision, lang.code()),
-            false => validators::state_key(state, settings.revision, lang),
-        };
-        let unwrapped_etag = validators::prepare_request(req.headers_mut(), &state_key);
-        let accept_encoding = req.headers().get(header::ACCEPT_ENCODING).cloned();
-        limit_accept_encoding(req.headers_mut());
         let headers = req.headers();
-        let path = req.uri().path_and_query().map_or("/", |p| p.as_str()).to_string();
-        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).or(req.uri().host());
-        let origin = host.map(|h| format!("{}://{h}", if https { "https" } else { "http" }));
-        Self { method: req.method().clone(), state_key, unwrapped_etag, accept_encoding, lang, path, origin }
+        let host = headers.get(header::HOST).cloned().or_else(|| req.uri().host().and_then(|h| h.parse().ok()));
+        let mut page = Self {
+            method: req.method().clone(),
+            granted_bits: validators::granted_bits(state),
+            decided: state.decided,
+            revision: settings.revision,
+            shared_cache: rt.config.html.cache_mode == CacheMode::Shared,
+            unwrapped_etag: false,
+            accept_encoding: headers.get(header::ACCEPT_ENCODING).cloned(),
+            accept_language: headers.get(header::ACCEPT_LANGUAGE).cloned(),
+            default_lang: settings.default_language,
+            path: req.uri().path_and_query().cloned(),
+            host,
+            https,
+        };
+        page.unwrapped_etag = validators::prepare_request(req.headers_mut(), || page.state_key());
+        limit_accept_encoding(req.headers_mut());
+        page
+    }
+
+    /// The banner's language: the visitor's, or the default one for a shared page.
+    fn lang(&self) -> Lang {
+        match self.shared_cache {
+            true => self.default_lang,
+            false => Lang::negotiate(self.accept_language.as_ref(), self.default_lang),
+        }
+    }
+
+    /// What a rewritten body depends on (see [`validators`]).
+    fn state_key(&self) -> String {
+        match self.shared_cache {
+            true => format!("shared.{}.{}", self.revision, self.lang().code()),
+            false => validators::key_text(self.granted_bits, self.decided, self.revision, self.lang()),
+        }
+    }
+
+    fn path(&self) -> &str {
+        self.path.as_ref().map_or("/", |p| p.as_str())
     }
 
     /// The page's registrable domain, for the client guard.
@@ -80,14 +110,20 @@ impl PageRequest {
 
     /// The page's own URL.
     fn url(&self) -> Option<url::Url> {
-        url::Url::parse(&format!("{}{}", self.origin.as_deref()?, self.path)).ok()
+        let host = self.host.as_ref()?.to_str().ok()?;
+        url::Url::parse(&format!("{}://{host}{}", if self.https { "https" } else { "http" }, self.path())).ok()
     }
 }
 
 /// Asks the origin only for codings the proxy can decode, so every HTML page can be rewritten.
 fn limit_accept_encoding(headers: &mut HeaderMap) {
-    let ours =
-        compression::upstream_accept_encoding(headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()));
+    let client = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok());
+    match client {
+        None if !headers.contains_key(header::ACCEPT_ENCODING) => return,
+        Some(client) if compression::all_decodable(client) => return,
+        _ => {}
+    }
+    let ours = compression::upstream_accept_encoding(client);
     match ours.and_then(|v| HeaderValue::from_str(&v).ok()) {
         Some(v) => headers.insert(header::ACCEPT_ENCODING, v),
         None => headers.remove(header::ACCEPT_ENCODING),
@@ -123,7 +159,7 @@ pub fn rewrite_response(
     }
     let status = resp.status();
     if status == StatusCode::NOT_MODIFIED && req.unwrapped_etag {
-        validators::key_etag(resp.headers_mut(), &req.state_key);
+        validators::key_etag(resp.headers_mut(), &req.state_key());
     }
     if status == StatusCode::PARTIAL_CONTENT && html_charset(resp.headers()).is_some() {
         return Err(ProxyError::UpstreamProtocol("a partial HTML response cannot be rewritten".into()));
@@ -153,7 +189,7 @@ pub fn rewrite_response(
         let transcode = declared.is_some_and(body::Pipeline::needs_transcoding);
         adjust_headers(resp.headers_mut(), out_coding, transcode, report || shared_cache, shared_cache);
         if !report {
-            validators::key_etag(resp.headers_mut(), &req.state_key);
+            validators::key_etag(resp.headers_mut(), &req.state_key());
         }
         return Ok(resp);
     }
@@ -187,7 +223,7 @@ pub fn rewrite_response(
             + &inject::banner_script_tag(
                 settings,
                 &state,
-                req.lang,
+                req.lang(),
                 script,
                 csp_nonce.as_deref(),
                 shared_cache,
@@ -197,10 +233,11 @@ pub fn rewrite_response(
     let transcode = declared.is_some_and(body::Pipeline::needs_transcoding);
     adjust_headers(&mut parts.headers, out_coding, transcode, report || shared_cache, shared_cache);
     if !report {
-        validators::key_etag(&mut parts.headers, &req.state_key);
+        validators::key_etag(&mut parts.headers, &req.state_key());
     }
 
-    let page = page::Page::new(rt.clone(), shared.clone(), state, req.lang, req.url(), req.path.clone(), head_snippet);
+    let page =
+        page::Page::new(rt.clone(), shared.clone(), state, req.lang(), req.url(), req.path().to_string(), head_snippet);
     let decoder = Decoder::new(coding).map_err(|e| ProxyError::Internal(e.to_string()))?;
     let encoder = Encoder::new(out_coding).map_err(|e| ProxyError::Internal(e.to_string()))?;
     let pipeline = body::Pipeline::new(decoder, encoder, declared, Arc::new(Mutex::new(page)));

@@ -13,8 +13,17 @@ const MARK: &str = "~cp.";
 /// Everything a rewritten body depends on besides the URL: the grants, the decision, the policy
 /// revision and the language of the banner.
 pub fn state_key(state: &ConsentState, revision: u32, lang: Lang) -> String {
-    let bits = state.granted.iter().fold(0u64, |acc, i| acc | (1 << i));
-    format!("{bits:x}.{}.{revision}.{}", u8::from(state.decided), lang.code())
+    key_text(granted_bits(state), state.decided, revision, lang)
+}
+
+/// `bits.decided.revision.lang`, e.g. `3.1.2.en`.
+pub fn key_text(granted_bits: u64, decided: bool, revision: u32, lang: Lang) -> String {
+    format!("{granted_bits:x}.{}.{revision}.{}", u8::from(decided), lang.code())
+}
+
+/// The granted categories as bits (the first part of a state key).
+pub fn granted_bits(state: &ConsentState) -> u64 {
+    state.granted.iter().fold(0u64, |acc, i| acc | (1 << i))
 }
 
 /// Whether the request is for a document (a navigation or a frame), where HTML is expected.
@@ -30,10 +39,12 @@ pub fn wants_html(headers: &HeaderMap) -> bool {
 }
 
 /// Request side. Returns whether a keyed tag was unwrapped (so a `304` must be re-keyed).
-pub fn prepare_request(headers: &mut HeaderMap, key: &str) -> bool {
+/// `key` makes the state key, only for a request that carries `If-None-Match`.
+pub fn prepare_request(headers: &mut HeaderMap, key: impl FnOnce() -> String) -> bool {
     let mut unwrapped = false;
     let mut keyed_seen = false;
     if let Some(inm) = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
+        let key = key();
         let kept: Vec<String> = inm
             .split(',')
             .map(str::trim)
@@ -42,7 +53,7 @@ pub fn prepare_request(headers: &mut HeaderMap, key: &str) -> bool {
                 None => Some(tag.to_string()),
                 Some((original, k)) => {
                     keyed_seen = true;
-                    (k == key).then(|| {
+                    (k == key.as_str()).then(|| {
                         unwrapped = true;
                         original
                     })
@@ -113,13 +124,13 @@ mod tests {
 
         let mut same = HeaderMap::new();
         same.insert(header::IF_NONE_MATCH, resp[header::ETAG].clone());
-        assert!(prepare_request(&mut same, "1.0.1.en"));
+        assert!(prepare_request(&mut same, || "1.0.1.en".into()));
         assert_eq!(same[header::IF_NONE_MATCH], "\"v1\"");
 
         let mut other = HeaderMap::new();
         other.insert(header::IF_NONE_MATCH, resp[header::ETAG].clone());
         other.insert(header::IF_MODIFIED_SINCE, HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
-        assert!(!prepare_request(&mut other, "7.1.1.en"));
+        assert!(!prepare_request(&mut other, || "7.1.1.en".into()));
         assert!(other.is_empty(), "another consent state cannot revalidate: {other:?}");
     }
 
@@ -130,14 +141,14 @@ mod tests {
         h.insert(header::RANGE, HeaderValue::from_static("bytes=0-99"));
         h.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"raw\""));
         h.insert(header::IF_MODIFIED_SINCE, HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
-        prepare_request(&mut h, "1.0.1.en");
+        prepare_request(&mut h, || "1.0.1.en".into());
         assert_eq!(h.len(), 1, "{h:?}");
 
         let mut img = HeaderMap::new();
         img.insert(header::ACCEPT, HeaderValue::from_static("image/avif,image/webp,*/*"));
         img.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"raw\""));
         img.insert(header::RANGE, HeaderValue::from_static("bytes=0-99"));
-        prepare_request(&mut img, "1.0.1.en");
+        prepare_request(&mut img, || "1.0.1.en".into());
         assert_eq!(img.len(), 3, "other resources keep their validators and ranges");
     }
 }
