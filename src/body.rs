@@ -125,18 +125,20 @@ pub struct ReadTimedOut(pub std::time::Duration);
 pin_project_lite::pin_project! {
     /// An origin body that fails with [`ReadTimedOut`] when no frame arrives for `timeout`
     /// (nginx's `proxy_read_timeout`): a stalled origin does not hold the visitor forever.
+    /// The timer is armed only when the origin's body actually makes the reader wait (a small
+    /// response already read with its head never arms one), and disarmed by the next frame.
     pub struct ReadTimeout<B> {
         #[pin]
         inner: B,
         timeout: std::time::Duration,
-        #[pin]
-        sleep: tokio::time::Sleep,
+        sleep: Option<Pin<Box<tokio::time::Sleep>>>,
+        armed: bool,
     }
 }
 
 impl<B> ReadTimeout<B> {
     pub fn new(inner: B, timeout: std::time::Duration) -> Self {
-        Self { inner, timeout, sleep: tokio::time::sleep(timeout) }
+        Self { inner, timeout, sleep: None, armed: false }
     }
 }
 
@@ -149,16 +151,27 @@ where
     type Error = BoxError;
 
     fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        let mut this = self.project();
+        let this = self.project();
         match this.inner.poll_frame(cx) {
             Poll::Ready(frame) => {
-                this.sleep.as_mut().reset(tokio::time::Instant::now() + *this.timeout);
+                *this.armed = false;
                 Poll::Ready(frame.map(|r| r.map_err(Into::into)))
             }
-            Poll::Pending => match std::future::Future::poll(this.sleep, cx) {
-                Poll::Ready(()) => Poll::Ready(Some(Err(Box::new(ReadTimedOut(*this.timeout))))),
-                Poll::Pending => Poll::Pending,
-            },
+            Poll::Pending => {
+                if !*this.armed {
+                    let deadline = tokio::time::Instant::now() + *this.timeout;
+                    match this.sleep {
+                        Some(sleep) => sleep.as_mut().reset(deadline),
+                        None => *this.sleep = Some(Box::pin(tokio::time::sleep_until(deadline))),
+                    }
+                    *this.armed = true;
+                }
+                let sleep = this.sleep.as_mut().expect("armed above");
+                match std::future::Future::poll(sleep.as_mut(), cx) {
+                    Poll::Ready(()) => Poll::Ready(Some(Err(Box::new(ReadTimedOut(*this.timeout))))),
+                    Poll::Pending => Poll::Pending,
+                }
+            }
         }
     }
 

@@ -167,8 +167,9 @@ impl Connection {
         if closing {
             served.as_mut().graceful_shutdown();
         }
+        // Read again at each check: a connection is known to be HTTP/2 only from its first request.
+        let idle_limit = |activity: &ConnActivity| if activity.is_h2() { cfg.idle_timeout } else { h1_idle };
         loop {
-            let idle_limit = if activity.is_h2() { cfg.idle_timeout } else { h1_idle };
             tokio::select! {
                 res = served.as_mut() => {
                     if let Err(e) = res {
@@ -188,8 +189,8 @@ impl Connection {
                         break;
                     }
                 }
-                _ = tokio::time::sleep_until(activity.idle_deadline(idle_limit)), if !closing => {
-                    if activity.is_idle_for(idle_limit) {
+                _ = tokio::time::sleep_until(activity.idle_deadline(idle_limit(&activity))), if !closing => {
+                    if activity.is_idle_for(idle_limit(&activity)) {
                         if !activity.is_h2() {
                             tracing::debug!("no request head within the idle or header read timeout; closing");
                             break;

@@ -351,3 +351,24 @@ async fn an_idle_http2_connection_lives_for_the_idle_timeout_not_the_header_time
     assert!(!conn.is_finished(), "the HTTP/2 connection is still open");
     proxy.stop().await;
 }
+
+#[tokio::test]
+async fn a_slow_but_steady_origin_body_is_not_cut_by_the_read_timeout() {
+    // `upstream.read_timeout` bounds the wait for the *next* piece, not the whole body: eight
+    // pieces 150 ms apart (1.2 s in all) pass a 500 ms read timeout whole.
+    let origin = raw_origin(|mut s| async move {
+        let _ = read_head(&mut s).await;
+        s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 8\r\nConnection: close\r\n\r\n").await.unwrap();
+        for _ in 0..8 {
+            tokio::time::sleep(Duration::from_millis(150)).await;
+            s.write_all(b"x").await.unwrap();
+        }
+    })
+    .await;
+    let proxy = TestProxy::start(&format!("http://{origin}"), &[("upstream.read_timeout", "500ms")]).await;
+    let (status, _, body) = get(&proxy.url("/slow")).await;
+    assert_eq!((status, body.as_str()), (200, "xxxxxxxx"));
+    let m = proxy.metrics().await;
+    assert_eq!(metric(&m, "consent_proxy_upstream_errors_total{kind=\"read_timeout\"}"), 0.0, "{m}");
+    proxy.stop().await;
+}
