@@ -16,7 +16,8 @@
 //! - [`discovery`]: unknown cookies seen, for rollout.
 //! - [`rewrite`]: streaming HTML rewriting (lol_html): neutralise, activate, inject.
 //! - [`forward`]: hop-by-hop headers, `X-Forwarded-*`, `Host`, request id.
-//! - [`upstream`]: the pooled origin client and its error mapping.
+//! - [`upstream`]: connections to the origin (hyper's `client::conn::http1`, our own small pool,
+//!   TCP/TLS dialing) and the mapping of their failures.
 //! - [`body`], [`access`]: streaming bodies and the end-of-request record (metrics, access log).
 //! - [`admin`]: `/healthz`, `/readyz`, `/metrics`. [`metrics`]: the owned registry.
 //! - [`reload`]: `SIGHUP`, config-file watching and filter-list downloads. [`tls`]: rustls from
