@@ -83,7 +83,8 @@ async fn pipeline(
 ) -> Result<Response<ProxyBody>, ProxyError> {
     let settings = &rt.config.consent;
     if settings.is_reserved(req.uri().path()) {
-        return Ok(consent::endpoint::handle(&rt, &shared, conn, req).await);
+        // Boxed: the endpoint's future is large and the plain path should not carry its size.
+        return Ok(Box::pin(consent::endpoint::handle(&rt, &shared, conn, req)).await);
     }
     if req.uri().path() == consent::gpc::PATH {
         if let Some(gpc) = &settings.gpc_json {
@@ -92,7 +93,10 @@ async fn pipeline(
     }
     let https = forward::visitor_is_https(&rt.config, conn, req.headers());
     let mut state = consent::read_state(settings, req.headers());
-    let imported = consent::import::adopt(&rt, &shared, &mut state, req.headers(), https).await;
+    let imported = match consent::import::may_adopt(&rt, &state, req.headers()) {
+        true => Box::pin(consent::import::adopt(&rt, &shared, &mut state, req.headers(), https)).await,
+        false => None,
+    };
     if enforce::blocks_tracking_endpoint(&rt, &shared, &state, req.uri().path()) {
         let mut resp = Response::new(body::empty());
         *resp.status_mut() = StatusCode::NO_CONTENT;

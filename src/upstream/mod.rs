@@ -72,7 +72,8 @@ where
     loop {
         let (mut sender, reused) = match pool.checkout() {
             Some(sender) => (sender, true),
-            None => (dialer.dial().await?, false),
+            // Boxed: dialing (DNS, TCP, TLS) is rare and its future large.
+            None => (Box::pin(dialer.dial()).await?, false),
         };
         match sender.try_send_request(req).await {
             Ok(resp) => return Ok((resp, sender)),

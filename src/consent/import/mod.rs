@@ -232,6 +232,15 @@ mod tests;
 /// Imports a decision for a visitor with no cookie of ours: `state` becomes decided and the
 /// returned consent cookie must go out with the response. An import whose audit record cannot be
 /// written is not made (no consent without a record): the visitor stays undecided.
+/// Whether [`adopt`] could find anything: an undecided visitor without our cookie, on a site
+/// that imports. Checked first so that the plain path does not carry `adopt`'s large future.
+pub fn may_adopt(rt: &Runtime, state: &ConsentState, headers: &HeaderMap) -> bool {
+    let settings = &rt.config.consent;
+    !(state.decided
+        || settings.import.is_empty()
+        || super::cookie_pairs(headers).any(|(n, _)| n == settings.cookie_name))
+}
+
 pub async fn adopt(
     rt: &Runtime,
     shared: &Shared,
@@ -240,10 +249,7 @@ pub async fn adopt(
     https: bool,
 ) -> Option<HeaderValue> {
     let settings = &rt.config.consent;
-    if state.decided
-        || settings.import.is_empty()
-        || super::cookie_pairs(headers).any(|(n, _)| n == settings.cookie_name)
-    {
+    if !may_adopt(rt, state, headers) {
         return None;
     }
     let now = now_unix();
