@@ -214,18 +214,24 @@ async fn origin_dying_mid_body_reaches_the_client_as_a_broken_response() {
     proxy2.stop().await;
 }
 
+/// Sends half a request head and never the rest: the proxy closes the connection (bounded wait),
+/// with nothing or a `408`.
+async fn assert_a_head_that_never_ends_is_cut_off(c: &mut TcpStream) {
+    c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ").await.unwrap();
+    let mut out = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(15), c.read_to_end(&mut out)).await;
+    assert!(read.is_ok(), "the proxy must close a connection whose head never completes");
+    let text = String::from_utf8_lossy(&out);
+    assert!(text.is_empty() || text.starts_with("HTTP/1.1 408"), "{text}");
+}
+
 #[tokio::test]
 async fn slow_client_headers_are_cut_off() {
     let proxy =
         TestProxy::start(&format!("http://{}", static_origin("ok").await), &[("server.header_read_timeout", "300ms")])
             .await;
     let mut c = TcpStream::connect(proxy.addr).await.unwrap();
-    c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ").await.unwrap();
-    let mut out = Vec::new();
-    let read = tokio::time::timeout(Duration::from_secs(15), c.read_to_end(&mut out)).await;
-    assert!(read.is_ok(), "the proxy must close a connection whose headers never complete");
-    let text = String::from_utf8_lossy(&out);
-    assert!(text.is_empty() || text.starts_with("HTTP/1.1 408"), "{text}");
+    assert_a_head_that_never_ends_is_cut_off(&mut c).await;
     proxy.stop().await;
 }
 
@@ -316,12 +322,7 @@ async fn a_slow_head_after_a_first_request_is_cut_off_too() {
     let mut buf = vec![0u8; 4096];
     let n = c.read(&mut buf).await.unwrap();
     assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
-    c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ").await.unwrap();
-    let mut out = Vec::new();
-    let read = tokio::time::timeout(Duration::from_secs(15), c.read_to_end(&mut out)).await;
-    assert!(read.is_ok(), "the proxy must close a connection whose next head never completes");
-    let text = String::from_utf8_lossy(&out);
-    assert!(text.is_empty() || text.starts_with("HTTP/1.1 408"), "{text}");
+    assert_a_head_that_never_ends_is_cut_off(&mut c).await;
     proxy.stop().await;
 }
 

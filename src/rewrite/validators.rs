@@ -11,12 +11,7 @@ use crate::consent::{ConsentState, Lang};
 const MARK: &str = "~cp.";
 
 /// Everything a rewritten body depends on besides the URL: the grants, the decision, the policy
-/// revision and the language of the banner.
-pub fn state_key(state: &ConsentState, revision: u32, lang: Lang) -> String {
-    key_text(granted_bits(state), state.decided, revision, lang)
-}
-
-/// `bits.decided.revision.lang`, e.g. `3.1.2.en`.
+/// revision and the language of the banner, as `bits.decided.revision.lang`, e.g. `3.1.2.en`.
 pub fn key_text(granted_bits: u64, decided: bool, revision: u32, lang: Lang) -> String {
     format!("{granted_bits:x}.{}.{revision}.{}", u8::from(decided), lang.code())
 }
