@@ -6,6 +6,7 @@
 # request = the serving process's user+system time / requests.
 #   benches/floor.sh                # DURATION=5s ROUNDS=3 CONNECTIONS=32
 #   INSTRUCTIONS=1 benches/floor.sh # instructions per request of each layer instead (callgrind)
+#   INSTRUCTIONS=1 LAYERS=proxy benches/floor.sh # only consent-proxy's row
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-5s}
@@ -55,7 +56,7 @@ def count(layer, n):
     return int(re.search(r"^(?:summary|totals): (\d+)", open(out).read(), re.M).group(1))
 print("user-space instructions per request (callgrind; 5,000 - 1,000 sequential keep-alive requests)")
 prev = None
-for layer in ["floor", "legacy", "auto", "header", "timer", "proxy"]:
+for layer in os.environ.get("LAYERS", "floor legacy auto header timer proxy").split():
     per = (count(layer, 5000) - count(layer, 1000)) / 4000
     print(f"{layer:8} {per:10,.0f}" + ("" if prev is None else f"   {per - prev:+9,.0f}"))
     prev = per

@@ -62,7 +62,7 @@ impl RequestRecord {
 }
 
 impl OnBodyEnd for RequestRecord {
-    fn body_ended(self: Box<Self>, outcome: BodyOutcome, bytes: u64) {
+    fn body_ended(self, outcome: BodyOutcome, bytes: u64) {
         let elapsed = self.started.elapsed();
         let m = &self.shared.metrics;
         m.in_flight.dec();

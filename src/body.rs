@@ -49,19 +49,20 @@ impl BodyOutcome {
 
 /// Called once when an observed body ends.
 pub trait OnBodyEnd: Send + 'static {
-    fn body_ended(self: Box<Self>, outcome: BodyOutcome, bytes: u64);
+    fn body_ended(self, outcome: BodyOutcome, bytes: u64);
 }
 
 pin_project_lite::pin_project! {
-    /// Passes frames through and calls `on_end` exactly once.
-    pub struct Observed<B: Body> {
+    /// Passes frames through and calls `on_end` exactly once. Both are held inline, not boxed:
+    /// this wraps every response (issue 23).
+    pub struct Observed<B: Body, E: OnBodyEnd> {
         #[pin]
         inner: B,
         bytes: u64,
-        on_end: Option<Box<dyn OnBodyEnd>>,
+        on_end: Option<E>,
     }
 
-    impl<B: Body> PinnedDrop for Observed<B> {
+    impl<B: Body, E: OnBodyEnd> PinnedDrop for Observed<B, E> {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
             if let Some(f) = this.on_end.take() {
@@ -73,15 +74,16 @@ pin_project_lite::pin_project! {
     }
 }
 
-impl<B: Body> Observed<B> {
-    pub fn new(inner: B, on_end: Box<dyn OnBodyEnd>) -> Self {
+impl<B: Body, E: OnBodyEnd> Observed<B, E> {
+    pub fn new(inner: B, on_end: E) -> Self {
         Self { inner, bytes: 0, on_end: Some(on_end) }
     }
 }
 
-impl<B> Body for Observed<B>
+impl<B, E> Body for Observed<B, E>
 where
     B: Body<Data = Bytes>,
+    E: OnBodyEnd,
     B::Error: Into<BoxError>,
 {
     type Data = Bytes;

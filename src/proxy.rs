@@ -17,7 +17,7 @@
 //! 11. when the body ends: metrics and the access log line ([`crate::access`]).
 
 use http::{header, HeaderValue, Request, Response, StatusCode};
-use http_body_util::BodyExt;
+use http_body_util::Either;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use std::convert::Infallible;
@@ -25,12 +25,17 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::access::RequestRecord;
-use crate::body::{self, Observed, ProxyBody};
+use crate::body::{self, Observed, ProxyBody, ReadTimeout};
 use crate::error::{Fault, ProxyError};
 use crate::forward::{self, ClientConn};
 use crate::server::ConnActivity;
 use crate::state::{Runtime, Shared};
+use crate::upstream::UpstreamBody;
 use crate::{consent, enforce, rewrite};
+
+/// A response's body: the origin's as it came (most responses: images, scripts, JSON — no box, no
+/// indirection), or anything else (local answers, rewritten HTML) boxed.
+pub type Outgoing = Either<ReadTimeout<UpstreamBody>, ProxyBody>;
 
 /// Serves one request; never fails (errors are answered).
 pub async fn handle(
@@ -38,12 +43,12 @@ pub async fn handle(
     conn: ClientConn,
     activity: Arc<ConnActivity>,
     req: Request<Incoming>,
-) -> Result<Response<ProxyBody>, Infallible> {
+) -> Result<Response<Observed<Outgoing, RequestRecord>>, Infallible> {
     let rt = shared.runtime.load_full();
     let request_id = forward::request_id(&rt.config, req.headers());
     let mut record = RequestRecord::start(
         shared.clone(),
-        activity,
+        activity.clone(),
         &rt.config,
         req.method(),
         req.uri(),
@@ -51,7 +56,7 @@ pub async fn handle(
         conn.peer.ip(),
         request_id.clone(),
     );
-    let resp = match pipeline(rt.clone(), shared.clone(), &conn, &request_id, req).await {
+    let resp = match pipeline(rt.clone(), shared.clone(), &conn, &activity, &request_id, req).await {
         Ok(resp) => resp,
         Err(e) => {
             if let Some(kind) = e.upstream_kind() {
@@ -65,30 +70,31 @@ pub async fn handle(
                 }
                 Fault::Internal => tracing::error!(request_id, error = %e, "internal error"),
             }
-            e.into_response()
+            e.into_response().map(Either::Right)
         }
     };
     let (mut parts, body) = resp.into_parts();
     parts.headers.insert(rt.config.forwarding.request_id_header.clone(), request_id);
     record.set_status(parts.status.as_u16());
-    Ok(Response::from_parts(parts, Observed::new(body, Box::new(record)).boxed_unsync()))
+    Ok(Response::from_parts(parts, Observed::new(body, record)))
 }
 
 async fn pipeline(
     rt: Arc<Runtime>,
     shared: Arc<Shared>,
     conn: &ClientConn,
+    activity: &ConnActivity,
     request_id: &HeaderValue,
     mut req: Request<Incoming>,
-) -> Result<Response<ProxyBody>, ProxyError> {
+) -> Result<Response<Outgoing>, ProxyError> {
     let settings = &rt.config.consent;
     if settings.is_reserved(req.uri().path()) {
         // Boxed: the endpoint's future is large and the plain path should not carry its size.
-        return Ok(Box::pin(consent::endpoint::handle(&rt, &shared, conn, req)).await);
+        return Ok(Box::pin(consent::endpoint::handle(&rt, &shared, conn, req)).await.map(Either::Right));
     }
     if req.uri().path() == consent::gpc::PATH {
         if let Some(gpc) = &settings.gpc_json {
-            return Ok(gpc.respond(req.method()));
+            return Ok(gpc.respond(req.method()).map(Either::Right));
         }
     }
     let https = forward::visitor_is_https(&rt.config, conn, req.headers());
@@ -101,7 +107,7 @@ async fn pipeline(
         let mut resp = Response::new(body::empty());
         *resp.status_mut() = StatusCode::NO_CONTENT;
         resp.headers_mut().extend(imported.map(|c| (header::SET_COOKIE, c)));
-        return Ok(resp);
+        return Ok(resp.map(Either::Right));
     }
     enforce::request(&rt, &shared, &state, req.headers_mut());
     enforce::click_ids_request(&rt, &shared, &state, &mut req);
@@ -114,7 +120,7 @@ async fn pipeline(
     let client_upgrade = wants_upgrade(&req).then(|| hyper::upgrade::on(&mut req));
     forward::prepare_upstream_request(&rt.config, conn, request_id, &mut req);
     let asked = Instant::now();
-    let mut resp = rt.upstream.send(req).await?;
+    let mut resp = rt.upstream.send(req, &activity.response_timer, asked).await?;
     shared.metrics.upstream_response_head_seconds.observe(asked.elapsed().as_secs_f64());
 
     if resp.status() == StatusCode::SWITCHING_PROTOCOLS {
@@ -138,7 +144,7 @@ async fn pipeline(
         resp.headers_mut().append(header::SET_COOKIE, cookie);
     }
     let read_timeout = rt.config.upstream.read_timeout;
-    let resp = resp.map(|body| body::ReadTimeout::new(body, read_timeout).boxed_unsync());
+    let resp = resp.map(|body| ReadTimeout::new(body, read_timeout));
     rewrite::rewrite_response(&rt, &shared, state, &page, resp)
 }
 

@@ -4,16 +4,21 @@
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
+use tokio::time::Sleep;
 
 use crate::forward::ClientConn;
 use crate::state::Shared;
+use crate::upstream::ResponseTimer;
 
 /// Per-connection activity, to close keep-alive connections that stay idle and connections whose
 /// first request never arrives.
@@ -26,6 +31,8 @@ pub struct ConnActivity {
     in_flight: AtomicUsize,
     /// Nanoseconds after `epoch` when the connection last became idle.
     idle_since: AtomicU64,
+    /// The origin's response timeout for this connection's requests, one timer moved forward.
+    pub response_timer: ResponseTimer,
 }
 
 impl ConnActivity {
@@ -36,6 +43,7 @@ impl ConnActivity {
             h2: AtomicBool::new(false),
             in_flight: AtomicUsize::new(0),
             idle_since: AtomicU64::new(0),
+            response_timer: ResponseTimer::default(),
         }
     }
 
@@ -167,8 +175,17 @@ impl Connection {
         if closing {
             served.as_mut().graceful_shutdown();
         }
-        // Read again at each check: a connection is known to be HTTP/2 only from its first request.
-        let idle_limit = |activity: &ConnActivity| if activity.is_h2() { cfg.idle_timeout } else { h1_idle };
+        // Made once and kept across wake-ups (issue 23): the loop below wakes for every read and
+        // write of the connection, and a future or a timer built anew each time is paid each time.
+        let shutdown = self.shutdown.changed();
+        tokio::pin!(shutdown);
+        // One timer per connection. It may fire early, never late: every deadline below only
+        // moves forward (idle since later, HTTP/2's limit is the longer one), so when it fires the
+        // deadline is computed again and the timer moved forward to it if nothing is due yet.
+        let deadlines = Deadlines { first_request: first_request_deadline, h1_idle, h2_idle: cfg.idle_timeout };
+        let timer = tokio::time::sleep_until(deadlines.next(&activity));
+        tokio::pin!(timer);
+        let mut timer_polled = false;
         loop {
             tokio::select! {
                 res = served.as_mut() => {
@@ -177,29 +194,88 @@ impl Connection {
                     }
                     break;
                 }
-                _ = self.shutdown.changed(), if !closing => {
+                _ = &mut shutdown, if !closing => {
                     closing = true;
                     served.as_mut().graceful_shutdown();
                 }
-                _ = tokio::time::sleep_until(first_request_deadline), if !closing && !activity.has_started() => {
-                    if !activity.has_started() {
+                () = fired(timer.as_mut(), &mut timer_polled), if !closing => match deadlines.due(&activity) {
+                    Due::NotYet(next) => {
+                        timer.as_mut().reset(next);
+                        timer_polled = false;
+                    }
+                    Due::FirstRequest => {
                         // Nothing is in flight: closed outright (hyper would wait for a head that
                         // has begun to end), without an answer, as hyper's timer did.
                         tracing::debug!("no request within the header read timeout; closing");
                         break;
                     }
-                }
-                _ = tokio::time::sleep_until(activity.idle_deadline(idle_limit(&activity))), if !closing => {
-                    if activity.is_idle_for(idle_limit(&activity)) {
-                        if !activity.is_h2() {
-                            tracing::debug!("no request head within the idle or header read timeout; closing");
-                            break;
-                        }
+                    Due::Idle if !activity.is_h2() => {
+                        tracing::debug!("no request head within the idle or header read timeout; closing");
+                        break;
+                    }
+                    Due::Idle => {
                         closing = true;
                         served.as_mut().graceful_shutdown();
                     }
-                }
+                },
             }
+        }
+    }
+}
+
+/// Resolves when `timer` fires. The loop above wakes for every read and write of the connection,
+/// and polling a `Sleep` costs about 120 instructions each time (issue 23): it is polled once after
+/// each reset, which leaves this task's waker with it, and after that only once `is_elapsed`
+/// says it has fired — the timer wakes this same task when it does.
+fn fired<'a>(mut timer: Pin<&'a mut Sleep>, polled: &'a mut bool) -> impl Future<Output = ()> + 'a {
+    std::future::poll_fn(move |cx| {
+        if *polled && !timer.is_elapsed() {
+            return Poll::Pending;
+        }
+        *polled = true;
+        timer.as_mut().poll(cx)
+    })
+}
+
+/// A connection's deadlines: its first request, then idleness between requests.
+struct Deadlines {
+    first_request: tokio::time::Instant,
+    h1_idle: Duration,
+    h2_idle: Duration,
+}
+
+enum Due {
+    NotYet(tokio::time::Instant),
+    FirstRequest,
+    Idle,
+}
+
+impl Deadlines {
+    /// Read at each check: a connection is known to be HTTP/2 only from its first request.
+    fn idle_limit(&self, activity: &ConnActivity) -> Duration {
+        if activity.is_h2() {
+            self.h2_idle
+        } else {
+            self.h1_idle
+        }
+    }
+
+    fn next(&self, activity: &ConnActivity) -> tokio::time::Instant {
+        let idle = activity.idle_deadline(self.idle_limit(activity));
+        if activity.has_started() {
+            idle
+        } else {
+            idle.min(self.first_request)
+        }
+    }
+
+    fn due(&self, activity: &ConnActivity) -> Due {
+        if !activity.has_started() && self.first_request <= tokio::time::Instant::now() {
+            Due::FirstRequest
+        } else if activity.is_idle_for(self.idle_limit(activity)) {
+            Due::Idle
+        } else {
+            Due::NotYet(self.next(activity))
         }
     }
 }

@@ -253,6 +253,27 @@ async fn idle_keep_alive_connections_are_closed() {
 }
 
 #[tokio::test]
+async fn a_connection_idle_after_a_late_request_is_closed_too() {
+    // The connection's one timer first fires at the idle deadline counted from the connect; a
+    // request that came later pushed the real deadline on, so the timer is moved forward and must
+    // fire again (a moved timer that is never polled again would keep the connection forever).
+    let proxy = TestProxy::start(
+        &format!("http://{}", static_origin("ok").await),
+        &[("server.idle_timeout", "300ms"), ("server.header_read_timeout", "30s")],
+    )
+    .await;
+    let mut c = TcpStream::connect(proxy.addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+    let mut buf = vec![0u8; 4096];
+    let n = c.read(&mut buf).await.unwrap();
+    assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+    let closed = tokio::time::timeout(Duration::from_secs(15), c.read(&mut buf)).await;
+    assert!(matches!(closed, Ok(Ok(0))), "idle connection must be closed: {closed:?}");
+    proxy.stop().await;
+}
+
+#[tokio::test]
 async fn head_and_errors_statuses_pass_through() {
     let origin = origin(|req| async move {
         let status = if req.uri().path() == "/missing" { StatusCode::NOT_FOUND } else { StatusCode::OK };
@@ -371,5 +392,72 @@ async fn a_slow_but_steady_origin_body_is_not_cut_by_the_read_timeout() {
     assert_eq!((status, body.as_str()), (200, "xxxxxxxx"));
     let m = proxy.metrics().await;
     assert_eq!(metric(&m, "consent_proxy_upstream_errors_total{kind=\"read_timeout\"}"), 0.0, "{m}");
+    proxy.stop().await;
+}
+
+/// An origin where `/slow` answers after 30 s and anything else at once.
+async fn slow_and_fast_origin() -> std::net::SocketAddr {
+    origin(|req| async move {
+        if req.uri().path() == "/slow" {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+        }
+        Response::new(text_body("fast"))
+    })
+    .await
+}
+
+#[tokio::test]
+async fn the_response_timeout_holds_for_each_request_of_a_kept_connection() {
+    // One timer per client connection is moved forward for each request (issue 23): it must time
+    // every request from its own start, and a timer that fired while the connection sat idle must
+    // not cut the next request short.
+    let origin = slow_and_fast_origin().await;
+    let proxy = TestProxy::start(&format!("http://{origin}"), &[("upstream.response_timeout", "300ms")]).await;
+    let tcp = TcpStream::connect(proxy.addr).await.unwrap();
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(tcp)).await.unwrap();
+    tokio::spawn(conn);
+    let mut ask = async |path: &str| {
+        let req = Request::get(path).header("host", "x").body(Full::new(Bytes::new())).unwrap();
+        let resp = sender.send_request(req).await.unwrap();
+        let status = resp.status();
+        (status, resp.into_body().collect().await.unwrap().to_bytes())
+    };
+    assert_eq!(ask("/").await, (StatusCode::OK, Bytes::from("fast")));
+    // Idle past the first request's deadline: the kept timer fires with nothing to time.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(ask("/").await, (StatusCode::OK, Bytes::from("fast")));
+    assert_eq!(ask("/slow").await.0, StatusCode::GATEWAY_TIMEOUT);
+    assert_eq!(ask("/").await, (StatusCode::OK, Bytes::from("fast")), "the same connection, after the 504");
+    let m = proxy.metrics().await;
+    assert_eq!(metric(&m, "consent_proxy_upstream_errors_total{kind=\"timeout\"}"), 1.0, "{m}");
+    proxy.stop().await;
+}
+
+#[tokio::test]
+async fn concurrent_http2_streams_are_timed_each_on_its_own() {
+    // Streams of one HTTP/2 connection run at once: the one that finds the connection's timer in
+    // use gets its own, and a slow stream's 504 does not touch the fast ones.
+    let origin = slow_and_fast_origin().await;
+    let proxy = TestProxy::start(&format!("http://{origin}"), &[("upstream.response_timeout", "300ms")]).await;
+    let tcp = TcpStream::connect(proxy.addr).await.unwrap();
+    let (sender, conn) =
+        hyper::client::conn::http2::handshake(hyper_util::rt::TokioExecutor::new(), hyper_util::rt::TokioIo::new(tcp))
+            .await
+            .unwrap();
+    tokio::spawn(conn);
+    let ask = |path: &'static str| {
+        let mut sender = sender.clone();
+        let url = format!("http://{}{path}", proxy.addr);
+        async move {
+            let resp = sender.send_request(Request::get(url).body(Full::new(Bytes::new())).unwrap()).await.unwrap();
+            resp.status()
+        }
+    };
+    let (slow_a, slow_b, fast) = tokio::join!(ask("/slow"), ask("/slow"), async {
+        // Starts while both slow streams wait.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        ask("/").await
+    });
+    assert_eq!((slow_a, slow_b, fast), (StatusCode::GATEWAY_TIMEOUT, StatusCode::GATEWAY_TIMEOUT, StatusCode::OK));
     proxy.stop().await;
 }

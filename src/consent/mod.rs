@@ -72,10 +72,12 @@ pub fn now_unix() -> u64 {
 /// Reads the visitor's consent from every `Cookie` header (HTTP/2 sends several). A missing,
 /// malformed, tampered, expired or older-revision cookie means undecided: only necessary.
 pub fn read_state(settings: &ConsentSettings, headers: &HeaderMap) -> ConsentState {
-    let gpc = headers.get("sec-gpc").is_some_and(|v| v.as_bytes().trim_ascii() == b"1");
-    let now = now_unix();
+    static SEC_GPC: http::HeaderName = http::HeaderName::from_static("sec-gpc");
+    let gpc = headers.get(&SEC_GPC).is_some_and(|v| v.as_bytes().trim_ascii() == b"1");
+    // The clock is read only when there is a consent cookie to check against it.
+    let mut now = None;
     let best = cookie_values(headers, &settings.cookie_name)
-        .filter_map(|value| codec::decode(settings, value, now))
+        .filter_map(|value| codec::decode(settings, value, *now.get_or_insert_with(now_unix)))
         .max_by_key(|d| d.decided_at);
     match best {
         Some(d) => ConsentState {

@@ -17,7 +17,7 @@ pub mod validators;
 
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, Response, StatusCode};
-use http_body_util::BodyExt;
+use http_body_util::{BodyExt, Either};
 use std::sync::{Arc, Mutex};
 
 use crate::body::ProxyBody;
@@ -145,14 +145,18 @@ fn html_charset(headers: &HeaderMap) -> Option<Option<&'static encoding_rs::Enco
     Some(charset)
 }
 
-/// Wraps an HTML response in the rewriter; anything else is returned as it is.
-pub fn rewrite_response(
+/// Wraps an HTML response in the rewriter (`Right`); anything else is returned as it is (`Left`).
+pub fn rewrite_response<B>(
     rt: &Arc<Runtime>,
     shared: &Arc<Shared>,
     state: ConsentState,
     req: &PageRequest,
-    resp: Response<ProxyBody>,
-) -> Result<Response<ProxyBody>, ProxyError> {
+    resp: Response<B>,
+) -> Result<Response<Either<B, ProxyBody>>, ProxyError>
+where
+    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<crate::body::BoxError>,
+{
     let mut resp = resp;
     if resp.headers().contains_key(header::LINK) {
         filter_link_header(rt, shared, &state, req, resp.headers_mut());
@@ -169,9 +173,9 @@ pub fn rewrite_response(
         || status == StatusCode::NOT_MODIFIED
         || !rt.config.html.rewrite
     {
-        return Ok(resp);
+        return Ok(resp.map(Either::Left));
     }
-    let Some(declared) = html_charset(resp.headers()) else { return Ok(resp) };
+    let Some(declared) = html_charset(resp.headers()) else { return Ok(resp.map(Either::Left)) };
     let content_encoding = resp.headers().get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok());
     let Some(coding) = Coding::from_header(content_encoding) else {
         shared.metrics.html_rewrite_errors_total.with_label_values(&["unknown_coding"]).inc();
@@ -191,7 +195,7 @@ pub fn rewrite_response(
         if !report {
             validators::key_etag(resp.headers_mut(), &req.state_key());
         }
-        return Ok(resp);
+        return Ok(resp.map(Either::Left));
     }
     // A shared page must not depend on the visitor: rewritten as for someone who has not decided
     // (everything inert); banner.js reads the real state and activates in the browser.
@@ -241,7 +245,8 @@ pub fn rewrite_response(
     let decoder = Decoder::new(coding).map_err(|e| ProxyError::Internal(e.to_string()))?;
     let encoder = Encoder::new(out_coding).map_err(|e| ProxyError::Internal(e.to_string()))?;
     let pipeline = body::Pipeline::new(decoder, encoder, declared, Arc::new(Mutex::new(page)));
-    Ok(Response::from_parts(parts, body::RewriteBody::new(body, pipeline).boxed_unsync()))
+    let body = body::RewriteBody::new(body.map_err(Into::into).boxed_unsync(), pipeline);
+    Ok(Response::from_parts(parts, Either::Right(body.boxed_unsync())))
 }
 
 /// `Link: <https://tracker>; rel=preconnect` makes the browser connect before any markup is

@@ -23,7 +23,8 @@ pub fn granted_bits(state: &ConsentState) -> u64 {
 
 /// Whether the request is for a document (a navigation or a frame), where HTML is expected.
 pub fn wants_html(headers: &HeaderMap) -> bool {
-    let dest = headers.get("sec-fetch-dest").map(|v| v.as_bytes());
+    static SEC_FETCH_DEST: header::HeaderName = header::HeaderName::from_static("sec-fetch-dest");
+    let dest = headers.get(&SEC_FETCH_DEST).map(|v| v.as_bytes());
     if matches!(dest, Some(b"document" | b"iframe" | b"frame")) {
         return true;
     }

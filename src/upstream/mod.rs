@@ -15,7 +15,11 @@ use hyper::body::Incoming;
 use hyper::client::conn::http1::SendRequest;
 use rustls::RootCertStore;
 use rustls_pki_types::{pem::PemObject, CertificateDer};
-use std::sync::Arc;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::Poll;
+use tokio::time::{Instant, Sleep};
 
 use crate::config::UpstreamConfig;
 use crate::error::ProxyError;
@@ -38,12 +42,25 @@ impl Upstream {
     }
 
     /// Sends the request (origin-form URI, `Host` set: see [`crate::forward`]); resolves when the
-    /// response head has arrived. The body hands the connection back to the pool when it ends.
-    pub async fn send(&self, req: http::Request<Incoming>) -> Result<http::Response<UpstreamBody>, ProxyError> {
-        match tokio::time::timeout(self.response_timeout, self.send_on_some_connection(req)).await {
-            Err(_) => Err(ProxyError::UpstreamTimeout),
-            Ok(result) => result,
-        }
+    /// response head has arrived, or fails with a 504 `upstream.response_timeout` after `asked`,
+    /// timed by the client connection's `timer`. The body hands the connection back to the pool
+    /// when it ends.
+    pub async fn send(
+        &self,
+        req: http::Request<Incoming>,
+        timer: &ResponseTimer,
+        asked: std::time::Instant,
+    ) -> Result<http::Response<UpstreamBody>, ProxyError> {
+        let mut sleep = timer.take(Instant::from_std(asked) + self.response_timeout);
+        let send = self.send_on_some_connection(req);
+        tokio::pin!(send);
+        let result = std::future::poll_fn(|cx| match send.as_mut().poll(cx) {
+            Poll::Ready(result) => Poll::Ready(result),
+            Poll::Pending => sleep.as_mut().poll(cx).map(|()| Err(ProxyError::UpstreamTimeout)),
+        })
+        .await;
+        timer.put_back(sleep);
+        result
     }
 
     async fn send_on_some_connection(
@@ -55,6 +72,31 @@ impl Upstream {
         let keep = resp.status() != http::StatusCode::SWITCHING_PROTOCOLS;
         let conn = keep.then(|| (sender, self.pool.clone()));
         Ok(resp.map(|body| UpstreamBody::new(body, conn)))
+    }
+}
+
+/// The response timer of one client connection, moved forward for each of its requests instead of
+/// a timer made, registered and cancelled per request (issue 23): moving a registered timer later
+/// is one atomic store in tokio, and the timer wheel sees it again only when the old deadline
+/// passes. Concurrent HTTP/2 requests that find it taken use a timer of their own.
+#[derive(Default)]
+pub struct ResponseTimer(Mutex<Option<Pin<Box<Sleep>>>>);
+
+impl ResponseTimer {
+    fn take(&self, deadline: Instant) -> Pin<Box<Sleep>> {
+        match self.0.lock().ok().and_then(|mut slot| slot.take()) {
+            Some(mut sleep) => {
+                sleep.as_mut().reset(deadline);
+                sleep
+            }
+            None => Box::pin(tokio::time::sleep_until(deadline)),
+        }
+    }
+
+    fn put_back(&self, sleep: Pin<Box<Sleep>>) {
+        if let Ok(mut slot) = self.0.lock() {
+            slot.get_or_insert(sleep);
+        }
     }
 }
 
