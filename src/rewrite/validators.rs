@@ -18,7 +18,7 @@ pub fn key_text(granted_bits: u64, decided: bool, revision: u32, lang: Lang) -> 
 
 /// The granted categories as bits (the first part of a state key).
 pub fn granted_bits(state: &ConsentState) -> u64 {
-    state.granted.iter().fold(0u64, |acc, i| acc | (1 << i))
+    state.granted.bits()
 }
 
 /// Whether the request is for a document (a navigation or a frame), where HTML is expected.
