@@ -6,7 +6,7 @@
 # request = the serving process's user+system time / requests.
 #   benches/floor.sh                # DURATION=5s ROUNDS=3 CONNECTIONS=32
 #   INSTRUCTIONS=1 benches/floor.sh # instructions per request of each layer instead (callgrind)
-#   INSTRUCTIONS=1 LAYERS=proxy benches/floor.sh # only consent-proxy's row
+#   LAYERS="floor proxy" benches/floor.sh        # only these rows (and nginx's); also with INSTRUCTIONS=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-5s}
@@ -65,7 +65,9 @@ PY
 fi
 start_nginx_proxy "$ORIGIN" "$NGINX" 0
 declare -A PORT PID
-for layer in floor legacy auto header timer; do
+LAYERS=${LAYERS:-floor legacy auto header timer proxy}
+for layer in $LAYERS; do
+  [ "$layer" = proxy ] && continue
   PORT[$layer]=$(free_port)
   taskset -c 0 target/release/examples/floor "$layer" "127.0.0.1:${PORT[$layer]}" "127.0.0.1:$ORIGIN" &
   PID[$layer]=$!
@@ -78,11 +80,11 @@ PID[proxy]=$!
 sleep 0.5
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$NGINX/1k.txt" >/dev/null && break; sleep 0.1; done
 PORT[nginx]=$NGINX; PID[nginx]=$(pgrep -P "$(cat "$work/proxy.pid")" | head -1)
-for k in floor legacy auto header timer proxy; do
+for k in $LAYERS; do
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:${PORT[$k]}/1k.txt" >/dev/null && break; sleep 0.1; done
 done
 cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.4f", ($14 + $15) / hz}' "/proc/$1/stat"; }
-ORDER=(nginx floor legacy auto header timer proxy)
+read -r -a ORDER <<<"nginx $LAYERS"
 for round in $(seq "$ROUNDS"); do
   for k in "${ORDER[@]}"; do
     c0=$(cpu_of "${PID[$k]}")
