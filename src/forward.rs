@@ -136,17 +136,29 @@ pub fn visitor_is_https(config: &Config, conn: &ClientConn, headers: &HeaderMap)
             && headers.get(&X_FORWARDED_PROTO).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https")))
 }
 
-/// Rewrites a client request into the request for the origin, in place.
-pub fn prepare_upstream_request<B>(config: &Config, conn: &ClientConn, request_id: &HeaderValue, req: &mut Request<B>) {
-    let original_host = req
-        .headers()
+/// The host the visitor asked for: `Host`, or the authority of an absolute-form or HTTP/2 URI.
+pub fn visitor_host<B>(req: &Request<B>) -> Option<HeaderValue> {
+    req.headers()
         .get(header::HOST)
         .cloned()
-        .or_else(|| req.uri().authority().and_then(|a| HeaderValue::from_str(a.as_str()).ok()));
-    let https = visitor_is_https(config, conn, req.headers());
+        .or_else(|| req.uri().authority().and_then(|a| HeaderValue::from_str(a.as_str()).ok()))
+}
+
+/// Rewrites a client request into the request for the origin, in place.
+/// `https` is [`visitor_is_https`], `original_host` [`visitor_host`]: the caller has them.
+pub fn prepare_upstream_request<B>(
+    config: &Config,
+    conn: &ClientConn,
+    https: bool,
+    original_host: Option<HeaderValue>,
+    request_id: &HeaderValue,
+    req: &mut Request<B>,
+) {
     let trust = trusted(config, conn.peer.ip());
     let headers = req.headers_mut();
     let upgrade = strip_hop_by_hop(headers);
+    // Up to five headers are added below: one growth of the table at most, not one per insert.
+    headers.reserve(5);
     if let Some(proto) = upgrade {
         headers.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
         headers.insert(header::UPGRADE, proto);

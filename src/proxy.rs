@@ -111,14 +111,13 @@ async fn pipeline(
     }
     enforce::request(&rt, &shared, &state, req.headers_mut());
     enforce::click_ids_request(&rt, &shared, &state, &mut req);
-    // Kept as the header value (no copy); only a redirect's Location reads it.
-    let visitor_host = req.headers().get(header::HOST).cloned();
-    let visitor_host =
-        visitor_host.or_else(|| req.uri().authority().and_then(|a| HeaderValue::from_str(a.as_str()).ok()));
-    let page = rewrite::PageRequest::prepare(&rt, https, &state, &mut req);
+    // Kept as the header value (no copy): forwarded as `X-Forwarded-Host`, read by a redirect's
+    // Location filter.
+    let visitor_host = forward::visitor_host(&req);
+    let page = rewrite::PageRequest::prepare(&rt, https, visitor_host.clone(), &state, &mut req);
 
     let client_upgrade = wants_upgrade(&req).then(|| hyper::upgrade::on(&mut req));
-    forward::prepare_upstream_request(&rt.config, conn, request_id, &mut req);
+    forward::prepare_upstream_request(&rt.config, conn, https, visitor_host.clone(), request_id, &mut req);
     let asked = Instant::now();
     let mut resp = rt.upstream.send(req, &activity.response_timer, asked).await?;
     shared.metrics.upstream_response_head_seconds.observe(asked.elapsed().as_secs_f64());

@@ -461,3 +461,31 @@ async fn concurrent_http2_streams_are_timed_each_on_its_own() {
     assert_eq!((slow_a, slow_b, fast), (StatusCode::GATEWAY_TIMEOUT, StatusCode::GATEWAY_TIMEOUT, StatusCode::OK));
     proxy.stop().await;
 }
+
+#[tokio::test]
+async fn the_origin_is_never_left_to_pick_a_coding_the_visitor_did_not_accept() {
+    // Non-HTML bodies pass through as the origin coded them, so the codings asked of the origin
+    // are the visitor's, minus those the proxy cannot decode (HTML is decoded to be rewritten) —
+    // and `identity`, not nothing, when none is left: a request without `Accept-Encoding` would let
+    // the origin choose any coding.
+    let proxy = TestProxy::start(&format!("http://{}", echo_origin().await), &[]).await;
+    for (visitor, origin_sees) in [
+        (Some("gzip, deflate, br, zstd"), Some("gzip, deflate, br, zstd")),
+        (Some("identity"), Some("identity")),
+        (Some("gzip, sdch"), Some("gzip")),
+        (Some("sdch"), Some("identity")),
+        (Some(""), Some("identity")),
+        (None, None),
+    ] {
+        let mut req = Request::get(proxy.url("/"));
+        if let Some(v) = visitor {
+            req = req.header("accept-encoding", v);
+        }
+        let (status, _, body) = send(req.body(Full::new(Bytes::new())).unwrap()).await;
+        assert_eq!(status, 200);
+        let seen: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let seen = seen["accept-encoding"].as_array().map(|v| v[0].as_str().unwrap().to_string());
+        assert_eq!(seen.as_deref(), origin_sees, "visitor sent {visitor:?}");
+    }
+    proxy.stop().await;
+}

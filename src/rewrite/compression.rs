@@ -57,11 +57,13 @@ impl Coding {
     }
 }
 
-/// The codings the proxy asks the origin for: those the client accepts that we can decode.
+/// The codings the proxy asks the origin for: those the client accepts that we can decode, or
+/// `identity` when there are none (an absent `Accept-Encoding` would let the origin pick any
+/// coding, and a non-HTML body reaches the client as the origin coded it).
 pub fn upstream_accept_encoding(client: Option<&str>) -> Option<String> {
     let client = client?;
     let ours: Vec<&str> = client.split(',').filter(|item| decodable(item)).map(str::trim).collect();
-    (!ours.is_empty()).then(|| ours.join(", "))
+    Some(if ours.is_empty() { "identity".to_string() } else { ours.join(", ") })
 }
 
 /// The client accepts only codings the proxy can decode (the common case: nothing to change).
@@ -71,7 +73,7 @@ pub fn all_decodable(client: &str) -> bool {
 
 fn decodable(item: &str) -> bool {
     let coding = item.split(';').next().unwrap_or("").trim();
-    ["gzip", "deflate", "br", "zstd"].iter().any(|c| c.eq_ignore_ascii_case(coding))
+    ["gzip", "deflate", "br", "zstd", "identity"].iter().any(|c| c.eq_ignore_ascii_case(coding))
 }
 
 /// Streaming decoder into an owned buffer.
@@ -276,8 +278,11 @@ mod tests {
         assert_eq!(Coding::negotiate(Some("br;q=0, gzip")), Coding::Gzip);
         assert_eq!(Coding::negotiate(None), Coding::Identity);
         assert_eq!(upstream_accept_encoding(Some("gzip, sdch, br;q=0.8, xz")).unwrap(), "gzip, br;q=0.8");
-        assert_eq!(upstream_accept_encoding(Some("sdch")), None);
+        assert_eq!(upstream_accept_encoding(Some("sdch")).unwrap(), "identity");
+        assert_eq!(upstream_accept_encoding(Some("")).unwrap(), "identity");
+        assert_eq!(upstream_accept_encoding(None), None);
         assert!(all_decodable("gzip, deflate, br, zstd") && all_decodable("gzip;q=1.0, br;q=0"));
+        assert!(all_decodable("identity") && all_decodable("gzip, identity;q=0.5"));
         assert!(!all_decodable("gzip, sdch") && !all_decodable(""));
     }
 }

@@ -57,12 +57,12 @@ impl PageRequest {
     pub fn prepare(
         rt: &Runtime,
         https: bool,
+        host: Option<HeaderValue>,
         state: &ConsentState,
         req: &mut http::Request<hyper::body::Incoming>,
     ) -> Self {
         let settings = &rt.config.consent;
         let headers = req.headers();
-        let host = headers.get(header::HOST).cloned().or_else(|| req.uri().host().and_then(|h| h.parse().ok()));
         let mut page = Self {
             method: req.method().clone(),
             granted_bits: validators::granted_bits(state),
@@ -78,7 +78,7 @@ impl PageRequest {
             https,
         };
         page.unwrapped_etag = validators::prepare_request(req.headers_mut(), || page.state_key());
-        limit_accept_encoding(req.headers_mut());
+        limit_accept_encoding(req.headers_mut(), page.accept_encoding.as_ref());
         page
     }
 
@@ -116,12 +116,12 @@ impl PageRequest {
 }
 
 /// Asks the origin only for codings the proxy can decode, so every HTML page can be rewritten.
-fn limit_accept_encoding(headers: &mut HeaderMap) {
-    let client = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok());
-    match client {
-        None if !headers.contains_key(header::ACCEPT_ENCODING) => return,
-        Some(client) if compression::all_decodable(client) => return,
-        _ => {}
+/// `client` is the visitor's `Accept-Encoding` (its first value), already read.
+fn limit_accept_encoding(headers: &mut HeaderMap, client: Option<&HeaderValue>) {
+    let Some(client) = client else { return };
+    let client = client.to_str().ok();
+    if client.is_some_and(compression::all_decodable) {
+        return;
     }
     let ours = compression::upstream_accept_encoding(client);
     match ours.and_then(|v| HeaderValue::from_str(&v).ok()) {
@@ -132,12 +132,16 @@ fn limit_accept_encoding(headers: &mut HeaderMap) {
 
 /// `text/html` or `application/xhtml+xml`, with its declared charset.
 fn html_charset(headers: &HeaderMap) -> Option<Option<&'static encoding_rs::Encoding>> {
-    let ct = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
-    let mut parts = ct.split(';');
-    let mime = parts.next()?.trim();
-    if !(mime.eq_ignore_ascii_case("text/html") || mime.eq_ignore_ascii_case("application/xhtml+xml")) {
+    let value = headers.get(header::CONTENT_TYPE)?;
+    // Every response asks this: the media type is compared as bytes first, and only HTML's
+    // parameters are parsed.
+    let bytes = value.as_bytes();
+    let mime = bytes[..bytes.iter().position(|&b| b == b';').unwrap_or(bytes.len())].trim_ascii();
+    if !(mime.eq_ignore_ascii_case(b"text/html") || mime.eq_ignore_ascii_case(b"application/xhtml+xml")) {
         return None;
     }
+    let mut parts = value.to_str().ok()?.split(';');
+    parts.next();
     let charset = parts
         .filter_map(|p| p.trim().split_once('='))
         .find(|(k, _)| k.trim().eq_ignore_ascii_case("charset"))
@@ -392,5 +396,27 @@ mod csp {
             headers.insert(CONTENT_SECURITY_POLICY, v);
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_is_told_by_its_media_type_and_its_charset_read() {
+        let of = |ct: &'static str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+            html_charset(&h)
+        };
+        assert_eq!(of("text/html; charset=utf-8"), Some(Some(encoding_rs::UTF_8)));
+        assert_eq!(of(" TEXT/HTML ;Charset=\"iso-8859-1\""), Some(Some(encoding_rs::WINDOWS_1252)));
+        assert_eq!(of("application/xhtml+xml"), Some(None));
+        assert_eq!(of("text/html; charset=nonsense"), Some(None));
+        assert_eq!(of("text/plain; charset=utf-8"), None);
+        assert_eq!(of("text/htmlx"), None);
+        assert_eq!(of("text/html-ish; x=text/html"), None);
+        assert_eq!(html_charset(&HeaderMap::new()), None);
     }
 }
