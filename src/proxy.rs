@@ -171,3 +171,23 @@ fn tunnel(client: hyper::upgrade::OnUpgrade, origin: hyper::upgrade::OnUpgrade) 
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use std::future::Future;
+
+    fn size_of_future<A, B, C, D, F: Future>(_: fn(A, B, C, D) -> F) -> usize {
+        std::mem::size_of::<F>()
+    }
+
+    /// Every request builds this future and moves it into hyper's connection: the plain path's
+    /// must stay small (issue 23). The rare branches (`/__consent`, importing another manager's
+    /// decision, dialing the origin) are boxed for that; a large future added inline fails here.
+    #[test]
+    fn the_request_future_stays_small() {
+        let size = size_of_future(super::handle);
+        println!("the request future: {size} bytes");
+        let limit = 4096; // 3,176 bytes in the test build; 7,080 with `/__consent` inline
+        assert!(size <= limit, "the request future grew to {size} bytes (limit {limit}): box the large branch");
+    }
+}
