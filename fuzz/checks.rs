@@ -10,9 +10,10 @@
 pub mod oracle;
 
 use bytes::Bytes;
-use consent_proxy::config::{ConfigSource, UnknownCookies};
+use consent_proxy::config::ConfigSource;
 use consent_proxy::consent::codec;
 use consent_proxy::consent::{CategorySet, ConsentSettings, ConsentState, Lang};
+use consent_proxy::cookies::UnknownCookies;
 use consent_proxy::cookies::{Class, CookiePolicy};
 use consent_proxy::forward::ClientConn;
 use consent_proxy::rewrite::body::Pipeline;

@@ -99,7 +99,7 @@ where
                 }
                 None
             }
-            Some(Err(e)) if e.is::<crate::rewrite::body::RewriteError>() => Some(BodyOutcome::RewriteFailed),
+            Some(Err(e)) if e.is::<RewriteError>() => Some(BodyOutcome::RewriteFailed),
             Some(Err(e)) if e.is::<ReadTimedOut>() => Some(BodyOutcome::ReadTimeout),
             Some(Err(_)) => Some(BodyOutcome::Error),
             None => Some(BodyOutcome::Complete),
@@ -183,5 +183,20 @@ where
 
     fn size_hint(&self) -> SizeHint {
         self.inner.size_hint()
+    }
+}
+
+/// Why a rewrite failed (HTML pages only, [`crate::rewrite::body`]); told apart from the
+/// origin's errors when the body ends; the `reason` label of `consent_proxy_html_rewrite_errors_total`.
+#[derive(Debug, thiserror::Error)]
+#[error("HTML rewrite failed ({reason}): {detail}")]
+pub struct RewriteError {
+    pub reason: &'static str,
+    pub detail: String,
+}
+
+impl RewriteError {
+    pub fn new(reason: &'static str, detail: impl ToString) -> Self {
+        Self { reason, detail: detail.to_string() }
     }
 }

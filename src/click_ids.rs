@@ -4,9 +4,9 @@
 //! refused they are removed from the request URL before the origin sees it, and from same-site
 //! `Location` redirects. Everything else in the query is kept byte for byte.
 
-use crate::config::raw::RawClickIds;
-use crate::config::ConfigError;
 use crate::consent::ConsentSettings;
+use crate::settings::{string_or_list, SettingsError};
+use serde::Deserialize;
 
 /// The defaults of `click_ids.params`.
 pub const DEFAULT_PARAMS: [&str; 13] = [
@@ -35,16 +35,16 @@ pub struct ClickIds {
 }
 
 impl ClickIds {
-    pub fn compile(raw: RawClickIds, consent: &ConsentSettings) -> Result<Self, ConfigError> {
+    pub fn compile(raw: RawClickIds, consent: &ConsentSettings) -> Result<Self, SettingsError> {
         let category =
             consent.categories.iter().position(|c| c.id == raw.category && !c.necessary).ok_or_else(|| {
-                ConfigError {
+                SettingsError {
                     key: "click_ids.category".into(),
                     message: format!("`{}` is not a declared, refusable category", raw.category),
                 }
             })?;
         if let Some(bad) = raw.params.iter().find(|p| p.is_empty() || p.bytes().any(|b| b"&=#?% ".contains(&b))) {
-            return Err(ConfigError {
+            return Err(SettingsError {
                 key: "click_ids.params".into(),
                 message: format!("`{bad}` is not a query parameter name"),
             });
@@ -93,6 +93,26 @@ impl ClickIds {
         let query = self.strip_query(query, removed)?;
         let sep = if query.is_empty() { "" } else { "?" };
         Some(format!("{base}{sep}{query}{fragment}"))
+    }
+}
+
+/// `[click_ids]`: ad click identifiers removed from URLs without consent.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawClickIds {
+    pub strip: bool,
+    #[serde(deserialize_with = "string_or_list")]
+    pub params: Vec<String>,
+    pub category: String,
+}
+
+impl Default for RawClickIds {
+    fn default() -> Self {
+        Self {
+            strip: true,
+            params: crate::click_ids::DEFAULT_PARAMS.map(String::from).to_vec(),
+            category: "marketing".into(),
+        }
     }
 }
 

@@ -14,9 +14,9 @@ use http::{HeaderMap, HeaderValue};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::catalog::cookies::{CookieCatalog, CookiePattern, CookieRule, Party, RuleSource};
-use crate::config::raw::{RawCookies, UnknownCookies};
-use crate::config::ConfigError;
 use crate::consent::{ConsentSettings, ConsentState};
+use crate::settings::SettingsError;
+use serde::Deserialize;
 
 /// How a cookie name classifies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +61,7 @@ impl std::fmt::Debug for CookiePolicy {
 
 impl CookiePolicy {
     /// Built-in rules, then the consent cookie (necessary), then `cookies.rules` (which override).
-    pub fn compile(raw: RawCookies, consent: &ConsentSettings) -> Result<Self, ConfigError> {
+    pub fn compile(raw: RawCookies, consent: &ConsentSettings) -> Result<Self, SettingsError> {
         let mut rules = CookieCatalog::builtin_rules();
         rules.push(CookieRule {
             pattern: CookiePattern::Exact(consent.cookie_name.clone()),
@@ -73,7 +73,7 @@ impl CookiePolicy {
             source: RuleSource::Builtin,
         });
         for r in raw.rules {
-            let err = |m: String| ConfigError { key: "cookies.rules".into(), message: m };
+            let err = |m: String| SettingsError { key: "cookies.rules".into(), message: m };
             let pattern = CookiePattern::parse(&r.name).map_err(|e| err(format!("`{}`: {e}", r.name)))?;
             if consent.category_index(&r.category).is_none() {
                 return Err(err(format!(
@@ -255,6 +255,48 @@ pub fn human_duration(d: std::time::Duration) -> String {
 /// RFC 6265 cookie-name (an RFC 9110 token).
 fn is_token(s: &str) -> bool {
     s.bytes().all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b))
+}
+
+/// What happens to cookies the catalog does not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum UnknownCookies {
+    #[default]
+    Block,
+    Allow,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawCookies {
+    pub unknown_cookies: UnknownCookies,
+    pub strip_request: bool,
+    pub rules: Vec<RawCookieRule>,
+}
+
+impl Default for RawCookies {
+    fn default() -> Self {
+        Self { unknown_cookies: UnknownCookies::Block, strip_request: true, rules: Vec::new() }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCookieRule {
+    pub name: String,
+    pub category: String,
+    #[serde(default)]
+    pub provider: String,
+    #[serde(default)]
+    pub purpose: String,
+    #[serde(default)]
+    pub duration: String,
+    #[serde(default = "first_party")]
+    pub party: Party,
+}
+
+fn first_party() -> Party {
+    Party::First
 }
 
 #[cfg(test)]

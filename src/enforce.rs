@@ -5,9 +5,9 @@
 
 use http::{HeaderMap, HeaderValue};
 
-use crate::config::Mode;
 use crate::consent::{ConsentSettings, ConsentState};
 use crate::cookies::Refusal;
+use crate::settings::Mode;
 use crate::state::{Runtime, Shared};
 
 /// Metric label for a refusal: the category id, or why the cookie has none.

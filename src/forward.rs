@@ -6,7 +6,10 @@ use http::uri::{PathAndQuery, Scheme};
 use http::{Method, Request, Uri, Version};
 use std::net::{IpAddr, SocketAddr};
 
-use crate::config::{Config, HostMode, UpstreamConfig};
+use crate::settings::SettingsError;
+use crate::upstream::settings::{HostMode, UpstreamConfig};
+use ipnet::IpNet;
+use serde::Deserialize;
 
 /// Connection-scoped headers that must not be forwarded (RFC 9110 §7.6.1, plus the obsolete
 /// `Proxy-Connection` and `Keep-Alive` still sent by old clients).
@@ -108,13 +111,13 @@ fn connection_tokens(v: &HeaderValue) -> impl Iterator<Item = &str> {
 }
 
 /// Whether `X-Forwarded-*` from this peer are believed.
-pub fn trusted(config: &Config, peer: IpAddr) -> bool {
-    config.forwarding.trusted_hops.iter().any(|net| net.contains(&peer))
+pub fn trusted(config: &ForwardingConfig, peer: IpAddr) -> bool {
+    config.trusted_hops.iter().any(|net| net.contains(&peer))
 }
 
 /// The visitor's address: the peer, or — behind trusted hops — the right-most untrusted
 /// `X-Forwarded-For` entry (entries further left could be forged by the client).
-pub fn client_ip(config: &Config, conn: &ClientConn, headers: &HeaderMap) -> IpAddr {
+pub fn client_ip(config: &ForwardingConfig, conn: &ClientConn, headers: &HeaderMap) -> IpAddr {
     let peer = conn.peer.ip().to_canonical();
     if !trusted(config, peer) {
         return peer;
@@ -130,7 +133,7 @@ pub fn client_ip(config: &Config, conn: &ClientConn, headers: &HeaderMap) -> IpA
 }
 
 /// Whether the visitor's own connection is HTTPS: TLS here, or a trusted hop says so.
-pub fn visitor_is_https(config: &Config, conn: &ClientConn, headers: &HeaderMap) -> bool {
+pub fn visitor_is_https(config: &ForwardingConfig, conn: &ClientConn, headers: &HeaderMap) -> bool {
     conn.tls
         || (trusted(config, conn.peer.ip())
             && headers.get(&X_FORWARDED_PROTO).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https")))
@@ -147,7 +150,8 @@ pub fn visitor_host<B>(req: &Request<B>) -> Option<HeaderValue> {
 /// Rewrites a client request into the request for the origin, in place.
 /// `https` is [`visitor_is_https`], `original_host` [`visitor_host`]: the caller has them.
 pub fn prepare_upstream_request<B>(
-    config: &Config,
+    config: &ForwardingConfig,
+    upstream: &UpstreamConfig,
     conn: &ClientConn,
     https: bool,
     original_host: Option<HeaderValue>,
@@ -186,22 +190,22 @@ pub fn prepare_upstream_request<B>(
             None => headers.remove(&X_FORWARDED_HOST),
         };
     }
-    headers.insert(config.forwarding.request_id_header.clone(), request_id.clone());
+    headers.insert(config.request_id_header.clone(), request_id.clone());
 
-    let upstream_host = match &config.upstream.host {
+    let upstream_host = match &upstream.host {
         HostMode::Preserve => original_host,
-        HostMode::Upstream => HeaderValue::from_str(config.upstream.authority.as_str()).ok(),
+        HostMode::Upstream => HeaderValue::from_str(upstream.authority.as_str()).ok(),
         HostMode::Fixed(v) => Some(v.clone()),
     };
     // HTTP/1.1 needs a Host: a visitor's HTTP/1.0 request may have none, and then it names the
     // origin (its port only when not the scheme's default).
-    let host = upstream_host.unwrap_or_else(|| origin_host(&config.upstream));
+    let host = upstream_host.unwrap_or_else(|| origin_host(upstream));
     headers.insert(header::HOST, host);
 
     // Origin-form (`/path?query`) as the origin expects it from a proxy; a visitor's absolute-form
     // or HTTP/2 URI loses its scheme and authority. CONNECT keeps authority-form, naming the origin.
     if req.method() == Method::CONNECT {
-        *req.uri_mut() = Uri::from(config.upstream.authority.clone());
+        *req.uri_mut() = Uri::from(upstream.authority.clone());
     } else if req.uri().scheme().is_some() || req.uri().path_and_query().is_none() {
         let path = req.uri().path_and_query().cloned().unwrap_or_else(|| PathAndQuery::from_static("/"));
         *req.uri_mut() = Uri::from(path);
@@ -220,9 +224,9 @@ fn origin_host(upstream: &UpstreamConfig) -> HeaderValue {
 }
 
 /// Keeps the client's request id if it is short printable ASCII, else makes one.
-pub fn request_id(config: &Config, headers: &HeaderMap) -> HeaderValue {
+pub fn request_id(config: &ForwardingConfig, headers: &HeaderMap) -> HeaderValue {
     headers
-        .get(&config.forwarding.request_id_header)
+        .get(&config.request_id_header)
         .filter(|v| (1..=128).contains(&v.len()) && v.as_bytes().iter().all(|b| b.is_ascii_graphic()))
         .cloned()
         .unwrap_or_else(new_request_id)
@@ -238,6 +242,45 @@ fn new_request_id() -> HeaderValue {
 /// A header value from text the proxy built: one allocation (the string's), no copy.
 pub fn text_header(s: String) -> HeaderValue {
     HeaderValue::from_maybe_shared(bytes::Bytes::from(s)).expect("built from valid header text")
+}
+
+// `[forwarding]`: whose `X-Forwarded-*` headers are believed, and the request id's header.
+
+#[derive(Debug, Clone)]
+pub struct ForwardingConfig {
+    /// Peers whose `X-Forwarded-*` headers are believed; everyone else's are replaced.
+    pub trusted_hops: Vec<IpNet>,
+    pub request_id_header: HeaderName,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawForwarding {
+    #[serde(deserialize_with = "crate::settings::string_or_list")]
+    pub trusted_hops: Vec<String>,
+    pub request_id_header: String,
+}
+
+impl Default for RawForwarding {
+    fn default() -> Self {
+        Self { trusted_hops: Vec::new(), request_id_header: "x-request-id".into() }
+    }
+}
+
+pub fn compile(raw: RawForwarding) -> Result<ForwardingConfig, SettingsError> {
+    let trusted_hops = raw
+        .trusted_hops
+        .iter()
+        .map(|s| {
+            let s = s.trim();
+            s.parse::<IpNet>().or_else(|_| s.parse::<std::net::IpAddr>().map(IpNet::from)).map_err(|_| {
+                SettingsError::new("forwarding.trusted_hops", format!("`{s}` is not an IP address or CIDR"))
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let request_id_header = HeaderName::from_bytes(raw.request_id_header.as_bytes())
+        .map_err(|_| SettingsError::new("forwarding.request_id_header", "not a valid header name"))?;
+    Ok(ForwardingConfig { trusted_hops, request_id_header })
 }
 
 #[cfg(test)]

@@ -44,6 +44,7 @@ pub mod proxy;
 pub mod reload;
 pub mod rewrite;
 pub mod server;
+pub mod settings;
 pub mod state;
 pub mod thumbnails;
 pub mod tls;

@@ -2,7 +2,8 @@
 //! code. Everything else lives in the library.
 
 use clap::{Parser, Subcommand};
-use consent_proxy::config::{Config, ConfigSource, LogFormat};
+use consent_proxy::access::settings::LogFormat;
+use consent_proxy::config::{Config, ConfigSource};
 use consent_proxy::{demo, stop_signal, Proxy};
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -45,7 +45,7 @@ pub async fn handle(
     req: Request<Incoming>,
 ) -> Result<Response<Observed<Outgoing, RequestRecord>>, Infallible> {
     let rt = shared.runtime.load_full();
-    let request_id = forward::request_id(&rt.config, req.headers());
+    let request_id = forward::request_id(&rt.config.forwarding, req.headers());
     let mut record = RequestRecord::start(
         shared.clone(),
         activity.clone(),
@@ -97,10 +97,10 @@ async fn pipeline(
             return Ok(gpc.respond(req.method()).map(Either::Right));
         }
     }
-    let https = forward::visitor_is_https(&rt.config, conn, req.headers());
+    let https = forward::visitor_is_https(&rt.config.forwarding, conn, req.headers());
     let mut state = consent::read_state(settings, req.headers());
-    let imported = match consent::import::may_adopt(&rt, &state, req.headers()) {
-        true => Box::pin(consent::import::adopt(&rt, &shared, &mut state, req.headers(), https)).await,
+    let imported = match consent::import::adopt::may_adopt(&rt, &state, req.headers()) {
+        true => Box::pin(consent::import::adopt::adopt(&rt, &shared, &mut state, req.headers(), https)).await,
         false => None,
     };
     if enforce::blocks_tracking_endpoint(&rt, &shared, &state, req.uri().path()) {
@@ -117,7 +117,15 @@ async fn pipeline(
     let page = rewrite::PageRequest::prepare(&rt, https, visitor_host.clone(), &state, &mut req);
 
     let client_upgrade = wants_upgrade(&req).then(|| hyper::upgrade::on(&mut req));
-    forward::prepare_upstream_request(&rt.config, conn, https, visitor_host.clone(), request_id, &mut req);
+    forward::prepare_upstream_request(
+        &rt.config.forwarding,
+        &rt.config.upstream,
+        conn,
+        https,
+        visitor_host.clone(),
+        request_id,
+        &mut req,
+    );
     let asked = Instant::now();
     let mut resp = rt.upstream.send(req, &activity.response_timer, asked).await?;
     shared.metrics.upstream_response_head_seconds.observe(asked.elapsed().as_secs_f64());

@@ -4,7 +4,8 @@ use rustls_pki_types::{pem::PemObject, CertificateDer, PrivateKeyDer};
 use std::sync::Arc;
 use tokio_rustls::TlsAcceptor;
 
-use crate::config::TlsFiles;
+use serde::Deserialize;
+use std::path::PathBuf;
 
 /// Loads the certificate chain and key; errors name the file.
 pub fn acceptor(files: &TlsFiles) -> anyhow::Result<TlsAcceptor> {
@@ -27,4 +28,24 @@ pub fn acceptor(files: &TlsFiles) -> anyhow::Result<TlsAcceptor> {
 /// Installs the process-wide crypto provider once (ring), before any TLS config is built.
 pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// `[server.tls]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTls {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+impl From<RawTls> for TlsFiles {
+    fn from(raw: RawTls) -> Self {
+        Self { cert: raw.cert, key: raw.key }
+    }
 }

@@ -6,6 +6,7 @@ pub mod embeds;
 pub mod lists;
 mod ocd;
 mod provider;
+pub mod settings;
 pub mod snippets;
 mod tracker_rule;
 pub mod trackers;

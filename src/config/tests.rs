@@ -1,4 +1,6 @@
 use super::*;
+use crate::access::settings::LogFormat;
+use crate::upstream::settings::HostMode;
 use std::io::Write;
 
 fn file(text: &str) -> tempfile::NamedTempFile {

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 
 use super::{CategorySet, ConsentSettings};
-use crate::config::ConfigError;
+use crate::settings::SettingsError;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -42,17 +42,17 @@ impl std::fmt::Debug for KeyRing {
 impl KeyRing {
     /// Secrets from config/env, then from the file (one per line, `#` comments). Each key's id is
     /// derived from the secret, so reordering or adding keys keeps old cookies verifiable.
-    pub fn load(secrets: &[String], file: Option<&Path>) -> Result<Self, ConfigError> {
+    pub fn load(secrets: &[String], file: Option<&Path>) -> Result<Self, SettingsError> {
         let mut all: Vec<String> = secrets.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
         if let Some(path) = file {
-            let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            let text = std::fs::read_to_string(path).map_err(|e| SettingsError {
                 key: "consent.secret_file".into(),
                 message: format!("cannot read {}: {e}", path.display()),
             })?;
             all.extend(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(String::from));
         }
         if all.iter().any(|s| s.len() < 32) {
-            return Err(ConfigError {
+            return Err(SettingsError {
                 key: "consent.secrets".into(),
                 message: "each secret must be at least 32 characters (e.g. `openssl rand -base64 32`)".into(),
             });

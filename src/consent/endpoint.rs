@@ -36,8 +36,8 @@ pub async fn handle(rt: &Runtime, shared: &Shared, conn: &ClientConn, req: Reque
     match (sub.as_str(), is_read, req.method() == Method::POST) {
         ("" | "/", true, _) => {
             let mut state = read_state(settings, req.headers());
-            let https = forward::visitor_is_https(&rt.config, conn, req.headers());
-            let imported = super::import::adopt(rt, shared, &mut state, req.headers(), https).await;
+            let https = forward::visitor_is_https(&rt.config.forwarding, conn, req.headers());
+            let imported = super::import::adopt::adopt(rt, shared, &mut state, req.headers(), https).await;
             let mut resp = json_response(StatusCode::OK, &state_json(rt, &state, lang));
             resp.headers_mut().extend(imported.map(|c| (header::SET_COOKIE, c)));
             resp
@@ -147,13 +147,13 @@ async fn decide(
     if let Some(why) = cross_site(settings, req.headers()) {
         return Err(Reject::new(StatusCode::FORBIDDEN, format!("403 Forbidden: {why}\n")));
     }
-    let client = forward::client_ip(&rt.config, conn, req.headers());
+    let client = forward::client_ip(&rt.config.forwarding, conn, req.headers());
     if !rt.rate_limiter.allow(client) {
         let mut reject = Reject::new(StatusCode::TOO_MANY_REQUESTS, "429 Too Many Requests: try again in a minute\n");
         reject.retry_after = true;
         return Err(reject);
     }
-    let https = forward::visitor_is_https(&rt.config, conn, req.headers());
+    let https = forward::visitor_is_https(&rt.config.forwarding, conn, req.headers());
     let previous = read_state(settings, req.headers());
     let (parts, body) = req.into_parts();
     let form = read_form(&parts.headers, body).await?;
@@ -352,7 +352,7 @@ pub fn state_json(rt: &Runtime, state: &ConsentState, lang: Lang) -> serde_json:
         "consent_id": state.consent_id,
         "decided_at": state.decided_at,
         "expires_at": state.decided_at.map(|t| t + s.lifetime(state.granted).as_secs()),
-        "mode": if rt.config.mode == crate::config::raw::Mode::Report { "report" } else { "enforce" },
+        "mode": if rt.config.mode == crate::settings::Mode::Report { "report" } else { "enforce" },
         "cookie_domain": s.domain,
         "language": lang.code(),
         "categories": s.categories.iter().map(|c| json!({

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use http::{header, HeaderValue, Method, Response, StatusCode};
 
 use crate::body::{full, ProxyBody};
-use crate::config::ConfigError;
+use crate::settings::SettingsError;
 
 /// The path the specification reserves.
 pub const PATH: &str = "/.well-known/gpc.json";
@@ -24,7 +24,7 @@ pub struct GpcJson {
 }
 
 impl GpcJson {
-    pub fn new(last_update: &str) -> Result<Self, ConfigError> {
+    pub fn new(last_update: &str) -> Result<Self, SettingsError> {
         let d = last_update.trim();
         let b = d.as_bytes();
         let shaped = b.len() == 10
@@ -33,7 +33,7 @@ impl GpcJson {
             && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
         let date_ok = shaped && humantime::parse_rfc3339_weak(&format!("{d}T00:00:00Z")).is_ok();
         if !date_ok {
-            return Err(ConfigError {
+            return Err(SettingsError {
                 key: "consent.gpc_last_update".into(),
                 message: format!("`{last_update}` is not a date (YYYY-MM-DD)"),
             });

@@ -14,7 +14,7 @@ pub mod gpc;
 pub mod import;
 pub mod policy;
 pub mod set_cookie;
-mod settings;
+pub mod settings;
 
 pub use settings::{Category, ConsentSettings, Lang, TrackingEndpoint};
 

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use super::codec::KeyRing;
 use super::CategorySet;
-use crate::config::raw::RawConsent;
-use crate::config::ConfigError;
+use crate::settings::{string_or_list, SettingsError};
+use serde::Deserialize;
+use std::path::PathBuf;
 
 /// Languages with built-in texts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,8 +158,8 @@ fn valid_domain(s: &str) -> bool {
 }
 
 impl ConsentSettings {
-    pub fn compile(raw: RawConsent) -> Result<Self, ConfigError> {
-        let err = |key: &str, msg: String| ConfigError { key: format!("consent.{key}"), message: msg };
+    pub fn compile(raw: RawConsent) -> Result<Self, SettingsError> {
+        let err = |key: &str, msg: String| SettingsError { key: format!("consent.{key}"), message: msg };
         let mut categories: Vec<Category> = DEFAULTS
             .iter()
             .map(|(id, label, desc)| Category {
@@ -317,6 +318,82 @@ impl ConsentSettings {
             self.max_age
         }
     }
+}
+
+// The `[consent]` section as written.
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawConsent {
+    pub cookie_name: String,
+    #[serde(with = "humantime_serde")]
+    pub max_age: Duration,
+    #[serde(with = "humantime_serde")]
+    pub refusal_max_age: Option<Duration>,
+    pub revision: u32,
+    pub domain: Option<String>,
+    #[serde(deserialize_with = "string_or_list")]
+    pub delete_domains: Vec<String>,
+    #[serde(deserialize_with = "string_or_list")]
+    pub secrets: Vec<String>,
+    pub secret_file: Option<PathBuf>,
+    pub prefix: String,
+    pub origin_header: String,
+    pub rate_limit_per_minute: u32,
+    pub categories: Vec<RawCategory>,
+    pub tracking_endpoints: Vec<RawEndpoint>,
+    pub default_language: String,
+    /// Consent managers whose decisions are taken over: onetrust, cookiebot, cookieconsent, klaro.
+    #[serde(deserialize_with = "string_or_list")]
+    pub import: Vec<String>,
+    /// Per manager: its group/category/service → our category (replaces the default table).
+    pub import_map: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    /// Serve `/.well-known/gpc.json`.
+    pub gpc_json: bool,
+    /// Its `lastUpdate` (YYYY-MM-DD).
+    pub gpc_last_update: String,
+}
+
+impl Default for RawConsent {
+    fn default() -> Self {
+        Self {
+            cookie_name: "consent".into(),
+            max_age: Duration::from_secs(365 * 24 * 3600),
+            refusal_max_age: None,
+            revision: 1,
+            domain: None,
+            delete_domains: Vec::new(),
+            secrets: Vec::new(),
+            secret_file: None,
+            prefix: "/__consent".into(),
+            origin_header: "x-consent".into(),
+            rate_limit_per_minute: 60,
+            categories: Vec::new(),
+            tracking_endpoints: Vec::new(),
+            default_language: "en".into(),
+            import: Vec::new(),
+            import_map: Default::default(),
+            gpc_json: true,
+            gpc_last_update: super::gpc::SINCE.into(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCategory {
+    pub id: String,
+    pub label: Option<String>,
+    pub label_sv: Option<String>,
+    pub description: Option<String>,
+    pub description_sv: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEndpoint {
+    pub path: String,
+    pub category: String,
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 use super::*;
-use crate::config::raw::{RawConsent, RawCookieRule};
+use crate::consent::settings::RawConsent;
 use crate::consent::CategorySet;
+use crate::cookies::RawCookieRule;
 
 fn setup(unknown: UnknownCookies) -> (ConsentSettings, CookiePolicy) {
     let consent = ConsentSettings::compile(RawConsent::default()).unwrap();

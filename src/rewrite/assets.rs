@@ -8,6 +8,7 @@ use serde_json::json;
 use super::inject::placeholder_words;
 use crate::catalog::cookies::CookiePattern;
 use crate::catalog::embeds::EMBEDS;
+use crate::catalog::settings::UnknownThirdParty;
 use crate::catalog::trackers::{TrackerCatalog, TrackerMatch, NOT_A_TRACKER};
 use crate::consent::{ConsentSettings, Lang};
 use crate::cookies::CookiePolicy;
@@ -49,7 +50,7 @@ impl ScriptAsset {
         trackers: &TrackerCatalog,
         cookies: &CookiePolicy,
         consent: &ConsentSettings,
-        unknown_third_party: crate::config::UnknownThirdParty,
+        unknown_third_party: UnknownThirdParty,
     ) -> Self {
         let rules = guard_rules(trackers, cookies, consent, unknown_third_party);
         let body = format!("window.__consentProxyRules={rules};\n{script}");
@@ -90,7 +91,7 @@ fn guard_rules(
     trackers: &TrackerCatalog,
     cookies: &CookiePolicy,
     consent: &ConsentSettings,
-    unknown_third_party: crate::config::UnknownThirdParty,
+    unknown_third_party: UnknownThirdParty,
 ) -> String {
     let mut hosts = Vec::new();
     let mut prefixes = Vec::new();
@@ -122,10 +123,10 @@ fn guard_rules(
         "hosts": hosts,
         "prefixes": prefixes,
         "cookies": {"exact": exact, "prefix": prefix, "suffix": suffix},
-        "unknownCookies": if cookies.unknown == crate::config::UnknownCookies::Allow { "allow" } else { "block" },
+        "unknownCookies": if cookies.unknown == crate::cookies::UnknownCookies::Allow { "allow" } else { "block" },
         "consentCookie": consent.cookie_name,
         "revision": consent.revision,
-        "unknownThirdParty": if unknown_third_party == crate::config::UnknownThirdParty::Block { "block" } else { "allow" },
+        "unknownThirdParty": if unknown_third_party == UnknownThirdParty::Block { "block" } else { "allow" },
         "prefix": consent.prefix,
         "categories": consent.categories.iter().map(|c| json!({
             "id": c.id,

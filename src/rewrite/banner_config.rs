@@ -6,8 +6,8 @@
 use serde::Deserialize;
 use std::collections::HashMap;
 
-use crate::config::ConfigError;
 use crate::consent::Lang;
+use crate::settings::SettingsError;
 
 const BASE_CSS: &str = include_str!("banner.css");
 
@@ -154,8 +154,8 @@ impl Banner {
         self.templates[usize::from(decided)].as_deref()
     }
 
-    pub fn compile(raw: RawBanner) -> Result<Self, ConfigError> {
-        let err = |key: &str, m: String| ConfigError { key: format!("banner.{key}"), message: m };
+    pub fn compile(raw: RawBanner) -> Result<Self, SettingsError> {
+        let err = |key: &str, m: String| SettingsError { key: format!("banner.{key}"), message: m };
         let position_class = match raw.position.as_str() {
             "bottom" => "cp-bottom",
             "top" => "cp-top",

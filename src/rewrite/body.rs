@@ -12,21 +12,7 @@ use std::task::{ready, Context, Poll};
 use super::compression::{Decoder, Encoder};
 use super::html::{page_rewriter, Sink};
 use super::page::PageRef;
-use crate::body::{BoxError, ProxyBody};
-
-/// Why a rewrite failed; the `reason` label of `consent_proxy_html_rewrite_errors_total`.
-#[derive(Debug, thiserror::Error)]
-#[error("HTML rewrite failed ({reason}): {detail}")]
-pub struct RewriteError {
-    pub reason: &'static str,
-    pub detail: String,
-}
-
-impl RewriteError {
-    fn new(reason: &'static str, detail: impl ToString) -> Self {
-        Self { reason, detail: detail.to_string() }
-    }
-}
+use crate::body::{BoxError, ProxyBody, RewriteError};
 
 /// The stages between the origin's bytes and the client's.
 pub struct Pipeline {

@@ -13,6 +13,7 @@ pub mod compression;
 pub mod html;
 pub mod inject;
 pub mod page;
+pub mod settings;
 pub mod validators;
 
 use http::header::{self, HeaderMap, HeaderValue};
@@ -21,11 +22,11 @@ use http_body_util::{BodyExt, Either};
 use std::sync::{Arc, Mutex};
 
 use crate::body::ProxyBody;
-use crate::config::CacheMode;
 use crate::consent::{ConsentState, Lang};
 use crate::error::ProxyError;
 use crate::state::{Runtime, Shared};
 use compression::{Coding, Decoder, Encoder};
+use settings::CacheMode;
 
 /// What the rewriter needs to know about the request, captured before it is forwarded. Kept
 /// as the request's own values: the strings only a rewritten page needs (state key, language,
@@ -189,7 +190,7 @@ where
     };
     let out_coding = Coding::negotiate(req.accept_encoding.as_ref().and_then(|v| v.to_str().ok()));
     let settings = &rt.config.consent;
-    let report = rt.config.mode == crate::config::Mode::Report;
+    let report = rt.config.mode == crate::settings::Mode::Report;
     let shared_cache = rt.config.html.cache_mode == CacheMode::Shared;
     if req.method == Method::HEAD {
         // No body, but the headers a GET would get: no origin length, the coding and validators
@@ -257,7 +258,7 @@ where
 /// seen: link-values pointing at refused trackers are removed (any response, any status).
 fn filter_link_header(rt: &Runtime, shared: &Shared, state: &ConsentState, req: &PageRequest, headers: &mut HeaderMap) {
     let settings = &rt.config.consent;
-    let report = rt.config.mode == crate::config::Mode::Report;
+    let report = rt.config.mode == crate::settings::Mode::Report;
     let values: Vec<HeaderValue> = headers.get_all(header::LINK).iter().cloned().collect();
     if values.is_empty() {
         return;

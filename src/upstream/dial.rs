@@ -14,7 +14,7 @@ use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
 use super::error_chain;
-use crate::config::UpstreamConfig;
+use super::settings::UpstreamConfig;
 use crate::error::ProxyError;
 
 /// TCP keep-alive probes on origin connections after this long without traffic.

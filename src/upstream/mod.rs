@@ -10,6 +10,7 @@
 
 mod dial;
 mod pool;
+pub mod settings;
 
 use hyper::body::Incoming;
 use hyper::client::conn::http1::SendRequest;
@@ -21,9 +22,9 @@ use std::sync::{Arc, Mutex};
 use std::task::Poll;
 use tokio::time::{Instant, Sleep};
 
-use crate::config::UpstreamConfig;
 use crate::error::ProxyError;
 pub use pool::UpstreamBody;
+use settings::UpstreamConfig;
 
 /// The origin: how to reach it and the connections kept open to it.
 pub struct Upstream {
@@ -183,9 +184,7 @@ mod tests {
     use std::time::Duration;
 
     fn upstream_config(url: &str) -> UpstreamConfig {
-        let overrides = vec![("upstream.url".to_string(), url.to_string())];
-        let source = crate::config::ConfigSource { file: None, overrides, env: Some(Default::default()) };
-        source.load().unwrap().upstream
+        settings::compile(settings::RawUpstream { url: Some(url.into()), ..Default::default() }).unwrap()
     }
 
     /// A real origin on loopback answering every request with "fresh".

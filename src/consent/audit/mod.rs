@@ -13,6 +13,7 @@ pub mod chain;
 pub mod record;
 pub mod verify;
 
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -177,5 +178,35 @@ async fn write_records(
                 let _ = done.send(ok);
             }
         }
+    }
+}
+
+// `[audit]`: where decision records go.
+
+#[derive(Debug, Clone)]
+pub struct AuditConfig {
+    pub target: AuditTarget,
+    /// Records waiting to be written; when full, decisions are refused with 503.
+    pub queue: usize,
+}
+
+pub fn compile(raw: RawAudit) -> Result<AuditConfig, crate::settings::SettingsError> {
+    if raw.sink.trim().is_empty() {
+        return Err(crate::settings::SettingsError::new("audit.sink", "must be `stdout` or a file path"));
+    }
+    Ok(AuditConfig { target: AuditTarget::parse(raw.sink.trim()), queue: raw.queue.max(1) })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawAudit {
+    /// `stdout`, or a file path (appended).
+    pub sink: String,
+    pub queue: usize,
+}
+
+impl Default for RawAudit {
+    fn default() -> Self {
+        Self { sink: "stdout".into(), queue: 1024 }
     }
 }

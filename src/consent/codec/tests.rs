@@ -1,5 +1,5 @@
 use super::*;
-use crate::config::raw::RawConsent;
+use crate::consent::settings::RawConsent;
 use std::time::Duration;
 
 const K1: &str = "first-secret-0123456789abcdefghijklmnop";

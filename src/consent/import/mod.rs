@@ -13,21 +13,18 @@
 
 mod formats;
 
+pub mod adopt;
 pub use formats::Foreign;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use http::{HeaderMap, HeaderValue};
-use serde_json::{json, Value};
+use http::HeaderMap;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Mutex;
 
-use super::audit::record::{self, DecisionFacts};
-use super::codec::Decision;
-use super::{now_unix, Category, CategorySet, ConsentState};
-use crate::config::ConfigError;
-use crate::state::{Runtime, Shared};
+use super::{Category, CategorySet};
+use crate::settings::SettingsError;
 
 /// A consent manager whose cookie can be imported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,8 +124,8 @@ impl Importer {
         import: &[String],
         maps: &BTreeMap<String, BTreeMap<String, String>>,
         categories: &[Category],
-    ) -> Result<Self, ConfigError> {
-        let err = |key: &str, m: String| ConfigError { key: format!("consent.{key}"), message: m };
+    ) -> Result<Self, SettingsError> {
+        let err = |key: &str, m: String| SettingsError { key: format!("consent.{key}"), message: m };
         let names = || Source::ALL.map(Source::id).join(", ");
         if let Some(bad) = maps.keys().find(|k| Source::parse(k).is_none()) {
             return Err(err("import_map", format!("`{bad}` is not a consent manager we read ({})", names())));
@@ -228,68 +225,3 @@ impl Recent {
 
 #[cfg(test)]
 mod tests;
-
-/// Imports a decision for a visitor with no cookie of ours: `state` becomes decided and the
-/// returned consent cookie must go out with the response. An import whose audit record cannot be
-/// written is not made (no consent without a record): the visitor stays undecided.
-/// Whether [`adopt`] could find anything: an undecided visitor without our cookie, on a site
-/// that imports. Checked first so that the plain path does not carry `adopt`'s large future.
-pub fn may_adopt(rt: &Runtime, state: &ConsentState, headers: &HeaderMap) -> bool {
-    let settings = &rt.config.consent;
-    !(state.decided
-        || settings.import.is_empty()
-        || super::cookie_pairs(headers).any(|(n, _)| n == settings.cookie_name))
-}
-
-pub async fn adopt(
-    rt: &Runtime,
-    shared: &Shared,
-    state: &mut ConsentState,
-    headers: &HeaderMap,
-    https: bool,
-) -> Option<HeaderValue> {
-    let settings = &rt.config.consent;
-    if !may_adopt(rt, state, headers) {
-        return None;
-    }
-    let now = now_unix();
-    let found = settings.import.find(headers, settings.necessary_only(), now)?;
-    // The foreign decision's own time, so it expires when a decision of ours made then would.
-    let decided_at = found.foreign.decided_at.filter(|t| *t <= now + 300).unwrap_or(now);
-    if decided_at.saturating_add(settings.lifetime(found.granted).as_secs()) < now {
-        return None;
-    }
-    let decision = Decision { granted: found.granted, decided_at, consent_id: found.consent_id.clone() };
-    if !shared.imports.contains(&decision.consent_id) {
-        let host = headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-        let facts = DecisionFacts {
-            decision: &decision,
-            previous: None,
-            action: "imported",
-            host,
-            gpc: state.gpc,
-            lang: settings.default_language,
-            catalog_version: &rt.config.catalog_version,
-        };
-        let mut fields = record::fields(settings, &facts);
-        // The visitor saw the other manager's texts, not ours.
-        fields.remove("texts_hash");
-        fields.insert("language".into(), Value::Null);
-        fields.insert("source".into(), json!(found.source.id()));
-        fields.insert("source_id".into(), json!(found.foreign.id));
-        if rt.audit.record(fields).await.is_err() {
-            tracing::error!(source = found.source.id(), "cannot write the audit record of an import; not imported");
-            return None;
-        }
-        shared.imports.insert(&decision.consent_id);
-        shared.metrics.consent_decisions_total.with_label_values(&["imported"]).inc();
-    }
-    *state = ConsentState {
-        decided: true,
-        granted: decision.granted,
-        gpc: state.gpc,
-        consent_id: Some(decision.consent_id.clone()),
-        decided_at: Some(decided_at),
-    };
-    Some(super::set_cookie::consent_cookie(settings, &decision, https))
-}

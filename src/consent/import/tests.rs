@@ -2,7 +2,7 @@
 
 use super::formats::{cookiebot, cookieconsent, klaro, onetrust};
 use super::*;
-use crate::config::raw::RawConsent;
+use crate::consent::settings::RawConsent;
 use crate::consent::ConsentSettings;
 
 pub const ONETRUST: &str = "isGpcEnabled=0&datestamp=Mon+Nov+30+2026+10%3A15%3A42+GMT%2B0100+(Central+European+Standard+Time)&version=202409.1.0&browserGpcFlag=0&isIABGlobal=false&hosts=&consentId=6d1f0e2a-4b3c-4d5e-9f8a-1b2c3d4e5f60&interactionCount=1&isAnonUser=1&landingPath=NotLandingPage&groups=C0001%3A1%2CC0002%3A1%2CC0003%3A0%2CC0004%3A0%2CC0005%3A0&AwaitingReconsent=false&geolocation=SE%3BAB";
@@ -76,7 +76,7 @@ fn klaro_services() {
     }
 }
 
-fn settings(import: &[&str], maps: &[(&str, &[(&str, &str)])]) -> Result<ConsentSettings, ConfigError> {
+fn settings(import: &[&str], maps: &[(&str, &[(&str, &str)])]) -> Result<ConsentSettings, SettingsError> {
     let mut raw = RawConsent { import: import.iter().map(|s| s.to_string()).collect(), ..Default::default() };
     for (source, pairs) in maps {
         raw.import_map.insert(source.to_string(), pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());

@@ -138,7 +138,7 @@ impl Page {
         return_to: String,
         head_snippet: Option<String>,
     ) -> Self {
-        let report = rt.config.mode == crate::config::Mode::Report;
+        let report = rt.config.mode == crate::settings::Mode::Report;
         let page_host = base.as_ref().and_then(|u| u.host_str()).map(|h| h.trim_end_matches('.').to_ascii_lowercase());
         let page_origin = base.as_ref().map(|u| u.origin().ascii_serialization()).filter(|o| o != "null");
         let base_host = page_host.clone();
@@ -236,7 +236,7 @@ impl Page {
                 self.recorded.push(host.clone());
             }
         }
-        if self.rt.config.html.unknown_third_party == crate::config::UnknownThirdParty::Block {
+        if self.rt.config.html.unknown_third_party == crate::catalog::settings::UnknownThirdParty::Block {
             let marketing = self.rt.config.consent.category_index("marketing")?;
             return (!self.state.allows(marketing)).then_some((marketing, host));
         }

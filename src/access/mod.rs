@@ -5,15 +5,18 @@
 //! (response body bytes sent), `duration_ms`, `outcome` (`complete` | `error` | `aborted`),
 //! `client` (truncated by default), `request_id`, `proto`.
 
+pub mod settings;
+
 use http::{HeaderValue, Method, Uri, Version};
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
 use crate::body::{BodyOutcome, OnBodyEnd};
-use crate::config::{ClientIpLog, Config, QueryLog};
+use crate::config::Config;
 use crate::server::ConnActivity;
 use crate::state::Shared;
+use settings::{ClientIpLog, QueryLog};
 
 pub struct RequestRecord {
     shared: Arc<Shared>,

@@ -6,10 +6,12 @@
 //! address, referrer or user agent — caches it (bounded) and serves it.
 //!
 //! An open fetcher is an SSRF hole, so this one is narrow: only the hosts and path prefixes of
-//! [`THUMBNAIL_SOURCES`], only over HTTPS to an address that is public (checked after the DNS
+//! [`THUMBNAIL_SOURCES`](crate::catalog::embeds::THUMBNAIL_SOURCES), only over HTTPS to an address that is public (checked after the DNS
 //! lookup, on the address actually connected to), redirects only to those same sources, only
 //! JPEG, PNG, WebP, GIF and AVIF (by `Content-Type` *and* by their first bytes; never SVG), at
 //! most [`MAX_BYTES`], within [`TIMEOUT`]. Off by default.
+
+pub mod settings;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
@@ -23,10 +25,8 @@ use hyper_util::rt::TokioIo;
 use url::Url;
 
 use crate::body::{full, ProxyBody};
-use crate::catalog::embeds::{EMBEDS, THUMBNAIL_SOURCES};
-use crate::catalog::trackers::{TrackerCatalog, NOT_A_TRACKER};
-use crate::consent::{ConsentSettings, ConsentState};
 use crate::state::Shared;
+use settings::Thumbnails;
 
 /// The largest image served.
 pub const MAX_BYTES: usize = 2 << 20;
@@ -41,81 +41,6 @@ const CACHE_TTL: Duration = Duration::from_secs(86_400);
 const MAX_FETCHES: usize = 16;
 /// Thumbnail URLs carry short queries if any; a longer one is not a thumbnail.
 const MAX_QUERY: usize = 256;
-
-/// The compiled `banner.thumbnails` settings.
-#[derive(Debug, Clone, Default)]
-pub struct Thumbnails {
-    pub enabled: bool,
-    /// `banner.thumbnails_origin`: fetch from this origin (laid out as `/HOST/PATH`) instead of
-    /// the providers — an internal image cache, or a test's stand-in. Trusted: not checked.
-    origin: Option<Url>,
-    /// (host, path prefix, category index) of each source whose provider the catalog holds.
-    sources: Vec<(&'static str, &'static str, usize)>,
-}
-
-impl Thumbnails {
-    /// `origin` is `banner.thumbnails_origin`; the categories come from the catalog as
-    /// configured (a provider allowed with `none` needs no detour).
-    pub fn compile(
-        enabled: bool,
-        origin: Option<&str>,
-        trackers: &TrackerCatalog,
-        consent: &ConsentSettings,
-    ) -> Result<Self, crate::config::ConfigError> {
-        let origin = match origin.map(str::trim).filter(|o| !o.is_empty()) {
-            None => None,
-            Some(o) => {
-                let url = Url::parse(o).map_err(|e| crate::config::ConfigError {
-                    key: "banner.thumbnails_origin".into(),
-                    message: e.to_string(),
-                })?;
-                if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-                    return Err(crate::config::ConfigError {
-                        key: "banner.thumbnails_origin".into(),
-                        message: format!("`{o}`: an http(s) origin"),
-                    });
-                }
-                Some(url)
-            }
-        };
-        let mut sources = Vec::new();
-        for &(host, prefix, provider) in THUMBNAIL_SOURCES {
-            let Some(embed) = EMBEDS.iter().find(|e| e.provider == provider) else { continue };
-            let Some(rule) = trackers.classify_url(embed.example, None) else { continue };
-            if rule.category == NOT_A_TRACKER {
-                continue;
-            }
-            let category = consent.category_index(&rule.category).or_else(|| consent.category_index("marketing"));
-            if let Some(c) = category {
-                sources.push((host, prefix, c));
-            }
-        }
-        Ok(Self { enabled, origin, sources })
-    }
-
-    /// The same-origin URL for `url` (absolute), when it is a thumbnail of a provider `state`
-    /// refuses: `{prefix}/thumbnail/HOST/PATH?QUERY`.
-    pub fn local_url(&self, url: &Url, state: &ConsentState, prefix: &str) -> Option<String> {
-        if !self.enabled || !matches!(url.scheme(), "https" | "http") {
-            return None;
-        }
-        let (host, category) = self.source(url)?;
-        if state.allows(category) {
-            return None;
-        }
-        let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
-        Some(format!("{prefix}/thumbnail/{host}{}{query}", url.path()))
-    }
-
-    /// The allow-listed source `url` belongs to: (its host, its category).
-    fn source(&self, url: &Url) -> Option<(&'static str, usize)> {
-        let host = url.host_str()?;
-        if url.port().is_some() || !url.username().is_empty() || url.password().is_some() {
-            return None;
-        }
-        self.sources.iter().find(|(h, p, _)| *h == host && url.path().starts_with(p)).map(|(h, _, c)| (*h, *c))
-    }
-}
 
 /// The images fetched, by URL: bounded in entries and bytes, oldest out first, each kept a day.
 /// Survives config reloads (it lives in [`Shared`]).

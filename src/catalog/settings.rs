@@ -1,15 +1,17 @@
 //! `[trackers]`: the built-in tracker catalog plus the operator's rules and the standard filter
 //! lists (`[[trackers.lists]]`), compiled into one [`TrackerCatalog`].
 
-use super::raw::{RawTrackerList, RawTrackers};
-use super::ConfigError;
-use crate::catalog::lists::{FilterLists, ListFormat, ListSource, ListSpec};
-use crate::catalog::trackers::{TrackerCatalog, TrackerMatch, TrackerRule};
-use crate::consent::ConsentSettings;
+use serde::Deserialize;
+use std::path::PathBuf;
 use std::time::Duration;
 
-pub fn compile(raw: RawTrackers, consent: &ConsentSettings) -> Result<TrackerCatalog, ConfigError> {
-    let err = |key: &str, m: String| ConfigError { key: format!("trackers.{key}"), message: m };
+use super::lists::{FilterLists, ListFormat, ListSource, ListSpec};
+use super::trackers::{TrackerCatalog, TrackerMatch, TrackerRule};
+use crate::consent::ConsentSettings;
+use crate::settings::SettingsError;
+
+pub fn compile(raw: RawTrackers, consent: &ConsentSettings) -> Result<TrackerCatalog, SettingsError> {
+    let err = |key: &str, m: String| SettingsError { key: format!("trackers.{key}"), message: m };
     let mut rules = TrackerCatalog::builtin_rules();
     let mut specs = Vec::new();
     if let Some(path) = &raw.list_file {
@@ -93,4 +95,62 @@ fn list_source(l: &RawTrackerList) -> Result<Option<ListSource>, (&'static str, 
         return Err(("url", format!("`path` {} must name a file to download into", l.path.display())));
     }
     Ok(Some(ListSource { url, refresh, timeout, seed: l.seed.clone() }))
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawTrackers {
+    pub rules: Vec<RawTrackerRule>,
+    /// Standard filter lists (`[[trackers.lists]]`), asked after the rules and the catalog.
+    pub lists: Vec<RawTrackerList>,
+    /// Deprecated: one Adblock-syntax list; kept working as a `[[trackers.lists]]` entry.
+    pub list_file: Option<PathBuf>,
+    /// Deprecated: the category of `list_file` (default `marketing`).
+    pub list_category: Option<String>,
+    /// Third-party hosts in no rule: `allow` (listed in discovery) or `block` (made inert as
+    /// marketing).
+    pub unknown_third_party: UnknownThirdParty,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTrackerList {
+    pub path: PathBuf,
+    /// A declared category id: EasyPrivacy → `analytics`, EasyList → `marketing`.
+    pub category: String,
+    /// `adblock` (Adblock Plus / uBlock Origin syntax) or `hosts`.
+    #[serde(default)]
+    pub format: ListFormat,
+    /// Download newer copies from here (`http`/`https`) into `path`.
+    pub url: Option<String>,
+    /// With `url`: how long a copy is used before asking again (default `1d`).
+    #[serde(default, with = "humantime_serde")]
+    pub refresh: Option<std::time::Duration>,
+    /// With `url`: the limit on one download (default `60s`).
+    #[serde(default, with = "humantime_serde")]
+    pub timeout: Option<std::time::Duration>,
+    /// With `url`: a copy to start from while `path` does not exist yet.
+    pub seed: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum UnknownThirdParty {
+    #[default]
+    Allow,
+    Block,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTrackerRule {
+    /// `www.example.com` (exactly that host), `.example.com` / `*.example.com` (and subdomains),
+    /// `example.com/path/` (URL prefix), or, with `inline = true`, a substring of inline scripts.
+    pub pattern: String,
+    #[serde(default)]
+    pub inline: bool,
+    /// A declared category, or `none`: not a tracker (overrides a built-in rule).
+    pub category: String,
+    #[serde(default)]
+    pub provider: String,
 }

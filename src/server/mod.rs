@@ -1,6 +1,8 @@
 //! Client connections: the accept loop with a connection limit, TLS, HTTP/1.1 and HTTP/2 through
 //! hyper-util's auto builder, idle keep-alive closing, and the graceful drain on shutdown.
 
+pub mod settings;
+
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
