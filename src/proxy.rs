@@ -28,7 +28,7 @@ use crate::access::RequestRecord;
 use crate::body::{self, Observed, ProxyBody, ReadTimeout};
 use crate::error::{Fault, ProxyError};
 use crate::forward::{self, ClientConn};
-use crate::server::ConnActivity;
+use crate::server::activity::ConnActivity;
 use crate::state::{Runtime, Shared};
 use crate::upstream::UpstreamBody;
 use crate::{consent, enforce, rewrite};

@@ -8,7 +8,7 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::config::{Config, ConfigSource};
 use crate::consent::audit::AuditSink;
-use crate::consent::endpoint::RateLimiter;
+use crate::consent::rate_limit::RateLimiter;
 use crate::discovery::Inventory;
 use crate::metrics::Metrics;
 use crate::upstream::Upstream;
@@ -65,7 +65,7 @@ pub struct Shared {
     /// Where the config came from, to read it again on reload.
     pub source: ConfigSource,
     /// Thumbnails fetched for `banner.thumbnails`; survives reloads.
-    pub thumbnails: crate::thumbnails::Cache,
+    pub thumbnails: crate::thumbnails::cache::Cache,
     /// False once a stop signal arrived: `/readyz` fails while traffic is still served.
     ready: AtomicBool,
     /// Held during a reload.

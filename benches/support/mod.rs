@@ -196,16 +196,16 @@ fn noop_texts(mut settings: Settings<'static, 'static>, list: &'static [&'static
     settings
 }
 
-/// The proxy's element selectors (`consent_proxy::rewrite::html::page_selectors`), which also
+/// The proxy's element selectors (`consent_proxy::rewrite::page::html::page_selectors`), which also
 /// puts text handlers on `script` and `noscript`.
 fn ours() -> &'static [&'static str] {
     static S: OnceLock<Vec<&'static str>> = OnceLock::new();
-    S.get_or_init(|| consent_proxy::rewrite::html::page_selectors().collect())
+    S.get_or_init(|| consent_proxy::rewrite::page::html::page_selectors().collect())
 }
 
 fn ours_without_style() -> &'static [&'static str] {
     static S: OnceLock<Vec<&'static str>> = OnceLock::new();
-    S.get_or_init(|| consent_proxy::rewrite::html::page_selectors().filter(|s| *s != "[style]").collect())
+    S.get_or_init(|| consent_proxy::rewrite::page::html::page_selectors().filter(|s| *s != "[style]").collect())
 }
 
 const TEXTS: &[&str] = &["script", "noscript"];

@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use crate::body::{BodyOutcome, OnBodyEnd};
 use crate::config::Config;
-use crate::server::ConnActivity;
+use crate::server::activity::ConnActivity;
 use crate::state::Shared;
 use settings::{ClientIpLog, QueryLog};
 

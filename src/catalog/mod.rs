@@ -1,6 +1,7 @@
 //! Built-in catalogs: cookie rules (the embedded Open Cookie Database plus our own framework
 //! cookies), compiled once at config load into fast matchers.
 
+mod cookie_rule;
 pub mod cookies;
 pub mod embeds;
 pub mod lists;

@@ -24,8 +24,11 @@
 //!   laxer row; equal categories keep the first row in file order. Exact-vs-glob overlaps
 //!   (`euconsent` exact vs `euconsent*`) are not duplicates: classification prefers the exact rule.
 
-use super::cookies::{CookiePattern, CookieRule, Party, RuleSource};
+use super::cookie_rule::{CookiePattern, CookieRule, Party, RuleSource};
 use std::collections::HashMap;
+
+/// The embedded Open Cookie Database (path relative to this file).
+pub(super) const OCD_CSV: &str = include_str!("../../data/open-cookie-database/open-cookie-database.csv");
 
 /// Minimum prefix length (bytes) for an OCD wildcard row to stay a glob (3 if delimiter-terminated).
 pub(crate) const MIN_GLOB_PREFIX: usize = 4;
@@ -260,7 +263,7 @@ mod tests {
 
     #[test]
     fn load_report() {
-        let l = load(super::super::cookies::OCD_CSV);
+        let l = load(OCD_CSV);
         println!("rows {} rules {} same-category dups {}", l.rows, l.rules.len(), l.same_category_dups);
         println!("short prefixes made exact: {:?}", l.short_prefix_exact);
         println!("dropped: {:?}", l.dropped);

@@ -13,6 +13,7 @@ pub mod endpoint;
 pub mod gpc;
 pub mod import;
 pub mod policy;
+pub mod rate_limit;
 pub mod set_cookie;
 pub mod settings;
 

@@ -224,7 +224,7 @@ impl Banner {
                 if !text.contains("id=\"consent-proxy\"") || !text.contains("{{form_open}}") {
                     return Err(err(key, "the template must keep id=\"consent-proxy\" and {{form_open}} (banner.js and the form need them)".into()));
                 }
-                templates[slot] = Some(super::inject::ascii_html_keep_tags(&text));
+                templates[slot] = Some(super::ascii::ascii_html_keep_tags(&text));
             }
         }
         Ok(Self { texts, position_class, css: bytes::Bytes::from(css), css_version, templates })

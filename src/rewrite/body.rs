@@ -10,7 +10,7 @@ use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
 use super::compression::{Decoder, Encoder};
-use super::html::{page_rewriter, Sink};
+use super::page::html::{page_rewriter, Sink};
 use super::page::PageRef;
 use crate::body::{BoxError, ProxyBody, RewriteError};
 

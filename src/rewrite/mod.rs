@@ -6,11 +6,11 @@
 //! - [`inject`]: Consent Mode defaults, the banner and shield markup, the iframe placeholder.
 //! - [`body`]: the streaming pipeline, failing closed.
 
+pub mod ascii;
 pub mod assets;
 pub mod banner_config;
 pub mod body;
 pub mod compression;
-pub mod html;
 pub mod inject;
 pub mod page;
 pub mod settings;

@@ -1,6 +1,7 @@
 //! Client connections: the accept loop with a connection limit, TLS, HTTP/1.1 and HTTP/2 through
 //! hyper-util's auto builder, idle keep-alive closing, and the graceful drain on shutdown.
 
+pub mod activity;
 pub mod settings;
 
 use hyper::service::service_fn;
@@ -9,10 +10,9 @@ use hyper_util::server::conn::auto;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::Poll;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
@@ -20,70 +20,7 @@ use tokio::time::Sleep;
 
 use crate::forward::ClientConn;
 use crate::state::Shared;
-use crate::upstream::ResponseTimer;
-
-/// Per-connection activity, to close keep-alive connections that stay idle and connections whose
-/// first request never arrives.
-pub struct ConnActivity {
-    epoch: Instant,
-    /// A request has started on this connection.
-    started: AtomicBool,
-    /// The connection speaks HTTP/2 (known from its first request).
-    h2: AtomicBool,
-    in_flight: AtomicUsize,
-    /// Nanoseconds after `epoch` when the connection last became idle.
-    idle_since: AtomicU64,
-    /// The origin's response timeout for this connection's requests, one timer moved forward.
-    pub response_timer: ResponseTimer,
-}
-
-impl ConnActivity {
-    fn new() -> Self {
-        Self {
-            epoch: Instant::now(),
-            started: AtomicBool::new(false),
-            h2: AtomicBool::new(false),
-            in_flight: AtomicUsize::new(0),
-            idle_since: AtomicU64::new(0),
-            response_timer: ResponseTimer::default(),
-        }
-    }
-
-    pub fn request_started(&self, version: http::Version) {
-        if version == http::Version::HTTP_2 {
-            self.h2.store(true, Ordering::Release);
-        }
-        self.started.store(true, Ordering::Release);
-        self.in_flight.fetch_add(1, Ordering::AcqRel);
-    }
-
-    pub fn request_finished(&self) {
-        self.idle_since.store(self.epoch.elapsed().as_nanos() as u64, Ordering::Release);
-        self.in_flight.fetch_sub(1, Ordering::AcqRel);
-    }
-
-    /// When the connection will have been idle for `limit`, if nothing happens before.
-    fn idle_deadline(&self, limit: Duration) -> tokio::time::Instant {
-        let since = if self.in_flight.load(Ordering::Acquire) > 0 {
-            Instant::now()
-        } else {
-            self.epoch + Duration::from_nanos(self.idle_since.load(Ordering::Acquire))
-        };
-        (since + limit).into()
-    }
-
-    fn has_started(&self) -> bool {
-        self.started.load(Ordering::Acquire)
-    }
-
-    fn is_h2(&self) -> bool {
-        self.h2.load(Ordering::Acquire)
-    }
-
-    fn is_idle_for(&self, limit: Duration) -> bool {
-        self.in_flight.load(Ordering::Acquire) == 0 && self.idle_deadline(limit) <= tokio::time::Instant::now()
-    }
-}
+use activity::ConnActivity;
 
 /// Accepts until `shutdown` turns true, then drains open connections up to the drain timeout.
 pub async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {

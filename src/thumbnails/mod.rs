@@ -11,12 +11,12 @@
 //! JPEG, PNG, WebP, GIF and AVIF (by `Content-Type` *and* by their first bytes; never SVG), at
 //! most [`MAX_BYTES`], within [`TIMEOUT`]. Off by default.
 
+pub mod cache;
 pub mod settings;
 
-use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::{header, HeaderValue, Request, Response, StatusCode};
@@ -33,64 +33,8 @@ pub const MAX_BYTES: usize = 2 << 20;
 /// One fetch, redirects included, connect to last byte.
 pub const TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_REDIRECTS: usize = 3;
-const CACHE_ENTRIES: usize = 512;
-const CACHE_BYTES: usize = 32 << 20;
-const CACHE_TTL: Duration = Duration::from_secs(86_400);
-/// Fetches under way at once; more are answered 503 (the endpoint takes no credentials: it must
-/// not become a way to make the proxy fetch without bound).
-const MAX_FETCHES: usize = 16;
 /// Thumbnail URLs carry short queries if any; a longer one is not a thumbnail.
 const MAX_QUERY: usize = 256;
-
-/// The images fetched, by URL: bounded in entries and bytes, oldest out first, each kept a day.
-/// Survives config reloads (it lives in [`Shared`]).
-pub struct Cache {
-    inner: Mutex<CacheInner>,
-    fetches: tokio::sync::Semaphore,
-}
-
-impl Default for Cache {
-    fn default() -> Self {
-        Self { inner: Mutex::default(), fetches: tokio::sync::Semaphore::new(MAX_FETCHES) }
-    }
-}
-
-#[derive(Default)]
-struct CacheInner {
-    map: HashMap<String, (Bytes, &'static str, Instant)>,
-    order: VecDeque<String>,
-    bytes: usize,
-}
-
-impl Cache {
-    fn get(&self, key: &str) -> Option<(Bytes, &'static str)> {
-        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        inner.map.get(key).filter(|(_, _, at)| at.elapsed() < CACHE_TTL).map(|(b, t, _)| (b.clone(), *t))
-    }
-
-    fn put(&self, key: String, body: Bytes, content_type: &'static str) {
-        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((old, _, _)) = inner.map.remove(&key) {
-            inner.bytes -= old.len();
-            inner.order.retain(|k| *k != key);
-        }
-        while !inner.order.is_empty() && (inner.map.len() >= CACHE_ENTRIES || inner.bytes + body.len() > CACHE_BYTES) {
-            let oldest = inner.order.pop_front().expect("not empty");
-            if let Some((b, _, _)) = inner.map.remove(&oldest) {
-                inner.bytes -= b.len();
-            }
-        }
-        inner.bytes += body.len();
-        inner.order.push_back(key.clone());
-        inner.map.insert(key, (body, content_type, Instant::now()));
-    }
-
-    /// Images held and their bytes.
-    pub fn size(&self) -> (usize, usize) {
-        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        (inner.map.len(), inner.bytes)
-    }
-}
 
 /// Why a thumbnail was not served: the answer's status and a short reason (also the metric).
 #[derive(Debug)]

@@ -22,6 +22,7 @@ use super::inject;
 
 mod css;
 mod hints;
+pub mod html;
 mod inline;
 mod marked;
 mod noscript;

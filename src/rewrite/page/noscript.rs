@@ -34,7 +34,7 @@ pub fn noscript_text(chunk: &mut TextChunk<'_>, page: &PageRef, buffer: &mut Str
         lock(page).shared.metrics.html_rewrite_errors_total.with_label_values(&["noscript_too_large"]).inc();
         return;
     }
-    match crate::rewrite::html::rewrite_fragment(&html, page) {
+    match super::html::rewrite_fragment(&html, page) {
         Ok(out) => chunk.replace(&out, ContentType::Html),
         Err(_) => lock(page).shared.metrics.html_rewrite_errors_total.with_label_values(&["noscript"]).inc(),
     }

@@ -28,7 +28,7 @@ fn iframe_srcdoc<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef, d
         return;
     }
     drop(p);
-    match crate::rewrite::html::rewrite_fragment(doc, page) {
+    match super::html::rewrite_fragment(doc, page) {
         Ok(out) if out != doc => {
             set_decoded(el, "srcdoc", &out);
         }

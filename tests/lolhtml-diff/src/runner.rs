@@ -12,7 +12,7 @@ pub struct Outcome {
     pub error: Option<String>,
 }
 
-/// Selectors of set 1, in the proxy's order (src/rewrite/html.rs).
+/// Selectors of set 1, in the proxy's order (src/rewrite/page/html.rs).
 pub const SET1: &[&str] = &[
     "img, image",
     "source",

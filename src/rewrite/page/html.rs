@@ -7,7 +7,8 @@ use lol_html::{AsciiCompatibleEncoding, CompiledSelectors, MemorySettings, Outpu
 use std::borrow::Cow;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::page::{self, PageRef};
+use super as page;
+use super::PageRef;
 
 /// Most memory lol_html may hold for one page (buffered tags and text); beyond, the page fails.
 pub const MEMORY_LIMIT: usize = 8 * 1024 * 1024;
