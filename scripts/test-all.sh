@@ -6,6 +6,17 @@ cd "$(dirname "$0")/.."
 # A one-off build: incremental caches only cost disk here (they were 9 GB of a 27 GB target).
 export CARGO_INCREMENTAL=0
 
+# Each stage's wall time, printed at the end (the README's table of stage times comes from here).
+timings=()
+stage_name="install what is missing"
+stage_start=$SECONDS
+stage() {
+  timings+=("$(printf '%6ds  %s' $((SECONDS - stage_start)) "$stage_name")")
+  stage_name=$1
+  stage_start=$SECONDS
+  echo "== $1"
+}
+
 need_apt=()
 command -v python3 >/dev/null || need_apt+=(python3)
 command -v curl >/dev/null || need_apt+=(curl)
@@ -28,11 +39,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 rustup component list --installed 2>/dev/null | grep -q rustfmt || rustup component add rustfmt clippy
 
-echo "== cargo fmt --check"
+stage "cargo fmt --check"
 cargo fmt --all -- --check
-echo "== cargo clippy --all-targets -- -D warnings"
+stage "cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets --quiet -- -D warnings
-echo "== alert rules: promtool check rules, promtool test rules (examples/observability)"
+stage "alert rules: promtool check rules, promtool test rules (examples/observability)"
 promtool=$(command -v promtool || true)
 if [ -z "$promtool" ]; then
   # Debian's prometheus package ships promtool: unpack the package rather than install it, so no
@@ -44,39 +55,41 @@ if [ -z "$promtool" ]; then
 fi
 (cd examples/observability && "$promtool" check rules alerts.yml && "$promtool" test rules alerts.test.yml)
 [ -z "${unpacked:-}" ] || rm -rf "$unpacked"
-echo "== cargo test"
+stage "cargo test"
 cargo test --all-targets --quiet
-echo "== vendored lol_html: its own suites (html5lib tokenizer and tree-construction, selectors, C API)"
+stage "vendored lol_html: its own suites (html5lib tokenizer and tree-construction, selectors, C API)"
 CARGO_BUILD_JOBS=2 ./vendor/lol_html/run-tests.sh
-echo "== stock vs patched lol_html: same inputs, chunk splits and handlers, identical output (tests/lolhtml-diff, 60 s)"
+stage "stock vs patched lol_html: same inputs, chunk splits and handlers, identical output (tests/lolhtml-diff, 60 s)"
 CARGO_BUILD_JOBS=2 ./tests/lolhtml-diff/run.sh --seconds 60
-echo "== fuzzing: a short reproducible libFuzzer run (fixed seed and count; see docs/fuzzing.md)"
+stage "fuzzing: a short reproducible libFuzzer run (fixed seed and count; see docs/fuzzing.md)"
 # rewrite_html is not in it: it still turns up inputs that need triage (docs/fuzzing.md), and CI
 # must not fail at random; the rewriter is fuzzed in CI by the property tests and the replay above.
 grown=$(mktemp -d)
 FUZZ_TARGETS="config consent_cookie consent_form cookies" FUZZ_SEED=1 FUZZ_RUNS=30000 FUZZ_GROWN="$grown" \
   ./scripts/fuzz.sh 600
 rm -rf "$grown"
-echo "== contract smoke test"
+stage "contract smoke test"
 cargo build --quiet --bin consent-proxy
 smoke=../shared/contract/smoke.py   # the team's contract check, when this checkout sits beside it
 [ -f "$smoke" ] || smoke=tests/contract/smoke.py   # else the copy kept in the repo
 python3 "$smoke" target/debug/consent-proxy
-echo "== container: the Dockerfile built with podman and run (scripts/container-test.sh)"
+stage "container: the Dockerfile built with podman and run (scripts/container-test.sh)"
 ./scripts/container-test.sh target/debug/consent-proxy
-echo "== browser tests (headless Chromium, tests/browser)"
+stage "browser tests (headless Chromium, tests/browser)"
 (cd tests/browser && npm install --silent --no-audit --no-fund && CONSENT_PROXY_BIN=target/debug/consent-proxy node run.mjs)
-echo "== embeds: every provider preset held behind its placeholder (en, sv), loaded on a click and once granted (tests/browser/embeds.mjs)"
+stage "embeds: every provider preset held behind its placeholder (en, sv), loaded on a click and once granted (tests/browser/embeds.mjs)"
 (cd tests/browser && CONSENT_PROXY_BIN=target/debug/consent-proxy node embeds.mjs)
-echo "== URL oracle: ~1,500 spellings of tracker and harmless URLs, loaded directly and through the proxy in Chromium (tests/urloracle)"
+stage "URL oracle: ~1,500 spellings of tracker and harmless URLs, loaded directly and through the proxy in Chromium (tests/urloracle)"
 # One of five local runs reported one leak that the next runs did not (under investigation, see
 # the closing note of 2026-12-03): a failure is re-run once, loudly, before it fails the suite.
 (cd tests/urloracle && npm install --silent --no-audit --no-fund \
   && { CONSENT_PROXY_BIN=target/debug/consent-proxy node run.mjs \
     || { echo "!! URL oracle failed; re-running once to tell a flaky request from a leak"; CONSENT_PROXY_BIN=target/debug/consent-proxy node run.mjs; }; })
-echo "== real-page recall and collateral (tests/realpages: built-in, + EasyPrivacy, + EasyList, the image's lists)"
+stage "real-page recall and collateral (tests/realpages: built-in, + EasyPrivacy, + EasyList, the image's lists)"
 # Asserts, with both lists: no site script broken, no required third party blocked, and recall at
 # least RECALL_FLOOR: the measured level (95.8 %), a regression guard; the issue's 99 % target is
 # not reached yet (README, Filter lists).
 (cd tests/realpages && npm install --silent --no-audit --no-fund && RECALL_FLOOR=0.955 CONSENT_PROXY_BIN=target/debug/consent-proxy node run.mjs)
+stage "done"
+printf '%s\n' "== stage times (wall clock, seconds)" "${timings[@]}" "$(printf '%6ds  total' "$SECONDS")"
 echo "== all tests passed"

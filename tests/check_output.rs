@@ -5,6 +5,9 @@
 
 use std::process::Command;
 
+/// File text after the fixed `[server]`/`[upstream]`/`[shutdown]` part, environment, stderr.
+type Case = (&'static str, &'static [(&'static str, &'static str)], &'static str);
+
 fn check(top: &str, rest: &str, env: &[(&str, &str)]) -> (Option<i32>, String, String) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("consent-proxy.toml");
@@ -31,8 +34,7 @@ fn a_good_configuration_is_summed_up_in_these_lines() {
 
 #[test]
 fn each_section_names_its_key_and_says_what_is_wrong_in_these_words() {
-    // (file text after the fixed [server]/[upstream]/[shutdown] part, environment, stderr)
-    let cases: &[(&str, &[(&str, &str)], &str)] = &[
+    let cases: &[Case] = &[
         ("", &[("CONSENT_PROXY__SERVER__NOPE", "1")], "error: config key `server.nope`: unknown field `nope`, expected one of `listen`, `admin`, `tls`, `workers`, `backlog`, `max_connections`, `max_header_bytes`, `header_read_timeout`, `idle_timeout` for key `server`\n"),
         ("", &[("CONSENT_PROXY__SERVER__MAX_HEADER_BYTES", "100")], "error: config key `server.max_header_bytes`: must be at least 8192\n"),
         ("", &[("CONSENT_PROXY__SERVER__IDLE_TIMEOUT", "0s")], "error: config key `server.idle_timeout`: must be greater than zero\n"),
