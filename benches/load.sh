@@ -9,6 +9,8 @@
 # share CPU 1. Installs nginx and wrk from Debian if missing. Bounded: 8 scenarios x ROUNDS runs of
 # DURATION, interleaved; prints medians and the serving process's CPU time per request.
 #   benches/load.sh                 # DURATION=5s ROUNDS=3 CONNECTIONS=32
+#   TRACES=1 benches/load.sh        # also consent-proxy exporting traces (sampled 100% and 1%)
+#                                   # to a local OTLP sink on CPU 1: the cost of [traces]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-5s}
@@ -58,6 +60,34 @@ CONSENT_PROXY__LOG__ACCESS_LOG=false CONSENT_PROXY__LOG__LEVEL=warn CONSENT_PROX
   --listen "127.0.0.1:$PROXY" --admin "127.0.0.1:$ADMIN" &
 PROXY_PID=$!   # taskset execs the proxy: same process
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PROXY/1k.txt" >/dev/null && break; sleep 0.1; done
+if [ -n "${TRACES:-}" ]; then
+  # A stand-in collector: accepts every OTLP/HTTP export and discards it.
+  SINK=$(free_port); TRACED=$(free_port); TRACED1=$(free_port)
+  taskset -c 1 python3 - "$SINK" <<'PY' &
+import sys, http.server
+class Sink(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("content-length", 0)))
+        self.send_response(200)
+        self.send_header("content-type", "application/x-protobuf")
+        self.send_header("content-length", "0")
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_forever()
+PY
+  for spec in "$TRACED always_on 1" "$TRACED1 traceidratio 0.01"; do
+    read -r port sampler ratio <<<"$spec"
+    CONSENT_PROXY__LOG__ACCESS_LOG=false CONSENT_PROXY__LOG__LEVEL=warn CONSENT_PROXY__AUDIT__SINK=/dev/null \
+      CONSENT_PROXY__TRACES__EXPORT=otlp CONSENT_PROXY__TRACES__ENDPOINT="http://127.0.0.1:$SINK/v1/traces" \
+      CONSENT_PROXY__TRACES__SAMPLER=$sampler CONSENT_PROXY__TRACES__SAMPLE_RATIO=$ratio \
+      taskset -c 0 target/release/consent-proxy --upstream "http://127.0.0.1:$ORIGIN" \
+      --listen "127.0.0.1:$port" --admin "127.0.0.1:$(free_port)" &
+    echo $! > "$work/traced-$port.pid"
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/1k.txt" >/dev/null && break; sleep 0.1; done
+  done
+fi
 COOKIE=$(curl -si -d action=accept_all "http://127.0.0.1:$PROXY/__consent" | tr -d '\r' | sed -n 's/^set-cookie: \(consent=[^;]*\).*/\1/ip' | head -1)
 
 # CPU seconds (user + system) a process has used so far.
@@ -86,6 +116,13 @@ SCENARIOS=(
   "consent-proxy rewrite, undecided|http://127.0.0.1:$PROXY/page.html|$PROXY_PID|"
   "consent-proxy rewrite, accepted|http://127.0.0.1:$PROXY/page.html|$PROXY_PID|Cookie: $COOKIE"
 )
+if [ -n "${TRACES:-}" ]; then
+  SCENARIOS+=(
+    "consent-proxy traced 100%, 1 KB|http://127.0.0.1:$TRACED/1k.txt|$(cat "$work/traced-$TRACED.pid")|"
+    "consent-proxy traced 1%, 1 KB|http://127.0.0.1:$TRACED1/1k.txt|$(cat "$work/traced-$TRACED1.pid")|"
+    "consent-proxy traced 100%, rewrite|http://127.0.0.1:$TRACED/page.html|$(cat "$work/traced-$TRACED.pid")|"
+  )
+fi
 echo "wrk -t1 -c$CONNECTIONS -d$DURATION on loopback, $ROUNDS interleaved rounds (medians); proxies pinned to CPU 0,"
 echo "wrk and the origin on CPU 1; cpu/req = the serving process's user+system CPU per request"
 echo "page.html: $(wc -c < "$work/page.html") bytes, 1k.txt: 1024 bytes"
@@ -120,6 +157,17 @@ print(f"ratio consent-proxy / nginx proxy, 1 KB:               {cp1/ng1:.2f} (re
 print(f"ratio consent-proxy rewrite (undecided) / sub_filter:  {cpu/sub:.2f} (requests/s)  {c_sub/c_cpu:.2f} (CPU per request)")
 print(f"ratio consent-proxy rewrite (accepted) / sub_filter:   {cpa/sub:.2f} (requests/s)  {c_sub/c_cpa:.2f} (CPU per request)")
 PY
+if [ -n "${TRACES:-}" ]; then
+  python3 - "${CPU[consent-proxy, 1 KB]}" "${CPU[consent-proxy traced 100%, 1 KB]}" "${CPU[consent-proxy traced 1%, 1 KB]}" \
+    "${CPU[consent-proxy rewrite, undecided]}" "${CPU[consent-proxy traced 100%, rewrite]}" \
+    "${RPS[consent-proxy, 1 KB]}" "${RPS[consent-proxy traced 100%, 1 KB]}" "${RPS[consent-proxy traced 1%, 1 KB]}" <<'PY'
+import sys
+off, t100, t1, page, page100, r_off, r100, r1 = map(float, sys.argv[1:])
+print(f"traces, 1 KB: CPU per request off {off:.1f} µs, sampled 1% {t1:.1f} µs ({t1/off:.2f}x), 100% {t100:.1f} µs ({t100/off:.2f}x); "
+      f"requests/s {r1/r_off:.2f}x and {r100/r_off:.2f}x of off")
+print(f"traces, rewritten page: CPU per request off {page:.1f} µs, sampled 100% {page100:.1f} µs ({page100/page:.2f}x)")
+PY
+fi
 
 # Added latency at moderate load: 4 connections instead of CONNECTIONS (the proxy is far from
 # saturated), p99 through the proxy minus p99 straight to the origin.

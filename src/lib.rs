@@ -48,11 +48,13 @@ pub mod settings;
 pub mod state;
 pub mod thumbnails;
 pub mod tls;
+pub mod traces;
 pub mod upstream;
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 
 use config::{Config, ConfigSource};
@@ -147,6 +149,10 @@ impl Proxy {
         #[cfg(unix)]
         hup_task.abort();
         admin_task.abort();
+        if let Some(traces) = &shared.runtime.load().traces {
+            // The last spans (the drained requests') go out before the process ends.
+            traces.flush(Duration::from_secs(5)).await;
+        }
         tracing::info!("stopped");
     }
 }

@@ -96,6 +96,7 @@ fn check(cli: &Cli) -> ExitCode {
             println!("config ok: upstream {}, listening on {}", config.upstream.url, config.server.listen);
             println!("{}", lists_summary(&config));
             println!("{}", takeover_summary(&config));
+            println!("{}", config.traces.summary());
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -281,6 +281,7 @@ impl Metrics {
         m.register(Box::new(m.audit_records_total.clone()));
         m.register(Box::new(m.ready.clone()));
         m.register(Box::new(m.readiness_changes_total.clone()));
+        m.register(Box::new(crate::traces::SPANS.clone()));
         m
     }
 

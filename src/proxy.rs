@@ -30,6 +30,7 @@ use crate::error::{Fault, ProxyError};
 use crate::forward::{self, ClientConn};
 use crate::server::activity::ConnActivity;
 use crate::state::{Runtime, Shared};
+use crate::traces::RequestTrace;
 use crate::upstream::UpstreamBody;
 use crate::{consent, enforce, rewrite};
 
@@ -56,7 +57,11 @@ pub async fn handle(
         conn.peer.ip(),
         request_id.clone(),
     );
-    let resp = match pipeline(rt.clone(), shared.clone(), &conn, &activity, &request_id, req).await {
+    if let Some(traces) = &rt.traces {
+        let client = forward::client_ip(&rt.config.forwarding, &conn, req.headers());
+        record.set_trace(traces.request(req.method(), req.uri(), req.version(), req.headers(), client));
+    }
+    let resp = match pipeline(rt.clone(), shared.clone(), &conn, &activity, &request_id, record.trace(), req).await {
         Ok(resp) => resp,
         Err(e) => {
             if let Some(kind) = e.upstream_kind() {
@@ -85,15 +90,22 @@ async fn pipeline(
     conn: &ClientConn,
     activity: &ConnActivity,
     request_id: &HeaderValue,
+    trace: Option<&RequestTrace>,
     mut req: Request<Incoming>,
 ) -> Result<Response<Outgoing>, ProxyError> {
     let settings = &rt.config.consent;
     if settings.is_reserved(req.uri().path()) {
+        if let Some(t) = trace {
+            t.set_route(req.method(), format!("{}/*", settings.prefix));
+        }
         // Boxed: the endpoint's future is large and the plain path should not carry its size.
         return Ok(Box::pin(consent::endpoint::handle(&rt, &shared, conn, req)).await.map(Either::Right));
     }
     if req.uri().path() == consent::gpc::PATH {
         if let Some(gpc) = &settings.gpc_json {
+            if let Some(t) = trace {
+                t.set_route(req.method(), consent::gpc::PATH.to_string());
+            }
             return Ok(gpc.respond(req.method()).map(Either::Right));
         }
     }
@@ -103,6 +115,9 @@ async fn pipeline(
         true => Box::pin(consent::import::adopt::adopt(&rt, &shared, &mut state, req.headers(), https)).await,
         false => None,
     };
+    if let Some(t) = trace {
+        t.set_consent(state.decided, state.granted.iter().map(|c| settings.categories[c].id.clone()).collect());
+    }
     if enforce::blocks_tracking_endpoint(&rt, &shared, &state, req.uri().path()) {
         let mut resp = Response::new(body::empty());
         *resp.status_mut() = StatusCode::NO_CONTENT;
@@ -114,7 +129,8 @@ async fn pipeline(
     // Kept as the header value (no copy): forwarded as `X-Forwarded-Host`, read by a redirect's
     // Location filter.
     let visitor_host = forward::visitor_host(&req);
-    let page = rewrite::PageRequest::prepare(&rt, https, visitor_host.clone(), &state, &mut req);
+    let mut page = rewrite::PageRequest::prepare(&rt, https, visitor_host.clone(), &state, &mut req);
+    page.tally = trace.map(|t| t.tally.clone());
 
     let client_upgrade = wants_upgrade(&req).then(|| hyper::upgrade::on(&mut req));
     forward::prepare_upstream_request(
@@ -126,8 +142,24 @@ async fn pipeline(
         request_id,
         &mut req,
     );
+    let call = rt.traces.as_ref().zip(trace).map(|(traces, t)| {
+        let authority = rt.config.upstream.authority.as_str();
+        let method = req.method().clone();
+        traces.origin_call(t, &method, authority, req.headers_mut())
+    });
     let asked = Instant::now();
-    let mut resp = rt.upstream.send(req, &activity.response_timer, asked).await?;
+    let mut resp = match rt.upstream.send(req, &activity.response_timer, asked).await {
+        Ok(resp) => resp,
+        Err(e) => {
+            if let Some(call) = call {
+                call.failed(e.upstream_kind().unwrap_or("error"));
+            }
+            return Err(e);
+        }
+    };
+    if let Some(call) = call {
+        call.answered(resp.status().as_u16());
+    }
     shared.metrics.upstream_response_head_seconds.observe(asked.elapsed().as_secs_f64());
 
     if resp.status() == StatusCode::SWITCHING_PROTOCOLS {

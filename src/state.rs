@@ -20,6 +20,8 @@ pub struct Runtime {
     pub tls: Option<TlsAcceptor>,
     pub audit: AuditSink,
     pub rate_limiter: RateLimiter,
+    /// The trace exporter, when `[traces]` (or `OTEL_*`) turns it on.
+    pub traces: Option<crate::traces::Traces>,
 }
 
 impl Runtime {
@@ -51,7 +53,8 @@ impl Runtime {
                 .map_err(|e| anyhow::anyhow!("audit.sink {:?}: {e}", config.audit.target))?,
         };
         let rate_limiter = RateLimiter::new(config.consent.rate_limit_per_minute);
-        Ok(Self { config, upstream, tls, audit, rate_limiter })
+        let traces = config.traces.export.as_ref().map(crate::traces::Traces::start).transpose()?;
+        Ok(Self { config, upstream, tls, audit, rate_limiter, traces })
     }
 }
 

@@ -1,7 +1,8 @@
 //! `consent-proxy check`, word for word: what it prints for a good configuration and the message
 //! for a mistake in each section. Operators script around these lines and the README quotes them,
 //! so a change to the configuration's code (issue 24 moved every section to its own module) must
-//! not change a byte of them. A deliberate change of wording updates this file.
+//! not change a byte of them. A deliberate change of wording updates this file (the `traces:` line
+//! and its two mistakes were added with the `[traces]` section).
 
 use std::process::Command;
 
@@ -29,7 +30,7 @@ fn check(top: &str, rest: &str, env: &[(&str, &str)]) -> (Option<i32>, String, S
 fn a_good_configuration_is_summed_up_in_these_lines() {
     let (code, stdout, stderr) = check("", "", &[]);
     assert_eq!((code, stderr.as_str()), (Some(0), ""));
-    assert_eq!(stdout, "config ok: upstream http://127.0.0.1:1, listening on 127.0.0.1:0\ntrackers: 1022 catalog and config rules; no filter lists (only the built-in catalog): see [[trackers.lists]]\nconsent import: off (consent.import)\nclick ids: 13 removed from URLs without marketing consent (gclid, gbraid, wbraid, dclid, fbclid, msclkid, ttclid, twclid, li_fat_id, yclid, mc_eid, _hsenc, _hsmi)\n/.well-known/gpc.json: served\n");
+    assert_eq!(stdout, "config ok: upstream http://127.0.0.1:1, listening on 127.0.0.1:0\ntrackers: 1022 catalog and config rules; no filter lists (only the built-in catalog): see [[trackers.lists]]\nconsent import: off (consent.import)\nclick ids: 13 removed from URLs without marketing consent (gclid, gbraid, wbraid, dclid, fbclid, msclkid, ttclid, twclid, li_fat_id, yclid, mc_eid, _hsenc, _hsmi)\n/.well-known/gpc.json: served\ntraces: off (traces.export, OTEL_TRACES_EXPORTER, OTEL_EXPORTER_OTLP_ENDPOINT)\n");
 }
 
 #[test]
@@ -57,6 +58,8 @@ fn each_section_names_its_key_and_says_what_is_wrong_in_these_words() {
         ("[audit]\nsink = \"  \"\n", &[], "error: config key `audit.sink`: must be `stdout` or a file path\n"),
         ("[html]\nbanner_script_file = \"/nonexistent/banner.js\"\n", &[], "error: config key `html.banner_script_file`: cannot read /nonexistent/banner.js: No such file or directory (os error 2)\n"),
         ("mode = \"loud\"\n", &[], "error: config key `mode`: enum Mode does not have variant constructor loud for key `mode`\n"),
+        ("[traces]\nsampler = \"sometimes\"\nexport = \"otlp\"\n", &[], "error: config key `traces.sampler`: `sometimes`: one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio\n"),
+        ("", &[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"), ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")], "error: config key `OTEL_EXPORTER_OTLP_PROTOCOL`: `grpc`: this proxy exports `http/protobuf` only\n"),
     ];
     let mut wrong = Vec::new();
     for (extra, env, expected) in cases {
@@ -68,4 +71,18 @@ fn each_section_names_its_key_and_says_what_is_wrong_in_these_words() {
         }
     }
     assert!(wrong.is_empty(), "check's words changed:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_standard_opentelemetry_variables_show_in_check() {
+    let env = [("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"), ("OTEL_TRACES_SAMPLER_ARG", "0.05")];
+    let (code, stdout, _) = check("", "", &env);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        stdout.lines().last(),
+        Some(
+            "traces: OTLP/HTTP to http://collector:4318/v1/traces as service consent-proxy, sampled as the caller's \
+             traceparent says, else 5% of new traces; queue 2048, batches of 512 every 5s"
+        )
+    );
 }

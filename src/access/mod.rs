@@ -16,7 +16,9 @@ use crate::body::{BodyOutcome, OnBodyEnd};
 use crate::config::Config;
 use crate::server::activity::ConnActivity;
 use crate::state::Shared;
-use settings::{ClientIpLog, QueryLog};
+use crate::traces::RequestTrace;
+pub use settings::loggable_ip;
+use settings::QueryLog;
 
 pub struct RequestRecord {
     shared: Arc<Shared>,
@@ -28,6 +30,8 @@ pub struct RequestRecord {
     client: Option<String>,
     request_id: HeaderValue,
     status: u16,
+    /// The server span, when traces are on: ended with the body, as the log line is written.
+    trace: Option<Box<RequestTrace>>,
 }
 
 impl RequestRecord {
@@ -54,6 +58,7 @@ impl RequestRecord {
             client: if log { loggable_ip(peer, config.log.client_ip) } else { None },
             request_id,
             status: 0,
+            trace: None,
             shared,
             conn,
         }
@@ -61,6 +66,14 @@ impl RequestRecord {
 
     pub fn set_status(&mut self, status: u16) {
         self.status = status;
+    }
+
+    pub fn set_trace(&mut self, trace: Box<RequestTrace>) {
+        self.trace = Some(trace);
+    }
+
+    pub fn trace(&self) -> Option<&RequestTrace> {
+        self.trace.as_deref()
     }
 }
 
@@ -76,6 +89,9 @@ impl OnBodyEnd for RequestRecord {
             _ => {}
         }
         self.conn.request_finished();
+        if let Some(trace) = self.trace {
+            trace.end(self.status, bytes, outcome.as_str());
+        }
         if self.shared.runtime.load().config.log.access_log {
             tracing::info!(
                 target: "access",
@@ -113,25 +129,10 @@ pub fn loggable_path(uri: &Uri, query: QueryLog) -> String {
     }
 }
 
-/// The client address for the log: IPv4 to /24, IPv6 to /48 by default.
-pub fn loggable_ip(ip: IpAddr, mode: ClientIpLog) -> Option<String> {
-    match (mode, ip.to_canonical()) {
-        (ClientIpLog::None, _) => None,
-        (ClientIpLog::Full, ip) => Some(ip.to_string()),
-        (ClientIpLog::Truncated, IpAddr::V4(v4)) => {
-            let [a, b, c, _] = v4.octets();
-            Some(format!("{a}.{b}.{c}.0"))
-        }
-        (ClientIpLog::Truncated, IpAddr::V6(v6)) => {
-            let s = v6.segments();
-            Some(std::net::Ipv6Addr::new(s[0], s[1], s[2], 0, 0, 0, 0, 0).to_string())
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use settings::ClientIpLog;
 
     #[test]
     fn query_values_are_redacted() {

@@ -1,6 +1,7 @@
 //! `[log]`: the format and level of log lines, and what the access log keeps of personal data.
 
 use serde::Deserialize;
+use std::net::IpAddr;
 
 use crate::settings::SettingsError;
 
@@ -70,6 +71,22 @@ impl Default for RawLog {
             access_log: true,
             client_ip: ClientIpLog::Truncated,
             query: QueryLog::Redacted,
+        }
+    }
+}
+
+/// The client address for the log: IPv4 to /24, IPv6 to /48 by default.
+pub fn loggable_ip(ip: IpAddr, mode: ClientIpLog) -> Option<String> {
+    match (mode, ip.to_canonical()) {
+        (ClientIpLog::None, _) => None,
+        (ClientIpLog::Full, ip) => Some(ip.to_string()),
+        (ClientIpLog::Truncated, IpAddr::V4(v4)) => {
+            let [a, b, c, _] = v4.octets();
+            Some(format!("{a}.{b}.{c}.0"))
+        }
+        (ClientIpLog::Truncated, IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            Some(std::net::Ipv6Addr::new(s[0], s[1], s[2], 0, 0, 0, 0, 0).to_string())
         }
     }
 }

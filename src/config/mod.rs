@@ -25,6 +25,7 @@ use crate::rewrite::settings::HtmlConfig;
 use crate::server::settings::{ServerConfig, ShutdownConfig};
 use crate::settings::{positive, Mode, SettingsError};
 use crate::thumbnails::settings::Thumbnails;
+use crate::traces::settings::TracesSettings;
 use crate::upstream::settings::UpstreamConfig;
 use raw::RawConfig;
 
@@ -66,7 +67,13 @@ impl ConfigSource {
             builder = builder.set_override(key.as_str(), value.as_str()).map_err(|e| SettingsError::new(key, e))?;
         }
         let merged = builder.build().map_err(|e| SettingsError::new(self.file_label(), e))?;
-        let raw: RawConfig = serde_path_to_error::deserialize(merged).map_err(path_error)?;
+        let mut raw: RawConfig = serde_path_to_error::deserialize(merged).map_err(path_error)?;
+        raw.otel_env = match &self.env {
+            Some(env) => {
+                env.iter().filter(|(k, _)| k.starts_with("OTEL_")).map(|(k, v)| (k.clone(), v.clone())).collect()
+            }
+            None => std::env::vars().filter(|(k, _)| k.starts_with("OTEL_")).collect(),
+        };
         Config::try_from(raw)
     }
 
@@ -116,6 +123,8 @@ pub struct Config {
     pub log: LogConfig,
     pub shutdown: ShutdownConfig,
     pub reload: ReloadConfig,
+    /// `[traces]` and the `OTEL_*` variables: OpenTelemetry export, off by default.
+    pub traces: TracesSettings,
 }
 
 #[derive(Debug, Clone)]
@@ -149,6 +158,7 @@ impl TryFrom<RawConfig> for Config {
         let thumbnails =
             Thumbnails::compile(raw.banner.thumbnails, raw.banner.thumbnails_origin.as_deref(), &trackers, &consent)?;
         let banner = Arc::new(Banner::compile(raw.banner)?);
+        let traces = crate::traces::settings::compile(raw.traces, &raw.otel_env)?;
         Ok(Config {
             mode: raw.mode,
             consent,
@@ -166,6 +176,7 @@ impl TryFrom<RawConfig> for Config {
             log,
             shutdown,
             reload,
+            traces,
         })
     }
 }

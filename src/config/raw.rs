@@ -3,6 +3,7 @@
 //! TOML has them, plus `[reload]`, which is about reading the configuration itself.
 
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::access::settings::RawLog;
@@ -16,6 +17,7 @@ use crate::rewrite::banner_config::RawBanner;
 use crate::rewrite::settings::RawHtml;
 use crate::server::settings::{RawServer, RawShutdown};
 use crate::settings::Mode;
+use crate::traces::settings::RawTraces;
 use crate::upstream::settings::RawUpstream;
 
 #[derive(Debug, Deserialize, Default)]
@@ -35,6 +37,10 @@ pub struct RawConfig {
     pub log: RawLog,
     pub shutdown: RawShutdown,
     pub reload: RawReload,
+    pub traces: RawTraces,
+    /// The `OTEL_*` environment variables, read with the other sources (not a file section).
+    #[serde(skip)]
+    pub otel_env: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]

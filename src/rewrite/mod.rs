@@ -50,6 +50,8 @@ pub struct PageRequest {
     /// rewritten (or has a `Link` header), not for every response.
     host: Option<HeaderValue>,
     https: bool,
+    /// The request's trace, when traces are on: told what the rewriter makes inert.
+    pub tally: Option<Arc<crate::traces::Tally>>,
 }
 
 impl PageRequest {
@@ -77,6 +79,7 @@ impl PageRequest {
             path: req.uri().path_and_query().cloned(),
             host,
             https,
+            tally: None,
         };
         page.unwrapped_etag = validators::prepare_request(req.headers_mut(), || page.state_key());
         limit_accept_encoding(req.headers_mut(), page.accept_encoding.as_ref());
@@ -245,8 +248,12 @@ where
         validators::key_etag(&mut parts.headers, &req.state_key());
     }
 
-    let page =
+    let mut page =
         page::Page::new(rt.clone(), shared.clone(), state, req.lang(), req.url(), req.path().to_string(), head_snippet);
+    if let Some(tally) = &req.tally {
+        tally.rewritten();
+        page.tally = Some(tally.clone());
+    }
     let decoder = Decoder::new(coding).map_err(|e| ProxyError::Internal(e.to_string()))?;
     let encoder = Encoder::new(out_coding).map_err(|e| ProxyError::Internal(e.to_string()))?;
     let pipeline = body::Pipeline::new(decoder, encoder, declared, Arc::new(Mutex::new(page)));

@@ -81,6 +81,8 @@ pub struct Page {
     pub banner_done: bool,
     /// Tracker providers seen on the page, for the banner.
     pub providers: Vec<String>,
+    /// The request's trace (traces on): counts what is made inert.
+    pub tally: Option<Arc<crate::traces::Tally>>,
     /// Inline scripts being examined, innermost last: in SVG a script can contain another.
     pub(super) inline: Vec<Inline>,
     /// The open `<script>`s and `<style>`s whose text is being read, innermost last. In SVG their
@@ -162,6 +164,7 @@ impl Page {
             head_snippet,
             banner_done: false,
             providers: Vec::new(),
+            tally: None,
             inline: Vec::new(),
             readers: Vec::new(),
             hints: hints::Hints::default(),
@@ -269,6 +272,9 @@ impl Page {
             m.report_only_total.with_label_values(&[&format!("element_{kind}"), id]).inc();
         } else {
             m.elements_neutralized_total.with_label_values(&[kind, id]).inc();
+            if let Some(tally) = &self.tally {
+                tally.neutralised(kind, id);
+            }
         }
     }
 
