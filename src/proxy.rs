@@ -59,7 +59,8 @@ pub async fn handle(
     );
     if let Some(traces) = &rt.traces {
         let client = forward::client_ip(&rt.config.forwarding, &conn, req.headers());
-        record.set_trace(traces.request(req.method(), req.uri(), req.version(), req.headers(), client));
+        let log_ip = rt.config.log.client_ip;
+        record.set_trace(traces.request(req.method(), req.uri(), req.version(), req.headers(), client, log_ip));
     }
     let resp = match pipeline(rt.clone(), shared.clone(), &conn, &activity, &request_id, record.trace(), req).await {
         Ok(resp) => resp,

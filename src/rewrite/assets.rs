@@ -4,6 +4,7 @@
 //! `<head>` — before any of the page's own scripts can insert a tracker.
 
 use serde_json::json;
+use std::sync::OnceLock;
 
 use super::inject::placeholder_words;
 use crate::catalog::cookies::CookiePattern;
@@ -36,11 +37,16 @@ pub const BANNER_JS: &str = concat!(
 );
 
 /// The served script, compressed once, and its cache-busting version.
-#[derive(Debug, Clone)]
+///
+/// Compressed on the first request that asks for each coding, not at load: brotli at quality 11
+/// takes a noticeable part of a second on this script, and every configuration load (start,
+/// reload, `check`, each test's proxy, each input of the config fuzz target) paid it for a
+/// response that may never be asked for in that coding.
+#[derive(Debug)]
 pub struct ScriptAsset {
     pub body: bytes::Bytes,
-    pub gzip: bytes::Bytes,
-    pub brotli: bytes::Bytes,
+    gzip: OnceLock<bytes::Bytes>,
+    brotli: OnceLock<bytes::Bytes>,
     pub version: String,
 }
 
@@ -56,29 +62,39 @@ impl ScriptAsset {
         let body = format!("window.__consentProxyRules={rules};\n{script}");
         use sha2::{Digest, Sha256};
         let version = Sha256::digest(body.as_bytes()).iter().take(6).map(|b| format!("{b:02x}")).collect();
-        let gzip = {
+        Self { body: bytes::Bytes::from(body), gzip: OnceLock::new(), brotli: OnceLock::new(), version }
+    }
+
+    fn gzip(&self) -> &bytes::Bytes {
+        self.gzip.get_or_init(|| {
             use std::io::Write;
             let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-            e.write_all(body.as_bytes()).and_then(|_| e.finish()).unwrap_or_default()
-        };
-        let mut brotli = Vec::new();
-        // A window just big enough for the asset: the default (4 MiB) makes the encoder allocate
-        // ~40 MB at start-up, which the allocator may keep for the life of the process.
-        let lgwin = (usize::BITS - body.len().max(1 << 10).leading_zeros()).clamp(10, 24) as i32;
-        let params =
-            brotli::enc::BrotliEncoderParams { quality: 11, lgwin, size_hint: body.len(), ..Default::default() };
-        let _ = brotli::BrotliCompress(&mut body.as_bytes(), &mut brotli, &params);
-        Self { body: bytes::Bytes::from(body), gzip: gzip.into(), brotli: brotli.into(), version }
+            e.write_all(&self.body).and_then(|_| e.finish()).unwrap_or_default().into()
+        })
+    }
+
+    fn brotli(&self) -> &bytes::Bytes {
+        self.brotli.get_or_init(|| {
+            let body = &self.body;
+            let mut brotli = Vec::new();
+            // A window just big enough for the asset: the default (4 MiB) makes the encoder
+            // allocate ~40 MB, which the allocator may keep for the life of the process.
+            let lgwin = (usize::BITS - body.len().max(1 << 10).leading_zeros()).clamp(10, 24) as i32;
+            let params =
+                brotli::enc::BrotliEncoderParams { quality: 11, lgwin, size_hint: body.len(), ..Default::default() };
+            let _ = brotli::BrotliCompress(&mut body.as_ref(), &mut brotli, &params);
+            brotli.into()
+        })
     }
 
     /// The best representation for `Accept-Encoding`: (bytes, `Content-Encoding`).
     pub fn for_client(&self, accept_encoding: Option<&str>) -> (bytes::Bytes, Option<&'static str>) {
         match super::compression::Coding::negotiate(accept_encoding) {
-            super::compression::Coding::Brotli if !self.brotli.is_empty() => (self.brotli.clone(), Some("br")),
+            super::compression::Coding::Brotli if !self.brotli().is_empty() => (self.brotli().clone(), Some("br")),
             super::compression::Coding::Gzip | super::compression::Coding::Zstd
-                if !self.gzip.is_empty() && accept_encoding.is_some_and(|a| a.contains("gzip")) =>
+                if accept_encoding.is_some_and(|a| a.contains("gzip")) && !self.gzip().is_empty() =>
             {
-                (self.gzip.clone(), Some("gzip"))
+                (self.gzip().clone(), Some("gzip"))
             }
             _ => (self.body.clone(), None),
         }

@@ -29,6 +29,7 @@ use opentelemetry_sdk::Resource;
 use prometheus::{IntCounterVec, Opts};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::access::settings::{loggable_ip, ClientIpLog};
 use settings::{Export, Root, Sampling};
 
 /// Spans by result: `exported`, `dropped` (queue full), `failed` (the collector refused or did
@@ -104,14 +105,19 @@ impl Traces {
         version: Version,
         headers: &HeaderMap,
         client: IpAddr,
+        client_ip: ClientIpLog,
     ) -> Box<RequestTrace> {
         let parent = TraceContextPropagator::new().extract(&HeaderExtractor(headers));
         let mut attrs = Vec::with_capacity(6);
         attrs.push(KeyValue::new("http.request.method", method.as_str().to_string()));
         attrs.push(KeyValue::new("url.path", uri.path().to_string()));
         attrs.push(KeyValue::new("network.protocol.version", protocol(version)));
-        if let Some(ip) = crate::access::settings::loggable_ip(client, crate::access::settings::ClientIpLog::Truncated)
-        {
+        // As the access log has it (`log.client_ip`), but never the full address.
+        let keep = match client_ip {
+            ClientIpLog::None => ClientIpLog::None,
+            ClientIpLog::Truncated | ClientIpLog::Full => ClientIpLog::Truncated,
+        };
+        if let Some(ip) = loggable_ip(client, keep) {
             attrs.push(KeyValue::new("client.address", ip));
         }
         let span = self
