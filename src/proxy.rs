@@ -117,7 +117,7 @@ async fn pipeline(
         false => None,
     };
     if let Some(t) = trace {
-        t.set_consent(state.decided, state.granted.iter().map(|c| settings.categories[c].id.clone()).collect());
+        t.set_consent(state.decided, || state.granted.iter().map(|c| settings.categories[c].id.clone()).collect());
     }
     if enforce::blocks_tracking_endpoint(&rt, &shared, &state, req.uri().path()) {
         let mut resp = Response::new(body::empty());
@@ -131,7 +131,7 @@ async fn pipeline(
     // Location filter.
     let visitor_host = forward::visitor_host(&req);
     let mut page = rewrite::PageRequest::prepare(&rt, https, visitor_host.clone(), &state, &mut req);
-    page.tally = trace.map(|t| t.tally.clone());
+    page.tally = trace.and_then(|t| t.tally.clone());
 
     let client_upgrade = wants_upgrade(&req).then(|| hyper::upgrade::on(&mut req));
     forward::prepare_upstream_request(

@@ -71,15 +71,17 @@ impl Traces {
         let resource = Resource::builder_empty()
             .with_attributes(e.resource.iter().map(|(k, v)| KeyValue::new(k.clone(), v.clone())))
             .build();
-        let client = opentelemetry_http::hyper::HyperClient::new(
-            hyper_rustls::HttpsConnectorBuilder::new().with_native_roots()?.https_or_http().enable_http1().build(),
-            e.timeout,
-            None,
-        );
+        use opentelemetry_http::hyper::HyperClient;
         use opentelemetry_otlp::{WithExportConfig as _, WithHttpConfig as _};
-        let mut exporter = opentelemetry_otlp::SpanExporter::builder()
-            .with_http()
-            .with_http_client(client)
+        let builder = opentelemetry_otlp::SpanExporter::builder().with_http();
+        // The system's CA roots only for an https collector (a sidecar's is usually plain http).
+        let builder = if e.endpoint.starts_with("https://") {
+            let tls = hyper_rustls::HttpsConnectorBuilder::new().with_native_roots()?.https_only().enable_http1();
+            builder.with_http_client(HyperClient::new(tls.build(), e.timeout, None))
+        } else {
+            builder.with_http_client(HyperClient::with_default_connector(e.timeout, None))
+        };
+        let mut exporter = builder
             .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
             .with_endpoint(e.endpoint.clone())
             .with_timeout(e.timeout)
@@ -108,6 +110,16 @@ impl Traces {
         client_ip: ClientIpLog,
     ) -> Box<RequestTrace> {
         let parent = TraceContextPropagator::new().extract(&HeaderExtractor(headers));
+        let span = self
+            .tracer
+            .span_builder(span_name(method))
+            .with_kind(SpanKind::Server)
+            .start_with_context(&self.tracer, &parent);
+        let cx = parent.with_span(span);
+        // Attributes only for a sampled span: an unsampled request pays for no strings.
+        if !cx.span().is_recording() {
+            return Box::new(RequestTrace { cx, tally: None });
+        }
         let mut attrs = Vec::with_capacity(6);
         attrs.push(KeyValue::new("http.request.method", method.as_str().to_string()));
         attrs.push(KeyValue::new("url.path", uri.path().to_string()));
@@ -120,13 +132,8 @@ impl Traces {
         if let Some(ip) = loggable_ip(client, keep) {
             attrs.push(KeyValue::new("client.address", ip));
         }
-        let span = self
-            .tracer
-            .span_builder(method.as_str().to_string())
-            .with_kind(SpanKind::Server)
-            .with_attributes(attrs)
-            .start_with_context(&self.tracer, &parent);
-        Box::new(RequestTrace { cx: parent.with_span(span), tally: Arc::default() })
+        cx.span().set_attributes(attrs);
+        Box::new(RequestTrace { cx, tally: Some(Arc::default()) })
     }
 
     /// A client span for the call to the origin, its `traceparent` put in `headers`.
@@ -137,6 +144,16 @@ impl Traces {
         authority: &str,
         headers: &mut HeaderMap,
     ) -> OriginCall {
+        let span = self
+            .tracer
+            .span_builder(span_name(method))
+            .with_kind(SpanKind::Client)
+            .start_with_context(&self.tracer, &request.cx);
+        let cx = request.cx.with_span(span);
+        TraceContextPropagator::new().inject_context(&cx, &mut HeaderInjector(headers));
+        if !cx.span().is_recording() {
+            return OriginCall { cx };
+        }
         let (host, port) = match authority.rsplit_once(':') {
             Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) => (h, p.parse::<i64>().ok()),
             _ => (authority, None),
@@ -146,14 +163,7 @@ impl Traces {
             KeyValue::new("server.address", host.to_string()),
         ];
         attrs.extend(port.map(|p| KeyValue::new("server.port", p)));
-        let span = self
-            .tracer
-            .span_builder(method.as_str().to_string())
-            .with_kind(SpanKind::Client)
-            .with_attributes(attrs)
-            .start_with_context(&self.tracer, &request.cx);
-        let cx = request.cx.with_span(span);
-        TraceContextPropagator::new().inject_context(&cx, &mut HeaderInjector(headers));
+        cx.span().set_attributes(attrs);
         OriginCall { cx }
     }
 
@@ -185,6 +195,26 @@ fn sampler(s: Sampling) -> Sampler {
     }
 }
 
+/// The method as a span name, without an allocation for the standard ones.
+fn span_name(m: &Method) -> std::borrow::Cow<'static, str> {
+    const STANDARD: [Method; 9] = [
+        Method::GET,
+        Method::HEAD,
+        Method::POST,
+        Method::PUT,
+        Method::DELETE,
+        Method::OPTIONS,
+        Method::PATCH,
+        Method::CONNECT,
+        Method::TRACE,
+    ];
+    const NAMES: [&str; 9] = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE"];
+    match STANDARD.iter().position(|s| s == m) {
+        Some(i) => NAMES[i].into(),
+        None => m.as_str().to_string().into(),
+    }
+}
+
 fn protocol(v: Version) -> &'static str {
     match v {
         Version::HTTP_09 => "0.9",
@@ -198,21 +228,28 @@ fn protocol(v: Version) -> &'static str {
 /// One request's server span, ended when its response body ends.
 pub struct RequestTrace {
     cx: Context,
-    /// What the rewriter made inert on this page, by kind and category.
-    pub tally: Arc<Tally>,
+    /// What the rewriter made inert on this page, by kind and category (sampled spans only).
+    pub tally: Option<Arc<Tally>>,
 }
 
 impl RequestTrace {
     /// The route of a response the proxy gave itself (`/__consent/*`, `/.well-known/gpc.json`).
     pub fn set_route(&self, method: &Method, route: String) {
         let span = self.cx.span();
+        if !span.is_recording() {
+            return;
+        }
         span.update_name(format!("{} {route}", method.as_str()));
         span.set_attribute(KeyValue::new("http.route", route));
     }
 
     /// The visitor's consent: decided or not, and the categories granted (ids only).
-    pub fn set_consent(&self, decided: bool, granted: Vec<String>) {
+    pub fn set_consent(&self, decided: bool, granted: impl FnOnce() -> Vec<String>) {
         let span = self.cx.span();
+        if !span.is_recording() {
+            return;
+        }
+        let granted = granted();
         span.set_attribute(KeyValue::new("consent_proxy.consent.decided", decided));
         span.set_attribute(KeyValue::new(
             "consent_proxy.consent.granted",
@@ -225,10 +262,14 @@ impl RequestTrace {
     /// Ends the span: status, body bytes sent, how the body ended.
     pub fn end(self, status: u16, bytes: u64, outcome: &'static str) {
         let span = self.cx.span();
+        let Some(tally) = self.tally.as_ref().filter(|_| span.is_recording()) else {
+            span.end();
+            return;
+        };
         span.set_attribute(KeyValue::new("http.response.status_code", i64::from(status)));
         span.set_attribute(KeyValue::new("http.response.body.size", bytes as i64));
         span.set_attribute(KeyValue::new("consent_proxy.body", outcome));
-        let tally = self.tally.0.lock().unwrap_or_else(|e| e.into_inner());
+        let tally = tally.0.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(rewrite) = tally.rewrite {
             span.set_attribute(KeyValue::new("consent_proxy.rewrite", rewrite));
         }
@@ -278,6 +319,9 @@ pub struct OriginCall {
 impl OriginCall {
     pub fn answered(self, status: u16) {
         let span = self.cx.span();
+        if !span.is_recording() {
+            return span.end();
+        }
         span.set_attribute(KeyValue::new("http.response.status_code", i64::from(status)));
         if status >= 500 {
             span.set_attribute(KeyValue::new("error.type", status.to_string()));
