@@ -4,7 +4,10 @@
 //! crate is the whole product; `main.rs` only parses the command line and calls [`Proxy`].
 //!
 //! # Layout
-//! - [`config`]: defaults < TOML file < environment < flags, validated once into typed structs.
+//! - [`config`]: defaults < TOML file < environment < flags; hands each `[section]` to the module
+//!   that owns it (its `settings`: serde type, defaults, `compile`) and assembles [`config::Config`].
+//!   Nothing it hands a section to imports it (`tests/layout.rs`); [`settings`] is the leaf they
+//!   share (the error naming the key, the list syntax, the mode).
 //! - [`state`]: the reloadable runtime (config, upstream client, TLS) and the shared metrics.
 //! - [`server`]: accept loop, TLS, HTTP/1.1 + HTTP/2, idle closing, graceful drain.
 //! - [`proxy`]: the request pipeline, phase by phase.
@@ -23,6 +26,7 @@
 //! - [`reload`]: `SIGHUP`, config-file watching and filter-list downloads. [`tls`]: rustls from
 //!   PEM files.
 //! - [`thumbnails`]: held embeds' thumbnails fetched and served from this site (allow-listed).
+//! - [`traces`]: OpenTelemetry spans per request and origin call, exported over OTLP/HTTP.
 //! - [`demo`]: the embedded legacy shop for `consent-proxy demo`.
 #![forbid(unsafe_code)]
 
