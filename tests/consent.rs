@@ -430,3 +430,39 @@ async fn the_policy_page_lists_the_sites_cookies() {
     assert!(sv.contains("<h2>Marknadsföring</h2>"));
     proxy.stop().await;
 }
+
+/// `/__consent/banner.js` in each coding a browser may ask for: the same script, compressed on
+/// the first request for that coding (not at load) and served from memory after.
+#[tokio::test]
+async fn banner_js_is_the_same_script_in_brotli_gzip_and_identity() {
+    let origin = static_origin("ok").await;
+    let proxy = TestProxy::start(&format!("http://{origin}"), &[]).await;
+    let url = proxy.url("/__consent/banner.js");
+    let fetch = |coding: &'static str| {
+        let url = url.clone();
+        async move {
+            let req = Request::get(&url).header("accept-encoding", coding).body(Full::new(Bytes::new())).unwrap();
+            let resp = client().request(req).await.unwrap();
+            let encoding = resp.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_string());
+            let body = http_body_util::BodyExt::collect(resp.into_body()).await.unwrap().to_bytes();
+            (encoding, body)
+        }
+    };
+    let (none, plain) = fetch("identity").await;
+    assert_eq!(none, None);
+    assert!(plain.starts_with(b"window.__consentProxyRules="), "the script, with the catalog's rules first");
+    for _ in 0..2 {
+        let (br, body) = fetch("br, gzip").await;
+        assert_eq!(br.as_deref(), Some("br"));
+        let mut decoded = Vec::new();
+        brotli::BrotliDecompress(&mut body.as_ref(), &mut decoded).unwrap();
+        assert_eq!(decoded, plain, "brotli decodes to the script");
+        assert!(body.len() * 3 < plain.len(), "and is much smaller: {} of {}", body.len(), plain.len());
+        let (gz, body) = fetch("gzip").await;
+        assert_eq!(gz.as_deref(), Some("gzip"));
+        let mut decoded = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(body.as_ref()), &mut decoded).unwrap();
+        assert_eq!(decoded, plain, "gzip decodes to the script");
+    }
+    proxy.stop().await;
+}
