@@ -144,6 +144,12 @@ impl Traces {
         authority: &str,
         headers: &mut HeaderMap,
     ) -> OriginCall {
+        if !request.cx.span().is_recording() {
+            // Unsampled (every sampler here decides a child as its trace's root): no client span;
+            // the origin is told the server span's context, with the sampled flag off.
+            TraceContextPropagator::new().inject_context(&request.cx, &mut HeaderInjector(headers));
+            return OriginCall { cx: None };
+        }
         let span = self
             .tracer
             .span_builder(span_name(method))
@@ -151,9 +157,6 @@ impl Traces {
             .start_with_context(&self.tracer, &request.cx);
         let cx = request.cx.with_span(span);
         TraceContextPropagator::new().inject_context(&cx, &mut HeaderInjector(headers));
-        if !cx.span().is_recording() {
-            return OriginCall { cx };
-        }
         let (host, port) = match authority.rsplit_once(':') {
             Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) => (h, p.parse::<i64>().ok()),
             _ => (authority, None),
@@ -164,7 +167,7 @@ impl Traces {
         ];
         attrs.extend(port.map(|p| KeyValue::new("server.port", p)));
         cx.span().set_attributes(attrs);
-        OriginCall { cx }
+        OriginCall { cx: Some(cx) }
     }
 
     /// Sends what is queued and waits for it (at most `limit`): on shutdown, so the last spans
@@ -313,15 +316,14 @@ impl Tally {
 
 /// The origin call's client span.
 pub struct OriginCall {
-    cx: Context,
+    /// `None` for an unsampled request.
+    cx: Option<Context>,
 }
 
 impl OriginCall {
     pub fn answered(self, status: u16) {
-        let span = self.cx.span();
-        if !span.is_recording() {
-            return span.end();
-        }
+        let Some(cx) = self.cx else { return };
+        let span = cx.span();
         span.set_attribute(KeyValue::new("http.response.status_code", i64::from(status)));
         if status >= 500 {
             span.set_attribute(KeyValue::new("error.type", status.to_string()));
@@ -331,7 +333,8 @@ impl OriginCall {
     }
 
     pub fn failed(self, kind: &'static str) {
-        let span = self.cx.span();
+        let Some(cx) = self.cx else { return };
+        let span = cx.span();
         span.set_attribute(KeyValue::new("error.type", kind));
         span.set_status(Status::error(kind));
         span.end();
