@@ -74,6 +74,7 @@ fn cookies(c: &mut Criterion) {
     });
     let decision = codec::Decision {
         granted: s.accepted.granted,
+        services: Default::default(),
         decided_at: consent_proxy::consent::now_unix(),
         consent_id: codec::new_consent_id(),
     };

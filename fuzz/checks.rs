@@ -91,6 +91,7 @@ fn decided(granted: CategorySet, gpc: bool) -> ConsentState {
     ConsentState {
         decided: true,
         granted,
+        services: Default::default(),
         gpc,
         consent_id: Some("AAAAAAAAAAAAAAAAAAAAAA".into()),
         decided_at: Some(NOW),
@@ -98,7 +99,14 @@ fn decided(granted: CategorySet, gpc: bool) -> ConsentState {
 }
 
 fn undecided(settings: &ConsentSettings, gpc: bool) -> ConsentState {
-    ConsentState { decided: false, granted: settings.necessary_only(), gpc, consent_id: None, decided_at: None }
+    ConsentState {
+        decided: false,
+        granted: settings.necessary_only(),
+        services: Default::default(),
+        gpc,
+        consent_id: None,
+        decided_at: None,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -359,7 +367,7 @@ pub fn consent_cookie(data: &[u8]) {
         assert!(d.granted.contains(0), "necessary is always granted: {d:?}");
         assert_eq!(d.consent_id.len(), 22, "{d:?}");
         assert!(d.decided_at <= NOW + 300, "decided in the future: {d:?}");
-        assert!(d.decided_at + settings.lifetime(d.granted).as_secs() >= NOW, "expired: {d:?}");
+        assert!(d.decided_at + settings.lifetime(d.granted, &d.services).as_secs() >= NOW, "expired: {d:?}");
         let again = codec::encode(settings, &d);
         assert!(
             again.bytes().all(|b| b.is_ascii_graphic() && !b",;\"\\".contains(&b)),

@@ -25,11 +25,32 @@ pub const DEFAULT_PARAMS: [&str; 13] = [
     "_hsmi",
 ];
 
+/// The catalog provider each default parameter identifies a visitor to: while that provider's
+/// service is granted on its own, its click id stays (and while it is refused on its own, it goes
+/// even with the category granted).
+const PROVIDERS: &[(&str, &str)] = &[
+    ("gclid", "Google Ads"),
+    ("gbraid", "Google Ads"),
+    ("wbraid", "Google Ads"),
+    ("dclid", "Google Marketing Platform (DoubleClick)"),
+    ("fbclid", "Meta Pixel"),
+    ("msclkid", "Microsoft Advertising (Bing UET)"),
+    ("ttclid", "TikTok Pixel"),
+    ("twclid", "X (Twitter) Ads"),
+    ("li_fat_id", "LinkedIn Insight Tag"),
+    ("yclid", "Yandex Advertising"),
+    ("mc_eid", "Mailchimp"),
+    ("_hsenc", "HubSpot"),
+    ("_hsmi", "HubSpot"),
+];
+
 /// The compiled `[click_ids]`.
 #[derive(Debug, Clone)]
 pub struct ClickIds {
     /// Parameter names, compared ASCII-case-insensitively; empty when stripping is off.
     params: Vec<String>,
+    /// The service of each parameter, where the catalog knows its provider.
+    services: Vec<Option<u16>>,
     /// Kept only when this category is granted.
     pub category: usize,
 }
@@ -50,20 +71,28 @@ impl ClickIds {
             });
         }
         let params = if raw.strip { raw.params } else { Vec::new() };
-        Ok(Self { params, category })
+        let services = params
+            .iter()
+            .map(|p| {
+                let provider = PROVIDERS.iter().find(|(n, _)| n.eq_ignore_ascii_case(p)).map(|(_, v)| *v)?;
+                consent.services.of_provider(provider)
+            })
+            .collect();
+        Ok(Self { params, services, category })
     }
 
     pub fn params(&self) -> &[String] {
         &self.params
     }
 
-    fn is_click_id(&self, name: &str) -> Option<&str> {
-        self.params.iter().find(|p| p.eq_ignore_ascii_case(name)).map(String::as_str)
+    fn is_click_id(&self, name: &str) -> Option<(&str, Option<u16>)> {
+        let i = self.params.iter().position(|p| p.eq_ignore_ascii_case(name))?;
+        Some((&self.params[i], self.services.get(i).copied().flatten()))
     }
 
-    /// The query without click ids, or `None` when it has none. `removed` is called with the
-    /// configured name of each one found.
-    pub fn strip_query(&self, query: &str, mut removed: impl FnMut(&str)) -> Option<String> {
+    /// The query without the click ids `remove` says to remove (it is called with the configured
+    /// name and the service of each one found), or `None` when none went.
+    pub fn strip_query(&self, query: &str, mut remove: impl FnMut(&str, Option<u16>) -> bool) -> Option<String> {
         if self.params.is_empty() {
             return None;
         }
@@ -72,11 +101,8 @@ impl ClickIds {
         for piece in query.split('&') {
             let name = piece.split('=').next().unwrap_or("");
             match self.is_click_id(name) {
-                Some(param) => {
-                    removed(param);
-                    any = true;
-                }
-                None => kept.push(piece),
+                Some((param, service)) if remove(param, service) => any = true,
+                _ => kept.push(piece),
             }
         }
         any.then(|| kept.join("&"))
@@ -84,13 +110,13 @@ impl ClickIds {
 
     /// `path?query#fragment` (or a whole URL) with click ids removed from its query, or `None`
     /// when there were none. A query left empty loses its `?`.
-    pub fn strip_target(&self, target: &str, removed: impl FnMut(&str)) -> Option<String> {
+    pub fn strip_target(&self, target: &str, remove: impl FnMut(&str, Option<u16>) -> bool) -> Option<String> {
         let (before_fragment, fragment) = match target.find('#') {
             Some(i) => target.split_at(i),
             None => (target, ""),
         };
         let (base, query) = before_fragment.split_once('?')?;
-        let query = self.strip_query(query, removed)?;
+        let query = self.strip_query(query, remove)?;
         let sep = if query.is_empty() { "" } else { "?" };
         Some(format!("{base}{sep}{query}{fragment}"))
     }
@@ -121,29 +147,31 @@ mod tests {
     use super::*;
 
     fn ids() -> ClickIds {
-        ClickIds { params: DEFAULT_PARAMS.map(String::from).to_vec(), category: 2 }
+        ClickIds { params: DEFAULT_PARAMS.map(String::from).to_vec(), services: Vec::new(), category: 2 }
     }
 
     #[test]
     fn removes_only_click_ids_and_keeps_the_rest_byte_for_byte() {
         let mut seen = Vec::new();
-        let out = ids()
-            .strip_target("/landing?utm_source=g%20x&gclid=Cj0KCQ&a=1&&b&FBCLID=x#top", |p| seen.push(p.to_string()));
+        let out = ids().strip_target("/landing?utm_source=g%20x&gclid=Cj0KCQ&a=1&&b&FBCLID=x#top", |p, _| {
+            seen.push(p.to_string());
+            true
+        });
         assert_eq!(out.as_deref(), Some("/landing?utm_source=g%20x&a=1&&b#top"));
         assert_eq!(seen, ["gclid", "fbclid"]);
-        assert_eq!(ids().strip_target("/?gclid=1", |_| {}).as_deref(), Some("/"));
+        assert_eq!(ids().strip_target("/?gclid=1", |_, _| true).as_deref(), Some("/"));
         assert_eq!(
-            ids().strip_target("https://shop.example/p?msclkid=1#x", |_| {}).as_deref(),
+            ids().strip_target("https://shop.example/p?msclkid=1#x", |_, _| true).as_deref(),
             Some("https://shop.example/p#x")
         );
-        assert_eq!(ids().strip_target("/p?q=gclid&gclidx=1", |_| {}), None, "values and longer names stay");
-        assert_eq!(ids().strip_target("/p", |_| {}), None);
-        assert_eq!(ids().strip_target("/p#?gclid=1", |_| {}), None, "a fragment is not a query");
+        assert_eq!(ids().strip_target("/p?q=gclid&gclidx=1", |_, _| true), None, "values and longer names stay");
+        assert_eq!(ids().strip_target("/p", |_, _| true), None);
+        assert_eq!(ids().strip_target("/p#?gclid=1", |_, _| true), None, "a fragment is not a query");
     }
 
     #[test]
     fn off_strips_nothing() {
-        let off = ClickIds { params: Vec::new(), category: 2 };
-        assert_eq!(off.strip_target("/?gclid=1", |_| {}), None);
+        let off = ClickIds { params: Vec::new(), services: Vec::new(), category: 2 };
+        assert_eq!(off.strip_target("/?gclid=1", |_, _| true), None);
     }
 }

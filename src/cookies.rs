@@ -26,6 +26,8 @@ pub enum Class {
     Known {
         rule: usize,
         category: Option<usize>,
+        /// The rule's provider as a service a visitor can choose on its own.
+        service: Option<u16>,
     },
     Unknown,
 }
@@ -44,6 +46,7 @@ pub enum Refusal {
 pub struct CookiePolicy {
     catalog: CookieCatalog,
     rule_category: Vec<Option<usize>>,
+    rule_service: Vec<Option<u16>>,
     /// Rules seen in traffic since start: the policy page lists these.
     seen: Vec<AtomicBool>,
     pub unknown: UnknownCookies,
@@ -92,13 +95,24 @@ impl CookiePolicy {
             });
         }
         let catalog = CookieCatalog::new(rules);
-        let rule_category = catalog.rules().map(|r| consent.category_index(&r.category)).collect();
+        // A provider regrouped by `[services]` takes its cookies along.
+        let rule_category = catalog
+            .rules()
+            .map(|r| {
+                let own = consent.category_index(&r.category);
+                own.filter(|&c| consent.categories[c].necessary)
+                    .or_else(|| consent.services.regrouped(&r.provider))
+                    .or(own)
+            })
+            .collect();
+        let rule_service = catalog.rules().map(|r| consent.services.of_provider(&r.provider)).collect();
         let seen = catalog.rules().map(|_| AtomicBool::new(false)).collect();
         let own_rule = catalog.classify_index(&consent.cookie_name);
         Ok(Self {
             own_rule,
             catalog,
             rule_category,
+            rule_service,
             seen,
             unknown: raw.unknown_cookies,
             strip_request: raw.strip_request,
@@ -110,7 +124,7 @@ impl CookiePolicy {
         match self.catalog.classify_index(name) {
             Some(rule) => {
                 self.seen[rule].store(true, Ordering::Relaxed);
-                Class::Known { rule, category: self.rule_category[rule] }
+                Class::Known { rule, category: self.rule_category[rule], service: self.rule_service[rule] }
             }
             None => Class::Unknown,
         }
@@ -140,7 +154,7 @@ impl CookiePolicy {
     /// `None` when the cookie may pass, else why not.
     pub fn verdict(&self, name: &str, state: &ConsentState) -> Option<Refusal> {
         match self.classify(name) {
-            Class::Known { category: Some(c), .. } if state.allows(c) => None,
+            Class::Known { category: Some(c), service, .. } if state.allows_service(service, c) => None,
             Class::Known { category: Some(c), .. } => Some(Refusal::Category(c)),
             Class::Known { category: None, .. } => Some(Refusal::Undeclared),
             Class::Unknown if self.unknown == UnknownCookies::Allow => None,

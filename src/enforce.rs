@@ -59,12 +59,18 @@ pub fn request(rt: &Runtime, shared: &Shared, state: &ConsentState, headers: &mu
 /// Removes ad click identifiers from the request URL while their category is refused.
 pub fn click_ids_request<B>(rt: &Runtime, shared: &Shared, state: &ConsentState, req: &mut http::Request<B>) {
     let ids = &rt.config.click_ids;
-    if ids.params().is_empty() || state.allows(ids.category) {
+    if ids.params().is_empty() || (state.allows(ids.category) && state.services.is_empty()) {
         return;
     }
     let Some(pq) = req.uri().path_and_query() else { return };
     let report = rt.config.mode == Mode::Report;
-    let stripped = ids.strip_target(pq.as_str(), |param| count_click_id(rt, shared, param, report));
+    let stripped = ids.strip_target(pq.as_str(), |param, service| {
+        let refused = !state.allows_service(service, ids.category);
+        if refused {
+            count_click_id(rt, shared, param, report);
+        }
+        refused
+    });
     let Some(stripped) = stripped.filter(|_| !report) else { return };
     let mut parts = req.uri().clone().into_parts();
     parts.path_and_query = stripped.parse().ok();
@@ -83,7 +89,7 @@ pub fn click_ids_location(
     headers: &mut HeaderMap,
 ) {
     let ids = &rt.config.click_ids;
-    if ids.params().is_empty() || state.allows(ids.category) {
+    if ids.params().is_empty() || (state.allows(ids.category) && state.services.is_empty()) {
         return;
     }
     let Some(location) = headers.get(http::header::LOCATION).and_then(|v| v.to_str().ok()) else { return };
@@ -91,7 +97,13 @@ pub fn click_ids_location(
         return;
     }
     let report = rt.config.mode == Mode::Report;
-    let stripped = ids.strip_target(location, |param| count_click_id(rt, shared, param, report));
+    let stripped = ids.strip_target(location, |param, service| {
+        let refused = !state.allows_service(service, ids.category);
+        if refused {
+            count_click_id(rt, shared, param, report);
+        }
+        refused
+    });
     if let Some(value) = stripped.filter(|_| !report).and_then(|s| HeaderValue::from_str(&s).ok()) {
         headers.insert(http::header::LOCATION, value);
     }

@@ -7,8 +7,27 @@ use std::time::Duration;
 
 use super::lists::{FilterLists, ListFormat, ListSource, ListSpec};
 use super::trackers::{TrackerCatalog, TrackerMatch, TrackerRule};
+use crate::consent::services::{RawService, ServiceTable};
 use crate::consent::ConsentSettings;
 use crate::settings::SettingsError;
+
+/// The services visitors choose one by one: the catalog's providers (built-in, then those the
+/// operator's rules name), shaped by `[services]`.
+pub fn services(
+    raw: &RawTrackers,
+    services: &std::collections::BTreeMap<String, RawService>,
+    consent: &ConsentSettings,
+) -> Result<ServiceTable, SettingsError> {
+    let builtin = TrackerCatalog::builtin_rules();
+    let providers =
+        builtin.iter().map(|r| (r.provider.as_str(), r.category.as_str())).chain(raw.rules.iter().map(|r| {
+            // As `compile` names a rule without a provider: after its pattern (the key ignores
+            // case, dots and `*`).
+            let pattern = r.pattern.trim().trim_start_matches("https://").trim_start_matches("http://");
+            (if r.provider.is_empty() { pattern } else { r.provider.as_str() }, r.category.as_str())
+        }));
+    ServiceTable::compile(providers, services, &consent.categories)
+}
 
 pub fn compile(raw: RawTrackers, consent: &ConsentSettings) -> Result<TrackerCatalog, SettingsError> {
     let err = |key: &str, m: String| SettingsError { key: format!("trackers.{key}"), message: m };
@@ -60,6 +79,12 @@ pub fn compile(raw: RawTrackers, consent: &ConsentSettings) -> Result<TrackerCat
         let rule = TrackerRule { kind, pattern, category: r.category, provider, from_config: true };
         rule.validate().map_err(|m| err("rules", format!("`{}`: {m}", r.pattern)))?;
         rules.push(rule);
+    }
+    // A provider regrouped by `[services]` takes its tracker rules along.
+    for r in rules.iter_mut().filter(|r| r.category != "none") {
+        if let Some(c) = consent.services.regrouped(&r.provider) {
+            r.category = consent.categories[c].id.clone();
+        }
     }
     Ok(TrackerCatalog::new(rules).with_lists(lists))
 }

@@ -147,7 +147,8 @@ impl TryFrom<RawConfig> for Config {
         let shutdown = crate::server::settings::compile_shutdown(raw.shutdown);
         let reload =
             ReloadConfig { watch: raw.reload.watch, interval: positive("reload.interval", raw.reload.interval)? };
-        let consent = ConsentSettings::compile(raw.consent)?;
+        let mut consent = ConsentSettings::compile(raw.consent)?;
+        consent.services = Arc::new(crate::catalog::settings::services(&raw.trackers, &raw.services, &consent)?);
         let cookies = CookiePolicy::compile(raw.cookies, &consent)?;
         let click_ids = ClickIds::compile(raw.click_ids, &consent)?;
         let unknown_third_party = raw.trackers.unknown_third_party;

@@ -38,6 +38,8 @@ pub struct RawConfig {
     pub shutdown: RawShutdown,
     pub reload: RawReload,
     pub traces: RawTraces,
+    /// `[services.<id>]`: rename, regroup, hide or define the services visitors choose one by one.
+    pub services: BTreeMap<String, crate::consent::services::RawService>,
     /// The `OTEL_*` environment variables, read with the other sources (not a file section).
     #[serde(skip)]
     pub otel_env: BTreeMap<String, String>,

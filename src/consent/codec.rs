@@ -1,11 +1,14 @@
 //! The consent cookie's value:
 //!
 //! ```text
-//! 1.<revision>.<decided_at>.<consent_id>.<category~category…>[.<key id>.<HMAC-SHA256>]
+//! 1.<revision>.<decided_at>.<consent_id>.<category~category~+service~-service…>[.<key id>.<HMAC-SHA256>]
 //! ```
 //!
-//! Version `1`; unix seconds; a random 128-bit id (base64url); granted category ids joined by `~`
-//! (all cookie-octets, no quoting needed). When secrets are configured the value is signed with
+//! Version `1`; unix seconds; a random 128-bit id (base64url); granted category ids joined by `~`,
+//! then the visitor's choices per service that differ from their category: `+id` granted while
+//! its category is refused, `-id` refused while it is granted (all cookie-octets, no quoting
+//! needed). A cookie written before services existed has no `+`/`-` items and reads the same;
+//! an unknown category or service id (removed from the config since) is skipped. When secrets are configured the value is signed with
 //! the first key of the ring and verified against any key of the ring, so keys rotate without
 //! re-asking everyone: add the new secret first, keep the old one until old cookies expire.
 //! Anything that does not decode, verify, match the revision or is past its lifetime is `None`.
@@ -16,13 +19,14 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
-use super::{CategorySet, ConsentSettings};
+use super::{CategorySet, ConsentSettings, ServiceChoices};
 use crate::settings::SettingsError;
 
 type HmacSha256 = Hmac<Sha256>;
 
-/// Longest value we try to decode; anything longer is garbage.
-const MAX_LEN: usize = 1024;
+/// Longest value we try to decode (and write: a decision that would not fit is refused); anything
+/// longer is garbage. Browsers keep a cookie of up to 4096 bytes, name included.
+pub const MAX_LEN: usize = 3072;
 /// Clock skew tolerated for a decision time in the future.
 const SKEW_SECS: u64 = 300;
 
@@ -90,6 +94,8 @@ impl KeyRing {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
     pub granted: CategorySet,
+    /// Exceptions to the categories, per service.
+    pub services: ServiceChoices,
     pub decided_at: u64,
     pub consent_id: String,
 }
@@ -99,8 +105,14 @@ pub fn new_consent_id() -> String {
 }
 
 pub fn encode(settings: &ConsentSettings, d: &Decision) -> String {
-    let cats: Vec<&str> = d.granted.iter().filter_map(|i| settings.categories.get(i)).map(|c| c.id.as_str()).collect();
-    let payload = format!("1.{}.{}.{}.{}", settings.revision, d.decided_at, d.consent_id, cats.join("~"));
+    let mut items: Vec<String> =
+        d.granted.iter().filter_map(|i| settings.categories.get(i)).map(|c| c.id.clone()).collect();
+    let table = &settings.services;
+    let services = d.services.clone().exceptions(table, d.granted);
+    for (sign, list) in [('+', services.granted()), ('-', services.refused())] {
+        items.extend(list.iter().filter_map(|&i| table.get(i)).map(|s| format!("{sign}{}", s.id)));
+    }
+    let payload = format!("1.{}.{}.{}.{}", settings.revision, d.decided_at, d.consent_id, items.join("~"));
     match settings.keys.keys.first() {
         Some((id, key)) => {
             let sig = settings.keys.sign(key, &payload);
@@ -137,17 +149,29 @@ pub fn decode(settings: &ConsentSettings, value: &str, now: u64) -> Option<Decis
         return None;
     }
     let mut granted = settings.necessary_only();
-    for id in p[4].split('~').filter(|s| !s.is_empty()) {
-        // A category removed from the config since is simply not granted any more.
-        if let Some(i) = settings.category_index(id) {
-            granted = granted.with(i);
+    let mut services = ServiceChoices::default();
+    for item in p[4].split('~').filter(|s| !s.is_empty()) {
+        // A category or service removed from the config since is simply not granted any more.
+        let (sign, id) = item.split_at(1);
+        match sign {
+            "+" | "-" => {
+                if let Some(i) = settings.services.index(id) {
+                    services.set(i, sign == "+");
+                }
+            }
+            _ => {
+                if let Some(i) = settings.category_index(item) {
+                    granted = granted.with(i);
+                }
+            }
         }
     }
-    let lifetime = settings.lifetime(granted).as_secs();
+    let services = services.exceptions(&settings.services, granted);
+    let lifetime = settings.lifetime(granted, &services).as_secs();
     if decided_at > now + SKEW_SECS || decided_at.saturating_add(lifetime) < now {
         return None;
     }
-    Some(Decision { granted, decided_at, consent_id: consent_id.to_string() })
+    Some(Decision { granted, services, decided_at, consent_id: consent_id.to_string() })
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use serde_json::json;
 
 use super::audit::record::{self, DecisionFacts};
 use super::codec::{self, Decision};
-use super::{now_unix, read_state, set_cookie, CategorySet, ConsentSettings, ConsentState, Lang};
+use super::{now_unix, read_state, set_cookie, CategorySet, ConsentSettings, ConsentState, Lang, ServiceChoices};
 use crate::body::{full, ProxyBody};
 use crate::forward::{self, ClientConn};
 use crate::state::{Runtime, Shared};
@@ -48,6 +48,7 @@ pub async fn handle(rt: &Runtime, shared: &Shared, conn: &ClientConn, req: Reque
             resp
         }
         ("/classify", _, true) => super::classify::handle(rt, req).await,
+        ("/services", true, _) => json_response(StatusCode::OK, &services_json(settings, lang)),
         (thumb, true, _) if thumb.starts_with("/thumbnail/") => {
             let query = req.uri().query();
             crate::thumbnails::serve(&rt.config.thumbnails, shared, &thumb["/thumbnail/".len()..], query).await
@@ -93,6 +94,9 @@ pub enum Action {
     AcceptAll,
     RejectAll,
     Save,
+    /// Grant the posted services on top of the visitor's decision ("always allow YouTube" on a
+    /// placeholder).
+    Allow,
 }
 
 impl Action {
@@ -101,6 +105,7 @@ impl Action {
             Self::AcceptAll => "accept_all",
             Self::RejectAll => "reject_all",
             Self::Save => "save",
+            Self::Allow => "allow",
         }
     }
 }
@@ -129,6 +134,9 @@ impl Reject {
 struct Form {
     action: Action,
     categories: Vec<String>,
+    /// Explicit choices per service (JSON `services`; a form's changed service checkboxes, and
+    /// `service` items of an `allow`).
+    services: Vec<(String, bool)>,
     return_to: Option<String>,
     is_json: bool,
 }
@@ -154,13 +162,21 @@ async fn decide(
     let previous = read_state(settings, req.headers());
     let (parts, body) = req.into_parts();
     let form = read_form(&parts.headers, body).await?;
-    let granted = granted_by(settings, &form)?;
+    let granted = granted_by(settings, &form, &previous)?;
+    let services = services_by(settings, &form, &previous, granted)?;
 
     let decision = Decision {
         granted,
+        services: services.clone(),
         decided_at: now_unix(),
         consent_id: previous.consent_id.clone().unwrap_or_else(codec::new_consent_id),
     };
+    if codec::encode(settings, &decision).len() > codec::MAX_LEN {
+        return Err(Reject::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "413 Payload Too Large: too many choices per service to keep in a cookie; choose by category\n",
+        ));
+    }
     let host = parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).or(parts.uri.host()).unwrap_or("");
     let facts = DecisionFacts {
         decision: &decision,
@@ -184,6 +200,7 @@ async fn decide(
     let new_state = ConsentState {
         decided: true,
         granted,
+        services,
         gpc: previous.gpc,
         consent_id: Some(decision.consent_id.clone()),
         decided_at: Some(decision.decided_at),
@@ -198,7 +215,7 @@ async fn decide(
     };
     let headers = resp.headers_mut();
     headers.append(header::SET_COOKIE, set_cookie::consent_cookie(settings, &decision, https));
-    for deletion in set_cookie::withdrawals(settings, &rt.config.cookies, &parts.headers, granted, https) {
+    for deletion in set_cookie::withdrawals(settings, &rt.config.cookies, &parts.headers, &new_state, https) {
         headers.append(header::SET_COOKIE, deletion);
     }
     Ok(resp)
@@ -257,49 +274,74 @@ async fn read_form(headers: &HeaderMap, body: Incoming) -> Result<Form, Reject> 
         }
         Err(_) => return Err(Reject::new(StatusCode::BAD_REQUEST, "400 Bad Request: the body could not be read\n")),
     };
-    let (action, categories, return_to) = if is_json {
+    let (action, categories, services, return_to) = if is_json {
         #[derive(serde::Deserialize)]
         struct JsonForm {
             action: String,
             #[serde(default)]
             categories: Vec<String>,
+            /// `{"youtube": true, "meta-pixel": false}`.
+            #[serde(default)]
+            services: std::collections::BTreeMap<String, bool>,
         }
         let f: JsonForm = serde_json::from_slice(&bytes)
             .map_err(|e| Reject::new(StatusCode::BAD_REQUEST, format!("400 Bad Request: invalid JSON: {e}\n")))?;
-        (f.action, f.categories, None)
+        (f.action, f.categories, f.services.into_iter().collect(), None)
     } else {
         let (mut action, mut categories, mut return_to) = (String::new(), Vec::new(), None);
+        // Checked service boxes, and every service box the form showed with its initial state
+        // (`shown=youtube:0`): a box the visitor changed is their choice for that service; one
+        // left alone keeps their earlier choice, or follows its category.
+        let (mut checked, mut shown) = (Vec::new(), Vec::new());
         for (k, v) in form_urlencoded::parse(&bytes) {
+            let list = || v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
             match k.as_ref() {
-                "action" => action = v.into_owned(),
-                "categories" | "categories[]" | "category" => {
-                    categories.extend(v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()))
-                }
+                "action" => action = v.to_string(),
+                "categories" | "categories[]" | "category" => categories.extend(list()),
+                "services" | "services[]" | "service" => checked.extend(list()),
+                "shown" => shown.extend(list()),
                 "return_to" => return_to = Some(v.into_owned()),
                 _ => {}
             }
         }
-        (action, categories, return_to)
+        let mut services: Vec<(String, bool)> = Vec::new();
+        for item in &shown {
+            let (id, was) = item.rsplit_once(':').map_or((item.as_str(), false), |(id, f)| (id, f == "1"));
+            let now = checked.iter().any(|c| c == id);
+            if now != was {
+                services.push((id.to_string(), now));
+            }
+        }
+        // An `allow` names its services; a service box the form did not announce counts as checked.
+        services.extend(
+            checked
+                .iter()
+                .filter(|c| !shown.iter().any(|s| s.split(':').next() == Some(c.as_str())))
+                .map(|c| (c.clone(), true)),
+        );
+        (action, categories, services, return_to)
     };
     let action = match action.as_str() {
         "accept_all" => Action::AcceptAll,
         "reject_all" => Action::RejectAll,
         "save" => Action::Save,
+        "allow" => Action::Allow,
         other => {
             let shown: String = other.chars().take(40).filter(|c| !c.is_control()).collect();
             return Err(Reject::new(
                 StatusCode::BAD_REQUEST,
-                format!("400 Bad Request: unknown action `{shown}`; use accept_all, reject_all or save\n"),
+                format!("400 Bad Request: unknown action `{shown}`; use accept_all, reject_all, save or allow\n"),
             ));
         }
     };
-    Ok(Form { action, categories, return_to, is_json })
+    Ok(Form { action, categories, services, return_to, is_json })
 }
 
-fn granted_by(settings: &ConsentSettings, form: &Form) -> Result<CategorySet, Reject> {
+fn granted_by(settings: &ConsentSettings, form: &Form, previous: &ConsentState) -> Result<CategorySet, Reject> {
     Ok(match form.action {
         Action::AcceptAll => settings.all(),
         Action::RejectAll => settings.necessary_only(),
+        Action::Allow => previous.granted,
         Action::Save => {
             let mut set = settings.necessary_only();
             for id in &form.categories {
@@ -317,6 +359,31 @@ fn granted_by(settings: &ConsentSettings, form: &Form) -> Result<CategorySet, Re
             set
         }
     })
+}
+
+/// The visitor's choices per service after this decision: none after accept/reject all; else the
+/// earlier ones with the posted ones on top, kept only where they differ from their category.
+fn services_by(
+    settings: &ConsentSettings,
+    form: &Form,
+    previous: &ConsentState,
+    granted: CategorySet,
+) -> Result<ServiceChoices, Reject> {
+    if matches!(form.action, Action::AcceptAll | Action::RejectAll) {
+        return Ok(ServiceChoices::default());
+    }
+    if form.action == Action::Allow && form.services.is_empty() {
+        return Err(Reject::new(StatusCode::BAD_REQUEST, "400 Bad Request: `allow` names the services to allow\n"));
+    }
+    let mut choices = previous.services.clone();
+    for (id, on) in &form.services {
+        let Some(i) = settings.services.index(id) else {
+            let shown: String = id.chars().take(40).filter(|c| c.is_ascii_graphic()).collect();
+            return Err(Reject::new(StatusCode::BAD_REQUEST, format!("400 Bad Request: unknown service `{shown}`\n")));
+        };
+        choices.set(i, *on);
+    }
+    Ok(choices.exceptions(&settings.services, granted))
 }
 
 /// `return_to` if it is a same-site relative path, else `/`.
@@ -348,7 +415,11 @@ pub fn state_json(rt: &Runtime, state: &ConsentState, lang: Lang) -> serde_json:
         "revision": s.revision,
         "consent_id": state.consent_id,
         "decided_at": state.decided_at,
-        "expires_at": state.decided_at.map(|t| t + s.lifetime(state.granted).as_secs()),
+        "expires_at": state.decided_at.map(|t| t + s.lifetime(state.granted, &state.services).as_secs()),
+        "services": {
+            "granted": service_ids(s, state.services.granted()),
+            "refused": service_ids(s, state.services.refused()),
+        },
         "mode": if rt.config.mode == crate::settings::Mode::Report { "report" } else { "enforce" },
         "cookie_domain": s.domain,
         "language": lang.code(),
@@ -359,6 +430,28 @@ pub fn state_json(rt: &Runtime, state: &ConsentState, lang: Lang) -> serde_json:
             "necessary": c.necessary,
         })).collect::<Vec<_>>(),
     })
+}
+
+fn service_ids<'a>(settings: &'a ConsentSettings, list: &[u16]) -> Vec<&'a str> {
+    list.iter().filter_map(|&i| settings.services.get(i)).map(|s| s.id.as_str()).collect()
+}
+
+/// `GET /__consent/services`: every service a visitor can choose, with its category.
+fn services_json(settings: &ConsentSettings, lang: Lang) -> serde_json::Value {
+    let list: Vec<serde_json::Value> = settings
+        .services
+        .iter()
+        .map(|(_, s)| {
+            json!({
+                "id": s.id,
+                "name": s.name,
+                "category": settings.categories[s.category].id,
+                "hidden": s.hidden,
+                "description": s.description(lang),
+            })
+        })
+        .collect();
+    json!({ "services": list })
 }
 
 fn json_response(status: StatusCode, v: &serde_json::Value) -> Response<ProxyBody> {

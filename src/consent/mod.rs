@@ -14,9 +14,11 @@ pub mod gpc;
 pub mod import;
 pub mod policy;
 pub mod rate_limit;
+pub mod services;
 pub mod set_cookie;
 pub mod settings;
 
+pub use services::{ServiceChoices, ServiceTable};
 pub use settings::{Category, ConsentSettings, Lang, TrackingEndpoint};
 
 use http::HeaderMap;
@@ -64,6 +66,8 @@ pub struct ConsentState {
     /// A valid decision cookie of the current revision was present.
     pub decided: bool,
     pub granted: CategorySet,
+    /// Services granted or refused apart from their category (empty for most visitors).
+    pub services: ServiceChoices,
     /// The browser sent `Sec-GPC: 1`.
     pub gpc: bool,
     pub consent_id: Option<String>,
@@ -72,8 +76,30 @@ pub struct ConsentState {
 }
 
 impl ConsentState {
+    /// Whether `category` is granted as a whole: what decides for trackers and cookies of no
+    /// known service. For a provider's, ask [`Self::allows_provider`].
     pub fn allows(&self, category: usize) -> bool {
         self.granted.contains(category)
+    }
+
+    /// Whether a tracker or cookie of `provider` in `category` may run: the visitor's choice for
+    /// the provider's service if they made one, else the category's. Costs nothing more than
+    /// [`Self::allows`] for a visitor who chose by category only.
+    pub fn allows_provider(&self, settings: &ConsentSettings, category: usize, provider: &str) -> bool {
+        if self.services.is_empty() {
+            return self.allows(category);
+        }
+        self.allows_service(settings.services.of_provider(provider), category)
+    }
+
+    /// [`Self::allows_provider`] for a service already looked up.
+    pub fn allows_service(&self, service: Option<u16>, category: usize) -> bool {
+        service.and_then(|s| self.services.choice(s)).unwrap_or_else(|| self.allows(category))
+    }
+
+    /// Everything granted: every category, and no service refused.
+    pub fn grants_everything(&self, settings: &ConsentSettings) -> bool {
+        self.granted == settings.all() && self.services.refused().is_empty()
     }
 }
 
@@ -95,13 +121,19 @@ pub fn read_state(settings: &ConsentSettings, headers: &HeaderMap) -> ConsentSta
         Some(d) => ConsentState {
             decided: true,
             granted: d.granted,
+            services: d.services,
             gpc,
             consent_id: Some(d.consent_id),
             decided_at: Some(d.decided_at),
         },
-        None => {
-            ConsentState { decided: false, granted: settings.necessary_only(), gpc, consent_id: None, decided_at: None }
-        }
+        None => ConsentState {
+            decided: false,
+            granted: settings.necessary_only(),
+            services: ServiceChoices::default(),
+            gpc,
+            consent_id: None,
+            decided_at: None,
+        },
     }
 }
 

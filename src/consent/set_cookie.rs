@@ -7,7 +7,7 @@ use cookie::{Cookie, SameSite};
 use http::{HeaderMap, HeaderValue};
 
 use super::codec::{self, Decision};
-use super::{CategorySet, ConsentSettings};
+use super::{ConsentSettings, ConsentState};
 use crate::cookies::{Class, CookiePolicy};
 
 fn header(c: &Cookie) -> HeaderValue {
@@ -16,7 +16,7 @@ fn header(c: &Cookie) -> HeaderValue {
 
 /// The consent cookie for `decision`, living as long as its grants allow.
 pub fn consent_cookie(settings: &ConsentSettings, decision: &Decision, https: bool) -> HeaderValue {
-    let max_age = settings.lifetime(decision.granted).as_secs();
+    let max_age = settings.lifetime(decision.granted, &decision.services).as_secs();
     let mut c = Cookie::build((settings.cookie_name.as_str(), codec::encode(settings, decision)))
         .path("/")
         .same_site(SameSite::Lax)
@@ -29,19 +29,20 @@ pub fn consent_cookie(settings: &ConsentSettings, decision: &Decision, https: bo
     header(&c)
 }
 
-/// Deletions for the cookies the request carried whose category is now refused: host-only and on
-/// each configured domain. Third-party cookies live on other sites and cannot be deleted here.
+/// Deletions for the cookies the request carried that the new `state` refuses (their category, or
+/// their service on its own): host-only and on each configured domain. Third-party cookies live
+/// on other sites and cannot be deleted here.
 pub fn withdrawals(
     settings: &ConsentSettings,
     cookies: &CookiePolicy,
     headers: &HeaderMap,
-    granted: CategorySet,
+    state: &ConsentState,
     https: bool,
 ) -> Vec<HeaderValue> {
     let mut names: Vec<&str> = Vec::new();
     for (name, _) in super::cookie_pairs(headers) {
         let refused = match cookies.classify(name) {
-            Class::Known { category: Some(c), .. } => !granted.contains(c),
+            Class::Known { category: Some(c), service, .. } => !state.allows_service(service, c),
             Class::Known { category: None, .. } => true,
             Class::Unknown => false,
         };

@@ -113,6 +113,9 @@ pub struct ConsentSettings {
     pub import: super::import::Importer,
     /// `/.well-known/gpc.json`, when served.
     pub gpc_json: Option<super::gpc::GpcJson>,
+    /// The services visitors can choose one by one (`[services]` and the catalog's providers);
+    /// filled in by the config assembly once the catalog is known.
+    pub services: std::sync::Arc<super::services::ServiceTable>,
 }
 
 const DEFAULTS: [(&str, [&str; 2], [&str; 2]); 3] = [
@@ -261,6 +264,7 @@ impl ConsentSettings {
         Ok(Self {
             import,
             gpc_json,
+            services: Default::default(),
             default_language,
             categories,
             cookie_name: raw.cookie_name,
@@ -310,9 +314,10 @@ impl ConsentSettings {
         h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
     }
 
-    /// Max-Age of a decision granting `granted`.
-    pub fn lifetime(&self, granted: CategorySet) -> Duration {
-        if granted == self.necessary_only() {
+    /// Max-Age of a decision granting `granted` (and `services` apart from their categories): a
+    /// refusal of everything may be asked again sooner.
+    pub fn lifetime(&self, granted: CategorySet, services: &super::ServiceChoices) -> Duration {
+        if granted == self.necessary_only() && services.granted().is_empty() {
             self.refusal_max_age
         } else {
             self.max_age

@@ -23,7 +23,14 @@ fn setup(unknown: UnknownCookies) -> (ConsentSettings, CookiePolicy) {
 
 fn state(consent: &ConsentSettings, ids: &[&str]) -> ConsentState {
     let granted = ids.iter().fold(consent.necessary_only(), |g, id| g.with(consent.category_index(id).unwrap()));
-    ConsentState { decided: !ids.is_empty(), granted, gpc: false, consent_id: None, decided_at: None }
+    ConsentState {
+        decided: !ids.is_empty(),
+        granted,
+        services: Default::default(),
+        gpc: false,
+        consent_id: None,
+        decided_at: None,
+    }
 }
 
 fn response(cookies: &[&str]) -> HeaderMap {

@@ -211,6 +211,7 @@ where
         ConsentState {
             decided: false,
             granted: settings.necessary_only(),
+            services: Default::default(),
             gpc: false,
             consent_id: None,
             decided_at: None,
@@ -280,13 +281,13 @@ fn filter_link_header(rt: &Runtime, shared: &Shared, state: &ConsentState, req: 
                 let url = lv.trim_start().strip_prefix('<').and_then(|r| r.split_once('>')).map(|(u, _)| u);
                 let kind = crate::catalog::lists::RequestKind::Other;
                 let page_host = page_url.as_ref().and_then(|u| u.host_str());
-                let Some((category, _)) =
+                let Some((category, provider)) =
                     url.and_then(|u| rt.config.trackers.classify_request(u, page_url.as_ref(), page_host, kind))
                 else {
                     return true;
                 };
                 let category = settings.category_index(&category).or_else(|| settings.category_index("marketing"));
-                let Some(c) = category.filter(|c| !state.allows(*c)) else { return true };
+                let Some(c) = category.filter(|c| !state.allows_provider(settings, *c, &provider)) else { return true };
                 let id = settings.categories[c].id.as_str();
                 if report {
                     shared.metrics.report_only_total.with_label_values(&["element_link_header", id]).inc();

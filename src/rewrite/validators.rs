@@ -16,9 +16,17 @@ pub fn key_text(granted_bits: u64, decided: bool, revision: u32, lang: Lang) -> 
     format!("{granted_bits:x}.{}.{revision}.{}", u8::from(decided), lang.code())
 }
 
-/// The granted categories as bits (the first part of a state key).
+/// The granted categories as bits (the first part of a state key), mixed with the visitor's
+/// choices per service when there are any (pages differ by them too).
 pub fn granted_bits(state: &ConsentState) -> u64 {
-    state.granted.bits()
+    if state.services.is_empty() {
+        return state.granted.bits();
+    }
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (state.granted.bits(), state.services.granted(), state.services.refused()).hash(&mut h);
+    // Never equal to a plain category set's bits for the same categories.
+    h.finish() | 1 << 63
 }
 
 /// Whether the request is for a document (a navigation or a frame), where HTML is expected.

@@ -15,8 +15,9 @@ pub struct Thumbnails {
     /// `banner.thumbnails_origin`: fetch from this origin (laid out as `/HOST/PATH`) instead of
     /// the providers — an internal image cache, or a test's stand-in. Trusted: not checked.
     pub(super) origin: Option<Url>,
-    /// (host, path prefix, category index) of each source whose provider the catalog holds.
-    sources: Vec<(&'static str, &'static str, usize)>,
+    /// (host, path prefix, category index, service) of each source whose provider the catalog
+    /// holds.
+    sources: Vec<(&'static str, &'static str, usize, Option<u16>)>,
 }
 
 impl Thumbnails {
@@ -51,7 +52,7 @@ impl Thumbnails {
             }
             let category = consent.category_index(&rule.category).or_else(|| consent.category_index("marketing"));
             if let Some(c) = category {
-                sources.push((host, prefix, c));
+                sources.push((host, prefix, c, consent.services.of_provider(&rule.provider)));
             }
         }
         Ok(Self { enabled, origin, sources })
@@ -63,8 +64,8 @@ impl Thumbnails {
         if !self.enabled || !matches!(url.scheme(), "https" | "http") {
             return None;
         }
-        let (host, category) = self.source(url)?;
-        if state.allows(category) {
+        let (host, category, service) = self.source(url)?;
+        if state.allows_service(service, category) {
             return None;
         }
         let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
@@ -72,11 +73,14 @@ impl Thumbnails {
     }
 
     /// The allow-listed source `url` belongs to: (its host, its category).
-    pub(super) fn source(&self, url: &Url) -> Option<(&'static str, usize)> {
+    pub(super) fn source(&self, url: &Url) -> Option<(&'static str, usize, Option<u16>)> {
         let host = url.host_str()?;
         if url.port().is_some() || !url.username().is_empty() || url.password().is_some() {
             return None;
         }
-        self.sources.iter().find(|(h, p, _)| *h == host && url.path().starts_with(p)).map(|(h, _, c)| (*h, *c))
+        self.sources
+            .iter()
+            .find(|(h, p, _, _)| *h == host && url.path().starts_with(p))
+            .map(|(h, _, c, s)| (*h, *c, *s))
     }
 }

@@ -1,5 +1,5 @@
 //! What a decision's audit record says: who (the consent id), when, on which host, what was
-//! granted and refused, what was granted before, how the choice was made (`action`: a button,
+//! granted and refused (categories, and services apart from their category), what was granted before, how the choice was made (`action`: a button,
 //! or `imported` from another consent manager's cookie, with its `source`), and which texts and
 //! catalog the visitor saw.
 
@@ -24,6 +24,10 @@ fn ids(settings: &ConsentSettings, set: CategorySet) -> Vec<&str> {
     set.iter().filter_map(|i| settings.categories.get(i)).map(|c| c.id.as_str()).collect()
 }
 
+fn service_ids<'a>(settings: &'a ConsentSettings, list: &[u16]) -> Vec<&'a str> {
+    list.iter().filter_map(|&i| settings.services.get(i)).map(|s| s.id.as_str()).collect()
+}
+
 /// The record's fields (the sink adds the chain's).
 pub fn fields(settings: &ConsentSettings, f: &DecisionFacts) -> Map<String, Value> {
     let d = f.decision;
@@ -36,6 +40,11 @@ pub fn fields(settings: &ConsentSettings, f: &DecisionFacts) -> Map<String, Valu
         "granted": ids(settings, d.granted),
         "refused": ids(settings, settings.all().minus(d.granted)),
         "previous": f.previous.map(|p| ids(settings, p)),
+        // Choices per service that differ from their category (`+id`/`-id` in the cookie).
+        "services": {
+            "granted": service_ids(settings, d.services.granted()),
+            "refused": service_ids(settings, d.services.refused()),
+        },
         "gpc": f.gpc,
         "language": f.lang.code(),
         "texts_hash": settings.texts_hash(f.lang),

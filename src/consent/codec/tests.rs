@@ -12,7 +12,7 @@ fn settings(secrets: &[&str]) -> ConsentSettings {
 
 fn decision(s: &ConsentSettings, ids: &[&str], at: u64) -> Decision {
     let granted = ids.iter().fold(s.necessary_only(), |g, id| g.with(s.category_index(id).unwrap()));
-    Decision { granted, decided_at: at, consent_id: new_consent_id() }
+    Decision { granted, services: Default::default(), decided_at: at, consent_id: new_consent_id() }
 }
 
 const NOW: u64 = 1_800_000_000;

@@ -37,10 +37,11 @@ pub async fn adopt(
     let found = settings.import.find(headers, settings.necessary_only(), now)?;
     // The foreign decision's own time, so it expires when a decision of ours made then would.
     let decided_at = found.foreign.decided_at.filter(|t| *t <= now + 300).unwrap_or(now);
-    if decided_at.saturating_add(settings.lifetime(found.granted).as_secs()) < now {
+    let services = super::service_choices(&found.foreign, &settings.services, found.granted);
+    if decided_at.saturating_add(settings.lifetime(found.granted, &services).as_secs()) < now {
         return None;
     }
-    let decision = Decision { granted: found.granted, decided_at, consent_id: found.consent_id.clone() };
+    let decision = Decision { granted: found.granted, services, decided_at, consent_id: found.consent_id.clone() };
     if !shared.imports.contains(&decision.consent_id) {
         let host = headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
         let facts = DecisionFacts {
@@ -68,6 +69,7 @@ pub async fn adopt(
     *state = ConsentState {
         decided: true,
         granted: decision.granted,
+        services: decision.services.clone(),
         gpc: state.gpc,
         consent_id: Some(decision.consent_id.clone()),
         decided_at: Some(decided_at),

@@ -9,6 +9,9 @@ use serde_json::Value;
 pub struct Foreign {
     /// The manager's keys with their answer (`true` granted). A key absent was not asked.
     pub choices: Vec<(String, bool)>,
+    /// The manager's answers per service, where it records them (Klaro: every service it asked;
+    /// cookieconsent v3: the services accepted, which it lists per category).
+    pub services: Vec<(String, bool)>,
     /// Unix seconds, when the cookie says.
     pub decided_at: Option<u64>,
     /// The manager's own consent id, for the audit record.
@@ -74,7 +77,7 @@ pub fn onetrust(value: &str, alert_box_closed: Option<&str>) -> Option<Foreign> 
             Some((name.trim().to_string(), on))
         })
         .collect();
-    (!choices.is_empty()).then_some(Foreign { choices, decided_at, id })
+    (!choices.is_empty()).then_some(Foreign { choices, services: Vec::new(), decided_at, id })
 }
 
 /// Cookiebot's `CookieConsent`: a URL-encoded JavaScript object literal,
@@ -96,7 +99,7 @@ pub fn cookiebot(value: &str) -> Option<Foreign> {
             _ => {}
         }
     }
-    (!choices.is_empty()).then_some(Foreign { choices, decided_at, id })
+    (!choices.is_empty()).then_some(Foreign { choices, services: Vec::new(), decided_at, id })
 }
 
 fn json_object(value: &str) -> Option<serde_json::Map<String, Value>> {
@@ -122,7 +125,19 @@ pub fn cookieconsent(value: &str, now: u64) -> Option<Foreign> {
         .iter()
         .find_map(|k| obj.get(*k).and_then(Value::as_str).and_then(rfc3339));
     let id = obj.get("consentId").and_then(Value::as_str).map(|s| s.chars().take(64).collect());
-    Some(Foreign { choices, decided_at, id })
+    // v3: `"services": {"analytics": ["ga", "hotjar"], …}`, the accepted services per category.
+    let services = obj
+        .get("services")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|m| m.values())
+        .filter_map(Value::as_array)
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(|s| (s.chars().take(64).collect(), true))
+        .take(256)
+        .collect();
+    Some(Foreign { choices, services, decided_at, id })
 }
 
 /// Klaro's `klaro`: JSON (URL-encoded or not) of services → `true`/`false`.
@@ -130,5 +145,5 @@ pub fn klaro(value: &str) -> Option<Foreign> {
     let obj = json_object(value)?;
     let choices: Vec<(String, bool)> =
         obj.iter().filter_map(|(k, v)| v.as_bool().map(|b| (k.clone(), b))).take(256).collect();
-    (!choices.is_empty()).then_some(Foreign { choices, decided_at: None, id: None })
+    (!choices.is_empty()).then(|| Foreign { services: choices.clone(), choices, decided_at: None, id: None })
 }

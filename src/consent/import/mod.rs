@@ -9,7 +9,9 @@
 //! undecided foreign cookie is ignored (the visitor stays undecided), never an error.
 //!
 //! A category is granted when at least one foreign key mapped to it was granted and none was
-//! refused; keys the manager did not record are ignored.
+//! refused; keys the manager did not record are ignored. Where the manager records answers per
+//! service (Klaro; cookieconsent v3 lists the accepted services of each category), the answers
+//! for services of ours it names are kept as the visitor's choices per service.
 
 mod formats;
 
@@ -23,7 +25,7 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Mutex;
 
-use super::{Category, CategorySet};
+use super::{Category, CategorySet, ServiceChoices, ServiceTable};
 use crate::settings::SettingsError;
 
 /// A consent manager whose cookie can be imported.
@@ -186,6 +188,19 @@ impl Importer {
             Some(Found { source: *source, granted, foreign, consent_id })
         })
     }
+}
+
+/// The foreign manager's answers per service, for the services of ours they name (by id or by
+/// provider name: Klaro's `youtube`, `googleAnalytics`, `facebook-pixel`), as exceptions to
+/// `granted`.
+pub fn service_choices(foreign: &Foreign, table: &ServiceTable, granted: CategorySet) -> ServiceChoices {
+    let mut choices = ServiceChoices::default();
+    for (name, on) in &foreign.services {
+        if let Some(i) = table.index(name).or_else(|| table.of_provider(name)) {
+            choices.set(i, *on);
+        }
+    }
+    choices.exceptions(table, granted)
 }
 
 fn grant(map: &[(String, usize)], foreign: &Foreign, mut granted: CategorySet) -> CategorySet {

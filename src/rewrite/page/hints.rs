@@ -24,7 +24,7 @@ impl Page {
     /// block for the next hint element.
     pub(super) fn note_script_hosts(&mut self, text: &str) {
         if self.report
-            || self.state.granted == self.rt.config.consent.all()
+            || self.state.grants_everything(&self.rt.config.consent)
             || self.rt.config.trackers.lists().is_empty()
         {
             return;

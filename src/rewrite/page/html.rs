@@ -162,7 +162,7 @@ pub fn page_rewriter(
     let s = selectors();
     let (everything_granted, css) = {
         let p = page.lock().unwrap_or_else(|e| e.into_inner());
-        (!p.report && p.state.granted == p.rt.config.consent.all(), p.rt.config.html.css)
+        (!p.report && p.state.grants_everything(&p.rt.config.consent), p.rt.config.html.css)
     };
     let (p1, p2, p4, p5, p6, p7, p8, p9) = (
         page.clone(),

@@ -146,7 +146,9 @@ pub fn script_text(chunk: &mut TextChunk<'_>, page: &PageRef) {
     } else {
         let rule = {
             let consent = &p.rt.config.consent;
-            let refused = |r: &TrackerRule| consent.category_index(&r.category).is_none_or(|c| !p.state.allows(c));
+            let refused = |r: &TrackerRule| {
+                consent.category_index(&r.category).is_none_or(|c| !p.state.allows_provider(consent, c, &r.provider))
+            };
             // A granted vendor's snippet runs either way: it is not read as JavaScript.
             p.rt.config.trackers.classify_inline_where(&judged, refused).cloned()
         };
@@ -197,9 +199,11 @@ fn inline_script_end(end: &mut EndTag<'_>, page: &PageRef) {
         let name = if name == "type" { "data-consent-type" } else { name.as_str() };
         tag.push_str(&format!(" {}=\"{}\"", name, crate::consent::policy::escape(value)));
     }
+    let service = settings.services.of_provider(&provider).and_then(|s| settings.services.get(s));
     tag.push_str(&format!(
-        " data-consent-category=\"{}\" data-consent-provider=\"{}\"{}>",
+        " data-consent-category=\"{}\"{} data-consent-provider=\"{}\"{}>",
         settings.categories[category].id,
+        service.map_or(String::new(), |s| format!(" data-consent-service=\"{}\"", s.id)),
         crate::consent::policy::escape(&provider),
         if inline.truncated { " data-consent-truncated=\"true\"" } else { "" }
     ));

@@ -258,7 +258,7 @@ impl Page {
             self.providers.push(provider.clone());
         }
         match index {
-            Some(c) if self.state.allows(c) => None,
+            Some(c) if self.state.allows_provider(&self.rt.config.consent, c, &provider) => None,
             // An undeclared category cannot be granted: treat as the strictest refusal.
             Some(c) => Some((c, provider)),
             None => self.rt.config.consent.category_index("marketing").map(|c| (c, provider)),
@@ -362,8 +362,12 @@ pub(super) fn stash<H: HandlerTypes>(el: &mut Element<'_, '_, H>, attr: &str) {
 }
 
 pub(super) fn mark<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &Page, category: usize, provider: &str) {
-    let _ = el.set_attribute("data-consent-category", &page.rt.config.consent.categories[category].id);
+    let settings = &page.rt.config.consent;
+    let _ = el.set_attribute("data-consent-category", &settings.categories[category].id);
     let _ = el.set_attribute("data-consent-provider", provider);
+    if let Some(s) = settings.services.of_provider(provider).and_then(|s| settings.services.get(s)) {
+        let _ = el.set_attribute("data-consent-service", &s.id);
+    }
 }
 
 /// `<head>`: Consent Mode defaults go first.
