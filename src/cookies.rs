@@ -47,6 +47,8 @@ pub struct CookiePolicy {
     catalog: CookieCatalog,
     rule_category: Vec<Option<usize>>,
     rule_service: Vec<Option<u16>>,
+    /// The exact cookie names (and `prefix*` patterns) of each service, for the settings layer.
+    service_cookies: std::collections::HashMap<u16, Vec<String>>,
     /// Rules seen in traffic since start: the policy page lists these.
     seen: Vec<AtomicBool>,
     pub unknown: UnknownCookies,
@@ -105,7 +107,17 @@ impl CookiePolicy {
                     .or(own)
             })
             .collect();
-        let rule_service = catalog.rules().map(|r| consent.services.of_provider(&r.provider)).collect();
+        let rule_service: Vec<Option<u16>> =
+            catalog.rules().map(|r| consent.services.of_provider(&r.provider)).collect();
+        let mut service_cookies: std::collections::HashMap<u16, Vec<String>> = Default::default();
+        for (r, s) in catalog.rules().zip(&rule_service) {
+            let Some(s) = s else { continue };
+            let names = service_cookies.entry(*s).or_default();
+            let name = r.pattern.as_string();
+            if names.len() < 8 && !names.contains(&name) {
+                names.push(name);
+            }
+        }
         let seen = catalog.rules().map(|_| AtomicBool::new(false)).collect();
         let own_rule = catalog.classify_index(&consent.cookie_name);
         Ok(Self {
@@ -113,6 +125,7 @@ impl CookiePolicy {
             catalog,
             rule_category,
             rule_service,
+            service_cookies,
             seen,
             unknown: raw.unknown_cookies,
             strip_request: raw.strip_request,
@@ -128,6 +141,11 @@ impl CookiePolicy {
             }
             None => Class::Unknown,
         }
+    }
+
+    /// Up to 8 cookie names (or `prefix*` patterns) the catalog knows for a service.
+    pub fn cookies_of(&self, service: u16) -> &[String] {
+        self.service_cookies.get(&service).map_or(&[], Vec::as_slice)
     }
 
     pub fn rule_count(&self) -> usize {

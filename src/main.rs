@@ -175,6 +175,12 @@ fn lists_summary(config: &Config) -> String {
     if t.lists().specs().is_empty() {
         out.push_str("; no filter lists (only the built-in catalog): see [[trackers.lists]]");
     }
+    let services = &config.consent.services;
+    let configured = services.iter().filter(|(_, s)| s.configured).count();
+    out.push_str(&format!(
+        "\nservices: {} a visitor can choose one by one ({configured} shaped by [services])",
+        services.len()
+    ));
     for spec in t.lists().specs() {
         out.push_str(&format!("\nlist {}: ", spec.path.display()));
         match t.lists().get(&spec.path) {

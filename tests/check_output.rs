@@ -2,7 +2,8 @@
 //! for a mistake in each section. Operators script around these lines and the README quotes them,
 //! so a change to the configuration's code (issue 24 moved every section to its own module) must
 //! not change a byte of them. A deliberate change of wording updates this file (the `traces:` line
-//! and its two mistakes were added with the `[traces]` section).
+//! and its two mistakes were added with the `[traces]` section; the `services:` line and three
+//! mistakes with `[services]`).
 
 use std::process::Command;
 
@@ -30,7 +31,7 @@ fn check(top: &str, rest: &str, env: &[(&str, &str)]) -> (Option<i32>, String, S
 fn a_good_configuration_is_summed_up_in_these_lines() {
     let (code, stdout, stderr) = check("", "", &[]);
     assert_eq!((code, stderr.as_str()), (Some(0), ""));
-    assert_eq!(stdout, "config ok: upstream http://127.0.0.1:1, listening on 127.0.0.1:0\ntrackers: 1022 catalog and config rules; no filter lists (only the built-in catalog): see [[trackers.lists]]\nconsent import: off (consent.import)\nclick ids: 13 removed from URLs without marketing consent (gclid, gbraid, wbraid, dclid, fbclid, msclkid, ttclid, twclid, li_fat_id, yclid, mc_eid, _hsenc, _hsmi)\n/.well-known/gpc.json: served\ntraces: off (traces.export, OTEL_TRACES_EXPORTER, OTEL_EXPORTER_OTLP_ENDPOINT)\n");
+    assert_eq!(stdout, "config ok: upstream http://127.0.0.1:1, listening on 127.0.0.1:0\ntrackers: 1024 catalog and config rules; no filter lists (only the built-in catalog): see [[trackers.lists]]\nservices: 259 a visitor can choose one by one (0 shaped by [services])\nconsent import: off (consent.import)\nclick ids: 13 removed from URLs without marketing consent (gclid, gbraid, wbraid, dclid, fbclid, msclkid, ttclid, twclid, li_fat_id, yclid, mc_eid, _hsenc, _hsmi)\n/.well-known/gpc.json: served\ntraces: off (traces.export, OTEL_TRACES_EXPORTER, OTEL_EXPORTER_OTLP_ENDPOINT)\n");
 }
 
 #[test]
@@ -58,6 +59,9 @@ fn each_section_names_its_key_and_says_what_is_wrong_in_these_words() {
         ("[audit]\nsink = \"  \"\n", &[], "error: config key `audit.sink`: must be `stdout` or a file path\n"),
         ("[html]\nbanner_script_file = \"/nonexistent/banner.js\"\n", &[], "error: config key `html.banner_script_file`: cannot read /nonexistent/banner.js: No such file or directory (os error 2)\n"),
         ("mode = \"loud\"\n", &[], "error: config key `mode`: enum Mode does not have variant constructor loud for key `mode`\n"),
+        ("[services.youtube]\ncategory = \"necessary\"\n", &[], "error: config key `services.youtube.category`: `necessary` is not a declared category that can be refused\n"),
+        ("[services.chat]\nname = \"Chat\"\n", &[], "error: config key `services.chat.category`: a new service needs a category (or a provider the catalog knows)\n"),
+        ("[services.youtube]\nlabel = \"Videos\"\n", &[], "error: config key `services.youtube.label`: unknown field `label`, expected one of `name`, `category`, `hidden`, `description`, `description_sv`, `providers` for key `services.youtube`\n"),
         ("[traces]\nsampler = \"sometimes\"\nexport = \"otlp\"\n", &[], "error: config key `traces.sampler`: `sometimes`: one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio\n"),
         ("", &[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"), ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")], "error: config key `OTEL_EXPORTER_OTLP_PROTOCOL`: `grpc`: this proxy exports `http/protobuf` only\n"),
     ];

@@ -94,7 +94,16 @@ pub(super) static PROVIDERS: &[Provider] = &[
         .i(&["securepubads.g.doubleclick.net"]),
     // ---------------------------------------------------------------- Meta
     p("Meta Pixel", M)
-        .u(&["www.facebook.com/tr?", "www.facebook.com/tr/", "facebook.com/tr?", "facebook.com/tr/"])
+        .u(&[
+            "www.facebook.com/tr?",
+            "www.facebook.com/tr/",
+            "facebook.com/tr?",
+            "facebook.com/tr/",
+            // The pixel's library as its published snippet loads it, and the configuration and
+            // plugins it loads (the rest of connect.facebook.net is the "Meta" SDK).
+            "connect.facebook.net/en_US/fbevents.js",
+            "connect.facebook.net/signals/",
+        ])
         .i(&["!function(f,b,e,v,n,t,s)", "/fbevents.js"]),
     p("Meta", M).s(&["facebook.com", "facebook.net"]).i(&["connect.facebook.net"]),
     p("Instagram", M).s(&["instagram.com"]).i(&["instagram.com/embed.js"]),

@@ -130,7 +130,8 @@ fn real_snippet_urls() {
         ("https://www.google.de/maps/embed?pb=!1m18", "Google Maps", "marketing"),
         ("https://maps.google.com/maps?q=x&output=embed", "Google Maps", "marketing"),
         ("https://maps.googleapis.com/maps/api/js?key=K&libraries=places", "Google Maps", "marketing"),
-        ("//connect.facebook.net/en_US/fbevents.js", "Meta", "marketing"),
+        ("//connect.facebook.net/en_US/fbevents.js", "Meta Pixel", "marketing"),
+        ("//connect.facebook.net/en_US/sdk.js", "Meta", "marketing"),
         ("https://www.facebook.com/tr?id=1&ev=PageView&noscript=1", "Meta Pixel", "marketing"),
         ("https://www.facebook.com/plugins/page.php?href=x", "Meta", "marketing"),
         ("https://www.instagram.com/embed.js", "Instagram", "marketing"),
@@ -267,7 +268,8 @@ fn url_tricks_follow_whatwg() {
     assert_eq!(who(&cat, "https:\\\\www.google-analytics.com\\analytics.js"), ga);
     assert_eq!(who(&cat, "https:///www.google-analytics.com/analytics.js"), ga);
     assert_eq!(who(&cat, "https://www.google%2Danalytics.com/analytics.js"), ga);
-    assert_eq!(who(&cat, "\\\\connect.facebook.net\\en_US\\fbevents.js"), fb);
+    let pixel = Some(("Meta Pixel".to_owned(), "marketing".to_owned()));
+    assert_eq!(who(&cat, "\\\\connect.facebook.net\\en_US\\fbevents.js"), pixel);
     assert_eq!(who(&cat, "/\\connect.facebook.net/x"), fb);
     assert_eq!(who(&cat, "\\/connect.facebook.net/x"), fb);
     assert_eq!(who(&cat, "/\t/connect.facebook.net/x"), fb);

@@ -289,9 +289,8 @@ async fn read_form(headers: &HeaderMap, body: Incoming) -> Result<Form, Reject> 
         (f.action, f.categories, f.services.into_iter().collect(), None)
     } else {
         let (mut action, mut categories, mut return_to) = (String::new(), Vec::new(), None);
-        // Checked service boxes, and every service box the form showed with its initial state
-        // (`shown=youtube:0`): a box the visitor changed is their choice for that service; one
-        // left alone keeps their earlier choice, or follows its category.
+        // Checked service boxes, and every service box the form showed (`shown=youtube`): each
+        // box shown is the visitor's choice for that service, as they saw it.
         let (mut checked, mut shown) = (Vec::new(), Vec::new());
         for (k, v) in form_urlencoded::parse(&bytes) {
             let list = || v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
@@ -305,20 +304,11 @@ async fn read_form(headers: &HeaderMap, body: Incoming) -> Result<Form, Reject> 
             }
         }
         let mut services: Vec<(String, bool)> = Vec::new();
-        for item in &shown {
-            let (id, was) = item.rsplit_once(':').map_or((item.as_str(), false), |(id, f)| (id, f == "1"));
-            let now = checked.iter().any(|c| c == id);
-            if now != was {
-                services.push((id.to_string(), now));
-            }
+        for id in &shown {
+            services.push((id.clone(), checked.contains(id)));
         }
         // An `allow` names its services; a service box the form did not announce counts as checked.
-        services.extend(
-            checked
-                .iter()
-                .filter(|c| !shown.iter().any(|s| s.split(':').next() == Some(c.as_str())))
-                .map(|c| (c.clone(), true)),
-        );
+        services.extend(checked.iter().filter(|c| !shown.contains(c)).map(|c| (c.clone(), true)));
         (action, categories, services, return_to)
     };
     let action = match action.as_str() {
@@ -419,6 +409,11 @@ pub fn state_json(rt: &Runtime, state: &ConsentState, lang: Lang) -> serde_json:
         "services": {
             "granted": service_ids(s, state.services.granted()),
             "refused": service_ids(s, state.services.refused()),
+            // The category of each, so a page can tell what the choice changes.
+            "categories": state.services.granted().iter().chain(state.services.refused())
+                .filter_map(|&i| s.services.get(i))
+                .map(|x| (x.id.clone(), serde_json::Value::from(s.categories[x.category].id.clone())))
+                .collect::<serde_json::Map<_, _>>(),
         },
         "mode": if rt.config.mode == crate::settings::Mode::Report { "report" } else { "enforce" },
         "cookie_domain": s.domain,

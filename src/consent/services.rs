@@ -33,6 +33,9 @@ pub struct Service {
     pub description: [String; 2],
     /// Its category was set by `[services]`: the provider's tracker and cookie rules follow it.
     pub regrouped: bool,
+    /// Named in `[services]`: listed in the settings layer on every page (others are listed
+    /// where their trackers are found).
+    pub configured: bool,
 }
 
 impl Service {
@@ -153,6 +156,7 @@ impl ServiceTable {
                 hidden: false,
                 description: Default::default(),
                 regrouped: false,
+                configured: false,
             };
             list.push((service, vec![key], false));
         }
@@ -187,6 +191,7 @@ impl ServiceTable {
                         hidden: false,
                         description: Default::default(),
                         regrouped: false,
+                        configured: false,
                     };
                     ids.insert(id.clone(), list.len());
                     list.push((service, Vec::new(), true));
@@ -206,6 +211,7 @@ impl ServiceTable {
             }
             let (s, _, from_config) = &mut list[index];
             *from_config = true;
+            s.configured = true;
             if let Some(n) = &r.name {
                 s.name = n.clone();
             }

@@ -111,12 +111,20 @@ fn guard_rules(
 ) -> String {
     let mut hosts = Vec::new();
     let mut prefixes = Vec::new();
+    // Each rule with its provider's service id (a visitor may choose it on its own), if any.
+    let service = |provider: &str| {
+        consent.services.of_provider(provider).and_then(|i| consent.services.get(i)).map(|s| s.id.as_str())
+    };
     for r in trackers.rules() {
-        match r.kind {
-            TrackerMatch::Host => hosts.push(json!([r.pattern, 0, r.category])),
-            TrackerMatch::HostSuffix => hosts.push(json!([r.pattern, 1, r.category])),
-            TrackerMatch::UrlPrefix => prefixes.push(json!([r.pattern, r.category])),
-            TrackerMatch::InlineSignature => {}
+        let s = if r.category == NOT_A_TRACKER { None } else { service(&r.provider) };
+        match (r.kind, s) {
+            (TrackerMatch::Host, None) => hosts.push(json!([r.pattern, 0, r.category])),
+            (TrackerMatch::Host, Some(s)) => hosts.push(json!([r.pattern, 0, r.category, s])),
+            (TrackerMatch::HostSuffix, None) => hosts.push(json!([r.pattern, 1, r.category])),
+            (TrackerMatch::HostSuffix, Some(s)) => hosts.push(json!([r.pattern, 1, r.category, s])),
+            (TrackerMatch::UrlPrefix, None) => prefixes.push(json!([r.pattern, r.category])),
+            (TrackerMatch::UrlPrefix, Some(s)) => prefixes.push(json!([r.pattern, r.category, s])),
+            (TrackerMatch::InlineSignature, _) => {}
         }
     }
     let (mut exact, mut prefix, mut suffix) = (serde_json::Map::new(), Vec::new(), Vec::new());
@@ -149,24 +157,32 @@ fn guard_rules(
             "necessary": c.necessary,
             "label": {"en": c.label(Lang::En), "sv": c.label(Lang::Sv)},
         })).collect::<Vec<_>>(),
-        "embeds": embed_markup(trackers),
+        "embeds": embed_markup(trackers, consent),
         "placeholder": {"en": placeholder_words(Lang::En), "sv": placeholder_words(Lang::Sv)},
     })
     .to_string()
 }
 
 /// The embeds written as markup plus a loader script (a tweet's `<blockquote>` and `widgets.js`):
-/// `[selectors, provider, category]` for banner.js, which shows a click-to-load placeholder after
+/// `[selectors, provider, category, service]` for banner.js, which shows a click-to-load placeholder after
 /// such markup while the category is refused. Provider and category are the catalog's as
 /// configured, judged on the preset's example URL (an embed an operator allowed with `none`
 /// gets no placeholder).
-fn embed_markup(trackers: &TrackerCatalog) -> Vec<serde_json::Value> {
+fn embed_markup(trackers: &TrackerCatalog, consent: &ConsentSettings) -> Vec<serde_json::Value> {
     EMBEDS
         .iter()
         .filter(|e| !e.containers.is_empty())
         .filter_map(|e| {
             let rule = trackers.classify_url(e.example, None)?;
-            (rule.category != NOT_A_TRACKER).then(|| json!([e.containers.join(", "), rule.provider, rule.category]))
+            if rule.category == NOT_A_TRACKER {
+                return None;
+            }
+            // With its service: [selectors, name, category, service id].
+            let service = consent.services.of_provider(&rule.provider).and_then(|i| consent.services.get(i));
+            Some(match service {
+                Some(s) => json!([e.containers.join(", "), s.name, rule.category, s.id]),
+                None => json!([e.containers.join(", "), rule.provider, rule.category]),
+            })
         })
         .collect()
 }

@@ -43,11 +43,22 @@ pub fn banner_script_tag(
     let granted: Vec<&str> =
         state.granted.iter().filter_map(|i| settings.categories.get(i)).map(|c| c.id.as_str()).collect();
     let nonce = nonce.map_or(String::new(), |n| format!(" nonce=\"{}\"", escape(n)));
+    // The visitor's choices per service, as in the cookie: `+youtube -meta-pixel`.
+    let services = if state.services.is_empty() {
+        String::new()
+    } else {
+        let table = &settings.services;
+        let items: Vec<String> = [('+', state.services.granted()), ('-', state.services.refused())]
+            .iter()
+            .flat_map(|(sign, list)| list.iter().filter_map(|&i| table.get(i)).map(move |s| format!("{sign}{}", s.id)))
+            .collect();
+        format!(" data-services=\"{}\"", ascii_html(&items.join(" ")))
+    };
     // The page's registrable domain (Public Suffix List), so the client guard tells other sites
     // apart as the server does.
     let site = site.map_or(String::new(), |s| format!(" data-site=\"{}\"", escape(s)));
     format!(
-        "<script src=\"{}/banner.js?v={version}\" id=\"consent-proxy-script\" data-granted=\"{}\" data-decided=\"{}\" data-gpc=\"{}\" data-lang=\"{}\"{site}{}{nonce}></script>",
+        "<script src=\"{}/banner.js?v={version}\" id=\"consent-proxy-script\" data-granted=\"{}\"{services} data-decided=\"{}\" data-gpc=\"{}\" data-lang=\"{}\"{site}{}{nonce}></script>",
         settings.prefix,
         ascii_html(&granted.join(" ")),
         u8::from(state.decided),
@@ -55,6 +66,52 @@ pub fn banner_script_tag(
         lang.code(),
         if shared { " data-shared=\"1\"" } else { "" },
     )
+}
+
+/// The services of category `category` a visitor can choose here, each with its own checkbox:
+/// those found on this page, those the operator configured, and those the visitor already chose
+/// on their own. Each box is announced (`shown=youtube`), so a form post without JavaScript says
+/// "refused" for a box left unchecked: what the visitor sees is what is saved.
+fn service_switches(input: &BannerInput, category: usize, cookies_word: &str) -> String {
+    let s = input.settings;
+    if s.categories[category].necessary || s.services.is_empty() {
+        return String::new();
+    }
+    let mut seen: Vec<u16> = Vec::new();
+    let on_page = input.providers.iter().filter_map(|p| s.services.of_provider(p));
+    let configured = s.services.iter().filter(|(_, x)| x.configured).map(|(i, _)| i);
+    let chosen = input.state.services.granted().iter().chain(input.state.services.refused()).copied();
+    for i in on_page.chain(configured).chain(chosen) {
+        let Some(x) = s.services.get(i) else { continue };
+        if x.category == category && !x.hidden && !seen.contains(&i) {
+            seen.push(i);
+        }
+    }
+    if seen.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("<ul class=\"cp-services\">");
+    for i in seen {
+        let x = s.services.get(i).expect("listed above");
+        let on = input.state.decided && input.state.allows_service(Some(i), category);
+        let id = ascii_html(&x.id);
+        let mut about = x.description(input.lang).to_string();
+        let names = input.cookies.cookies_of(i);
+        if !names.is_empty() {
+            let sep = if about.is_empty() { "" } else { " " };
+            about = format!("{about}{sep}{cookies_word}: {}.", names.join(", "));
+        }
+        let about = if about.is_empty() { String::new() } else { format!(" <small>{}</small>", ascii_html(&about)) };
+        out.push_str(&format!(
+            "<li><label><input type=\"checkbox\" name=\"services\" value=\"{id}\" data-category=\"{cat}\"{checked}> {name}</label>{about}\
+<input type=\"hidden\" name=\"shown\" value=\"{id}\"></li>",
+            cat = ascii_html(&s.categories[category].id),
+            checked = if on { " checked" } else { "" },
+            name = ascii_html(&x.name),
+        ));
+    }
+    out.push_str("</ul>");
+    out
 }
 
 pub fn script_tag(body: &str, nonce: Option<&str>) -> String {
@@ -77,6 +134,8 @@ pub struct BannerInput<'a> {
     pub return_to: &'a str,
     /// Providers of the trackers found on the page.
     pub providers: &'a [String],
+    /// The cookie catalog: the cookies each listed service sets.
+    pub cookies: &'a crate::cookies::CookiePolicy,
     /// `scheme://host` to put before the proxy's own URLs when a `<base href>` points elsewhere
     /// (else empty: path-absolute URLs).
     pub origin: &'a str,
@@ -95,9 +154,10 @@ pub fn banner(input: &BannerInput) -> String {
         let locked = if c.necessary { " disabled" } else { "" };
         let note = if c.necessary { format!(" <small>({})</small>", ascii_html(&w.always_on)) } else { String::new() };
         switches.push_str(&format!(
-            "<li><label><input type=\"checkbox\" name=\"categories\" value=\"{id}\"{checked}{locked}> <strong>{}</strong>{note}</label><p>{}</p></li>",
+            "<li><label><input type=\"checkbox\" name=\"categories\" value=\"{id}\"{checked}{locked}> <strong>{}</strong>{note}</label><p>{}</p>{}</li>",
             ascii_html(c.label(input.lang)),
             ascii_html(c.description(input.lang)),
+            service_switches(input, i, &w.cookies),
         ));
     }
     let scope = s.domain.as_deref().map_or(String::new(), |d| {
@@ -194,45 +254,79 @@ pub fn banner(input: &BannerInput) -> String {
 }
 
 /// The words of a click-to-load placeholder: "This content is provided by" {provider}, "which
-/// uses cookies for" {category}; "Allow" {category}. Also sent to banner.js (`guard_rules`),
-/// which writes the placeholder that follows an embed's markup.
-pub fn placeholder_words(lang: Lang) -> [&'static str; 3] {
+/// uses cookies for" {category}; "Allow" {category}; "Load once"; "Always allow" {service}. Also
+/// sent to banner.js (`guard_rules`), which writes the placeholder that follows an embed's markup.
+pub fn placeholder_words(lang: Lang) -> [&'static str; 5] {
     match lang {
-        Lang::Sv => ["Det här innehållet kommer från", "som använder cookies för", "Tillåt"],
-        Lang::En => ["This content is provided by", "which uses cookies for", "Allow"],
+        Lang::Sv => [
+            "Det h\u{e4}r inneh\u{e5}llet kommer fr\u{e5}n",
+            "som anv\u{e4}nder cookies f\u{f6}r",
+            "Till\u{e5}t",
+            "Ladda en g\u{e5}ng",
+            "Till\u{e5}t alltid",
+        ],
+        Lang::En => ["This content is provided by", "which uses cookies for", "Allow", "Load once", "Always allow"],
     }
 }
 
+/// What a held frame's placeholder names.
+pub struct Held<'a> {
+    pub category: usize,
+    pub provider: &'a str,
+    /// The provider's service, when it is one a visitor can choose on its own.
+    pub service: Option<u16>,
+    /// The frame's own address ("Load once"), when it is a web URL.
+    pub url: Option<&'a str>,
+}
+
 /// A click-to-load placeholder shown inside a refused tracker iframe (as its `srcdoc`): names the
-/// provider and offers to allow the category (a form posting to `/__consent` in the top window).
+/// provider; "Load once" opens the frame's address in the frame (nothing saved); "Always allow"
+/// the provider's service (a form posting `action=allow` to `/__consent` in the top window), or,
+/// for a provider that is no service (a filter-list match), "Allow" its category.
 pub fn iframe_placeholder(
     settings: &ConsentSettings,
     state: &ConsentState,
-    category: usize,
-    provider: &str,
+    held: &Held,
     lang: Lang,
     return_to: &str,
     origin: &str,
 ) -> String {
-    let [text, uses, button] = placeholder_words(lang).map(ascii_html);
-    let cat = &settings.categories[category];
-    let mut hidden = String::new();
-    for i in state.granted.iter().filter(|i| *i != category) {
-        hidden.push_str(&format!(
-            "<input type=\"hidden\" name=\"categories\" value=\"{}\">",
-            ascii_html(&settings.categories[i].id)
-        ));
-    }
+    let [text, uses, allow, once, always] = placeholder_words(lang).map(ascii_html);
+    let cat = &settings.categories[held.category];
+    let service = held.service.and_then(|i| settings.services.get(i));
+    let load_once = held.url.map_or(String::new(), |u| {
+        format!("<a href=\"{}\" style=\"margin-right:12px;color:#114\">{once}</a>", ascii_html(u))
+    });
+    let choice = match service {
+        Some(s) => format!(
+            "<input type=\"hidden\" name=\"service\" value=\"{id}\"><input type=\"hidden\" name=\"action\" value=\"allow\">\
+<button type=\"submit\">{always} {name}</button>",
+            id = ascii_html(&s.id),
+            name = ascii_html(&s.name),
+        ),
+        None => {
+            let mut hidden = String::new();
+            for i in state.granted.iter().filter(|i| *i != held.category) {
+                hidden.push_str(&format!(
+                    "<input type=\"hidden\" name=\"categories\" value=\"{}\">",
+                    ascii_html(&settings.categories[i].id)
+                ));
+            }
+            format!(
+                "{hidden}<input type=\"hidden\" name=\"categories\" value=\"{id}\"><input type=\"hidden\" name=\"action\" value=\"save\">\
+<button type=\"submit\">{allow} {label}</button>",
+                id = ascii_html(&cat.id),
+                label = ascii_html(cat.label(lang)),
+            )
+        }
+    };
     format!(
         "<!DOCTYPE html><html><body style=\"font-family:sans-serif;display:flex;align-items:center;justify-content:center;height:100vh;margin:0;background:#eee;color:#111;text-align:center\">\
-<form method=\"post\" action=\"{origin}{prefix}\" target=\"_top\"><p>{text} {provider}, {uses} {label_note}.</p>{hidden}\
-<input type=\"hidden\" name=\"categories\" value=\"{id}\"><input type=\"hidden\" name=\"action\" value=\"save\">\
-<input type=\"hidden\" name=\"return_to\" value=\"{ret}\"><button type=\"submit\">{button} {label}</button></form></body></html>",
+<form method=\"post\" action=\"{origin}{prefix}\" target=\"_top\"><p>{text} {provider}, {uses} {label_note}.</p>\
+<input type=\"hidden\" name=\"return_to\" value=\"{ret}\">{load_once}{choice}</form></body></html>",
         prefix = settings.prefix,
-        provider = ascii_html(provider),
+        provider = ascii_html(service.map_or(held.provider, |s| s.name.as_str())),
         label_note = ascii_html(&cat.label(lang).to_lowercase()),
-        id = ascii_html(&cat.id),
         ret = ascii_html(return_to),
-        label = ascii_html(cat.label(lang)),
     )
 }

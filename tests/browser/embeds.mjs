@@ -4,8 +4,10 @@
 // (an <iframe>, or markup plus the provider's loader script) goes through the proxy binary.
 //
 //   1. undecided (English): nothing is requested from the provider; a placeholder names it;
-//   2. the same in Swedish (Accept-Language sv): the placeholder speaks Swedish;
-//   3. a click on the placeholder's button: the embed loads, without a reload;
+//   2. the same in Swedish (Accept-Language sv): the placeholder speaks Swedish; its "Load once"
+//      loads the embed and saves nothing;
+//   3. a click on the placeholder's "Always allow <provider>": the embed loads, without a reload,
+//      and only that service is granted;
 //   4. marketing granted first (POST /__consent), then the page: the embed loads, no placeholder.
 //
 // Opt-in presets (Calendly: not held by default) run with the rule the README gives to hold them.
@@ -69,7 +71,9 @@ const EMBEDS = [
 ].filter((e) => !ONLY || ONLY.includes(e.provider));
 
 const TEXT = { en: 'This content is provided by', sv: 'Det här innehållet kommer från' };
-const ALLOW = { en: 'Allow Marketing', sv: 'Tillåt Marknadsföring' };
+// Every preset's provider is a service: its placeholder offers it alone, and to load it once.
+const ALLOW = { en: 'Always allow', sv: 'Tillåt alltid' };
+const ONCE = { en: 'Load once', sv: 'Ladda en gång' };
 
 // ------------------------------------------------------------------------------ servers --
 
@@ -176,10 +180,12 @@ async function checkEmbed(browser, proxyUrl, e, i) {
     if (await loaded(t, e)) problems.push(`undecided: loaded (${t.requests.filter((h) => e.hosts.includes(h))})`);
     const text = await placeholderText(t, e);
     if (!text.includes(`${TEXT.en} ${e.provider}`)) problems.push(`placeholder (en): ${JSON.stringify(text)}`);
-    if (!text.includes(ALLOW.en)) problems.push(`no "${ALLOW.en}" button (en): ${JSON.stringify(text)}`);
+    if (!text.includes(`${ALLOW.en} ${e.provider}`)) problems.push(`no "${ALLOW.en} ${e.provider}" button (en): ${JSON.stringify(text)}`);
+    if (!e.sandboxed && !text.includes(ONCE.en)) problems.push(`no "${ONCE.en}" (en): ${JSON.stringify(text)}`);
     if (await t.page.evaluate(() => window.__siteRan) !== 1) problems.push('the site\'s own script did not run');
     await t.page.evaluate(() => { window.__marker = 7; });
-    const button = e.markup ? t.page.locator('[data-consent-notice] button') : t.page.frameLocator('iframe[data-consent-category]').locator('button');
+    const button = (e.markup ? t.page.locator('[data-consent-notice] button') : t.page.frameLocator('iframe[data-consent-category]').locator('button'))
+      .filter({ hasText: ALLOW.en });
     // Scrolled to the middle, as a reader would: the banner sits at the bottom of the viewport.
     await (e.markup ? button : t.page.locator('iframe[data-consent-category]')).evaluate((b) => b.scrollIntoView({ block: 'center' }));
     await button.click({ timeout: 3000 });
@@ -187,6 +193,9 @@ async function checkEmbed(browser, proxyUrl, e, i) {
     if (await t.page.evaluate(() => window.__marker) !== 7) problems.push('the click reloaded the page');
     if (e.sandboxed && await t.page.evaluate(() => window.__escaped) === 1) problems.push('the frame\'s own document ran without its sandbox');
     if (e.markup && await t.page.evaluate(() => !!document.querySelector('[data-consent-notice]'))) problems.push('the placeholder stayed after the click');
+    // That service alone: the category stays refused.
+    const s = await t.page.evaluate(() => fetch('/__consent').then((r) => r.json()));
+    if (s.granted.join() !== 'necessary' || s.services.granted.length !== 1) problems.push(`after the click: ${JSON.stringify([s.granted, s.services.granted])}`);
     if (t.errors.length) problems.push(`page errors: ${t.errors.join('; ')}`);
   } catch (err) {
     problems.push(String(err.message || err).split('\n')[0]);
@@ -198,8 +207,18 @@ async function checkEmbed(browser, proxyUrl, e, i) {
   try {
     await sv.page.goto(url);
     const text = await placeholderText(sv, e);
-    if (!text.includes(`${TEXT.sv} ${e.provider}`) || !text.includes(ALLOW.sv)) problems.push(`placeholder (sv): ${JSON.stringify(text)}`);
+    if (!text.includes(`${TEXT.sv} ${e.provider}`) || !text.includes(`${ALLOW.sv} ${e.provider}`)) problems.push(`placeholder (sv): ${JSON.stringify(text)}`);
     if (await loaded(sv, e)) problems.push('undecided (sv): the embed loaded');
+    if (!e.sandboxed) {
+      // "Load once": this embed loads now, nothing is saved.
+      const once = e.markup ? sv.page.locator('[data-consent-notice] button', { hasText: ONCE.sv })
+        : sv.page.frameLocator('iframe[data-consent-category]').locator('a', { hasText: ONCE.sv });
+      await (e.markup ? once : sv.page.locator('iframe[data-consent-category]')).evaluate((b) => b.scrollIntoView({ block: 'center' }));
+      await once.click({ timeout: 3000 });
+      await waitFor(() => loaded(sv, e), 5000, `${e.label || e.provider} to load once`);
+      const st = await sv.page.evaluate(() => fetch('/__consent').then((r) => r.json()));
+      if (st.decided) problems.push('"Load once" saved a decision');
+    }
   } catch (err) {
     problems.push(`sv: ${String(err.message || err).split('\n')[0]}`);
   } finally {

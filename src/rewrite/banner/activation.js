@@ -26,11 +26,16 @@
     }
     return null;
   }
+  /** The service a marked element names: ours, vanilla-cookieconsent v3's or Klaro's (which the
+   *  server resolved to ours when it knew it). */
+  function serviceOf(el) {
+    return getA.call(el, "data-consent-service") || getA.call(el, "data-service") || null;
+  }
   function grantedEls() {
     var out = [], list = D.querySelectorAll(ACTIVATE_SELECTOR);
     for (var i = 0; i < list.length; i++) {
-      var cats = waitingFor(list[i]);
-      if (cats && cats.every(function (c) { return !refused(c); })) out.push(list[i]);
+      var cats = waitingFor(list[i]), s = serviceOf(list[i]);
+      if (cats && cats.every(function (c) { return !refusedBy(c, s); })) out.push(list[i]);
     }
     return out;
   }

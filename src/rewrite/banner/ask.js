@@ -66,8 +66,8 @@
   function judge(u, type, elements) {
     var url = RULES && webUrl(u);
     if (!url) return null;
-    var c = ruleFor(url), host = normHost(url.hostname);
-    if (c !== undefined) return c !== "none" && refused(c) ? { c: markId(c), p: "" } : null;
+    var r = ruleOf(url), host = normHost(url.hostname);
+    if (r !== undefined) return r.c !== "none" && refusedBy(r.c, r.s) ? { c: markId(r.c), p: "", s: r.s } : null;
     if (elements && blocksUnknown(url)) return refused("marketing") ? { c: markId("marketing"), p: "" } : null;
     if (!thirdParty(url) || !someRefused()) return null;
     var o = outcome(verdicts[type + " " + url.href]); // (before the hints: no DOM query then)

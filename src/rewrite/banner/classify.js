@@ -1,8 +1,9 @@
   /* ------------------------------------------------------------------- URL classification -- */
 
-  // host -> {e: exact-host category, s: suffix category, p: [[path prefix, category]...]}.
-  // Most specific wins, as on the server: longest URL prefix, then exact host, then the
-  // longest matching suffix. Category "none" is an allow entry ("not a tracker").
+  // host -> {e: exact-host rule, s: suffix rule, p: [[path prefix, rule]...]}, each rule
+  // {c: category, s: service id or null}. Most specific wins, as on the server: longest URL
+  // prefix, then exact host, then the longest matching suffix. Category "none" is an allow
+  // entry ("not a tracker").
   var HOSTS = Object.create(null);
   function hostEntry(h) { return HOSTS[h] || (HOSTS[h] = { e: null, s: null, p: null }); }
   function normHost(h) { h = String(h).toLowerCase(); return h.slice(-1) === "." ? h.slice(0, -1) : h; }
@@ -11,12 +12,12 @@
       var h = normHost(r[0]), suffix = !!r[1];
       if (h.indexOf("*.") === 0) { h = h.slice(2); suffix = true; }
       if (h.charAt(0) === ".") { h = h.slice(1); suffix = true; }
-      hostEntry(h)[suffix ? "s" : "e"] = r[2];
+      hostEntry(h)[suffix ? "s" : "e"] = { c: r[2], s: r[3] || null };
     });
     (RULES.prefixes || []).forEach(function (r) {
       var pat = String(r[0]), i = pat.indexOf("/");
       var e = hostEntry(normHost(i < 0 ? pat : pat.slice(0, i)));
-      (e.p || (e.p = [])).push([i < 0 ? "/" : pat.slice(i), r[1]]);
+      (e.p || (e.p = [])).push([i < 0 ? "/" : pat.slice(i), { c: r[1], s: r[2] || null }]);
     });
     Object.keys(HOSTS).forEach(function (h) {
       if (HOSTS[h].p) HOSTS[h].p.sort(function (a, b) { return b[0].length - a[0].length; });
@@ -33,6 +34,11 @@
   /** The catalog's category for a parsed URL ("none": an allow entry), or undefined when no
    *  rule names its host. */
   function ruleFor(url) {
+    var r = ruleOf(url);
+    return r && r.c;
+  }
+  /** The catalog's rule {c: category, s: service} for a parsed URL, or undefined. */
+  function ruleOf(url) {
     var host = normHost(url.hostname), e = HOSTS[host], path = url.pathname + url.search, i;
     if (e) {
       if (e.p) for (i = 0; i < e.p.length; i++) if (path.indexOf(e.p[i][0]) === 0) return e.p[i][1];
@@ -74,6 +80,8 @@
   }
   /** The category to mark when `u` is a tracker of a refused category, else null. */
   function refusedUrl(u, elements) {
+    var url = RULES && webUrl(u), r = url && ruleOf(url);
+    if (r) return r.c !== "none" && refusedBy(r.c, r.s) ? markId(r.c) : null;
     var c = classify(u, elements);
     return c && refused(c) ? markId(c) : null;
   }

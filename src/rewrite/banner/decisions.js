@@ -1,11 +1,14 @@
   /* -------------------------------------------------------------------------- decisions -- */
 
-  function post(action, categories) {
+  /** `services`: {id: true|false}, the visitor's choices per service (optional). */
+  function post(action, categories, services) {
     var url = (RULES && RULES.prefix) || "/__consent";
+    var body = { action: action, categories: categories || [] };
+    if (services) body.services = services;
     return nativeFetch.call(W, url, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "Accept": "application/json" },
-      body: JSON.stringify({ action: action, categories: categories }),
+      body: JSON.stringify(body),
     }).then(function (r) {
       if (!r.ok) throw new Error("consent-proxy: " + r.status);
       return r.json();
@@ -42,9 +45,20 @@
     var withdrawn = Object.keys(state.granted).filter(function (c) {
       return !declared[c] && c !== "necessary" && next.indexOf(c) < 0;
     });
+    // A service refused on its own now, or no longer granted on its own: what it ran may have
+    // to go (the server deleted its cookies).
+    var sv = ns.services || {}, svGranted = sv.granted || [], svRefused = sv.refused || [];
+    var cats = sv.categories || {};
+    Object.keys(cats).forEach(function (s) { svcCat[s] = cats[s]; });
+    var lost = svRefused.some(function (s) { // allowed until now?
+      return state.svc[s] === true || (!(s in state.svc) && !(s in svcCat && refused(svcCat[s])));
+    }) || Object.keys(state.svc).some(function (s) { // granted on its own until now, and not any more?
+      return state.svc[s] === true && svGranted.indexOf(s) < 0 && !(s in svcCat && next.indexOf(svcCat[s]) >= 0);
+    });
     state.decided = true;
     setGranted(next);
-    if (withdrawn.length) {
+    setServices(svGranted.map(function (s) { return "+" + s; }).concat(svRefused.map(function (s) { return "-" + s; })));
+    if (withdrawn.length || lost) {
       // Scripts that already ran cannot be unloaded: only a reload gets rid of them.
       forget(withdrawn);
       location.reload();

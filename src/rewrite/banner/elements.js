@@ -90,6 +90,7 @@
     makeInert(el);
     if (!hasA.call(el, "data-consent-category")) setA.call(el, "data-consent-category", r.c);
     if (r.p && !hasA.call(el, "data-consent-provider")) setA.call(el, "data-consent-provider", r.p);
+    if (r.s && !hasA.call(el, "data-consent-service")) setA.call(el, "data-consent-service", r.s);
   }
 
   /** About to set `attr` = `value` on `el`: when it points at a refused tracker, it goes to

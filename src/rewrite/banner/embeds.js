@@ -26,7 +26,9 @@
     if (text) e.textContent = text;
     return e;
   }
-  function notice(provider, cat) {
+  /** The placeholder for embed preset `e` ([selectors, name, category, service id]). */
+  function notice(e) {
+    var provider = e[1], cat = markId(e[2]), svc = e[3] || null;
     var t = words(), label = catLabel(cat, t.lang);
     var box = el("div", { "class": "cp-embed", "lang": t.lang, "role": "region", "aria-label": provider });
     setA.call(box, NOTICE, cat);
@@ -35,32 +37,54 @@
     box.appendChild(el("p", { "style": "margin:0 0 8px" }, t.w[0] + " " + provider + ", " + t.w[1] + " " + label.toLowerCase() + "."));
     var form = el("form", { "method": "post", "action": (RULES && RULES.prefix) || "/__consent" });
     var add = function (name, value) { form.appendChild(el("input", { "type": "hidden", "name": name, "value": value })); };
-    Object.keys(state.granted).forEach(function (c) { if (!declared[c] && c !== cat) add("categories", c); });
-    add("categories", cat);
-    add("action", "save");
     add("return_to", location.pathname + location.search);
-    form.appendChild(el("button", { "type": "submit" }, t.w[2] + " " + label));
-    form.addEventListener("submit", function (e) {
+    if (svc) {
+      // "Load once": this page only, nothing saved. "Always allow": the service, nothing else.
+      var once = el("button", { "type": "button", "style": "margin-right:12px" }, t.w[3]);
+      once.addEventListener("click", function () {
+        state.svc[svc] = true;
+        try { activate(grantedEls()); } catch (x) { report(x); }
+        try { clearEmbedNotices(); } catch (x) { report(x); }
+      });
+      form.appendChild(once);
+      add("service", svc);
+      add("action", "allow");
+      form.appendChild(el("button", { "type": "submit" }, t.w[4] + " " + provider));
+    } else {
+      Object.keys(state.granted).forEach(function (c) { if (!declared[c] && c !== cat) add("categories", c); });
+      add("categories", cat);
+      add("action", "save");
+      form.appendChild(el("button", { "type": "submit" }, t.w[2] + " " + label));
+    }
+    form.addEventListener("submit", function (ev) {
       if (typeof nativeFetch !== "function") return;
-      e.preventDefault();
+      ev.preventDefault();
+      var fallback = function () { HTMLFormElement.prototype.submit.call(form); };
+      if (svc) {
+        var one = {};
+        one[svc] = true;
+        decide("allow", [], fallback, one);
+        return;
+      }
       var cats = Object.keys(state.granted).filter(function (c) { return !declared[c]; });
       if (cats.indexOf(cat) < 0) cats.push(cat);
-      decide("save", cats, function () { HTMLFormElement.prototype.submit.call(form); });
+      decide("save", cats, fallback);
     });
     box.appendChild(form);
+    if (svc) setA.call(box, "data-consent-service", svc);
     return box;
   }
   /** A placeholder after each embed's markup whose category is refused (once per element). */
   function showEmbedNotices() {
     EMBEDS.forEach(function (e) {
-      if (!Array.isArray(e) || !refused(e[2])) return;
+      if (!Array.isArray(e) || !refusedBy(e[2], e[3])) return;
       var els;
       try { els = D.querySelectorAll(e[0]); } catch (x) { return; }
       for (var i = 0; i < els.length; i++) {
         var m = els[i], next = m.nextElementSibling;
         if (m.__cpNotice || !m.parentNode || (next && hasA.call(next, NOTICE))) continue;
         m.__cpNotice = true;
-        m.parentNode.insertBefore(notice(e[1], markId(e[2])), m.nextSibling);
+        m.parentNode.insertBefore(notice(e), m.nextSibling);
       }
     });
   }
@@ -68,6 +92,7 @@
   function clearEmbedNotices() {
     var boxes = D.querySelectorAll("[" + NOTICE + "]");
     for (var i = 0; i < boxes.length; i++) {
-      if (!refused(getA.call(boxes[i], NOTICE)) && boxes[i].parentNode) boxes[i].parentNode.removeChild(boxes[i]);
+      var s = getA.call(boxes[i], "data-consent-service");
+      if (!refusedBy(getA.call(boxes[i], NOTICE), s) && boxes[i].parentNode) boxes[i].parentNode.removeChild(boxes[i]);
     }
   }

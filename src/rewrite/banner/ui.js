@@ -13,6 +13,31 @@
   function syncChecks() {
     var boxes = root ? root.querySelectorAll("input[name=\"categories\"]") : [];
     for (var i = 0; i < boxes.length; i++) boxes[i].checked = boxes[i].disabled || !refused(boxes[i].value);
+    var svcs = root ? root.querySelectorAll("input[name=\"services\"]") : [];
+    for (var j = 0; j < svcs.length; j++) svcs[j].checked = !refusedBy(getA.call(svcs[j], "data-category"), svcs[j].value);
+    for (i = 0; i < boxes.length; i++) mixed(boxes[i]);
+  }
+  /** The service boxes listed under a category's box. */
+  function serviceBoxes(catBox) {
+    var li = catBox.closest ? catBox.closest("li") : null;
+    return li ? slice.call(li.querySelectorAll("input[name=\"services\"]")) : [];
+  }
+  /** A category box shows "mixed" while one of its services differs from it. */
+  function mixed(catBox) {
+    catBox.indeterminate = serviceBoxes(catBox).some(function (b) { return b.checked !== catBox.checked; });
+  }
+  /** Category box = all of its services; a service box on its own makes the category mixed. */
+  function onChange(e) {
+    var b = e.target;
+    if (!b || b.tagName !== "INPUT") return;
+    if (b.name === "categories") {
+      serviceBoxes(b).forEach(function (s) { s.checked = b.checked; });
+      b.indeterminate = false;
+    } else if (b.name === "services") {
+      var li = b.closest("ul.cp-services") && b.closest("ul.cp-services").parentNode;
+      var cat = li && li.querySelector("input[name=\"categories\"]");
+      if (cat) mixed(cat);
+    }
   }
   function make(tag, attrs, children) {
     var el = createEl.call(D, tag);
@@ -61,9 +86,9 @@
           !D.activeElement.isConnected)) s.focus();
     }
   }
-  function decide(action, categories, onFail) {
+  function decide(action, categories, onFail, services) {
     setBusy(true);
-    return post(action, categories).then(function (ns) {
+    return post(action, categories, services).then(function (ns) {
       setBusy(false);
       if (apply(ns) && root) toShield();
     }, function (e) {
@@ -80,6 +105,12 @@
     var b = e.submitter, action = b && b.name === "action" ? b.value : "save";
     var boxes = form.querySelectorAll("input[name=\"categories\"]"), cats = [];
     for (var i = 0; i < boxes.length; i++) if (boxes[i].checked && !boxes[i].disabled) cats.push(boxes[i].value);
+    // Every service box shown is the visitor's choice for it (the server keeps those that
+    // differ from their category).
+    var svcs = form.querySelectorAll("input[name=\"services\"]"), services = null;
+    if (action === "save") {
+      for (i = 0; i < svcs.length; i++) (services = services || {})[svcs[i].value] = svcs[i].checked;
+    }
     decide(action, cats, function () {
       // The JSON post failed: the normal form submission (303 back here) still works.
       var h = createEl.call(D, "input");
@@ -87,7 +118,14 @@
       form.appendChild(h);
       fallbackForms.add(form);
       HTMLFormElement.prototype.submit.call(form);
-    });
+    }, services);
+  }
+  /** The server draws the boxes; only "mixed" needs JavaScript. */
+  function syncMixed() {
+    var svcs = root.querySelectorAll("input[name=\"services\"]");
+    for (var j = 0; j < svcs.length; j++) svcCat[svcs[j].value] = getA.call(svcs[j], "data-category");
+    var boxes = root.querySelectorAll("input[name=\"categories\"]");
+    for (var i = 0; i < boxes.length; i++) mixed(boxes[i]);
   }
   function onKey(e) {
     if (e.key !== "Escape" && e.key !== "Esc") return;
@@ -115,9 +153,17 @@
     form.addEventListener("submit", function (e) {
       if (typeof nativeFetch !== "function") return;
       e.preventDefault();
+      var fallback = function () { fallbackForms.add(form); HTMLFormElement.prototype.submit.call(form); };
+      var svc = form.querySelector("input[name=\"service\"]");
+      if (svc) { // "Always allow <service>": that service only
+        var one = {};
+        one[svc.value] = true;
+        decide("allow", [], fallback, one);
+        return;
+      }
       var add = slice.call(form.querySelectorAll("input[name=\"categories\"]")).map(function (i) { return i.value; });
       var cats = Object.keys(state.granted).filter(function (c) { return !declared[c]; }).concat(add);
-      decide("save", cats, function () { fallbackForms.add(form); HTMLFormElement.prototype.submit.call(form); });
+      decide("save", cats, fallback);
     });
   }
   function initUI() {
@@ -139,6 +185,8 @@
       }
       if (!root) return;
       root.addEventListener("submit", onSubmit);
+      root.addEventListener("change", onChange);
+      syncMixed();
       root.addEventListener("keydown", onKey);
       root.addEventListener("toggle", onToggle, true);
       if (!state.decided && root.classList.contains("cp-banner")) {

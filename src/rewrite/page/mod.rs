@@ -309,9 +309,10 @@ impl Page {
         }
     }
 
-    pub(super) fn placeholder(&self, category: usize, provider: &str) -> String {
+    pub(super) fn placeholder(&self, category: usize, provider: &str, url: Option<&str>) -> String {
         let s = &self.rt.config.consent;
-        inject::iframe_placeholder(s, &self.state, category, provider, self.lang, &self.return_to, self.own_origin())
+        let held = inject::Held { category, provider, service: s.services.of_provider(provider), url };
+        inject::iframe_placeholder(s, &self.state, &held, self.lang, &self.return_to, self.own_origin())
     }
 }
 
@@ -407,6 +408,7 @@ pub fn banner_html(p: &mut Page) -> Option<String> {
         lang: p.lang,
         return_to: &p.return_to,
         providers: &p.providers,
+        cookies: &p.rt.config.cookies,
         origin: p.own_origin(),
     }))
 }

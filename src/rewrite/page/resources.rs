@@ -267,7 +267,12 @@ fn thumbnails<H: HandlerTypes>(el: &mut Element<'_, '_, H>, p: &Page, kind: Res,
 /// navigation (Discord's widget code has neither) would make the placeholder's button dead.
 fn show_placeholder<H: HandlerTypes>(el: &mut Element<'_, '_, H>, p: &Page, category: usize, provider: &str) {
     stash(el, "sandbox");
-    let _ = el.set_attribute("srcdoc", &p.placeholder(category, provider));
+    // "Load once" opens the frame's own address in the frame (no consent saved): only a web URL.
+    let url = attr_value(el, "data-consent-src").filter(|u| {
+        let u = u.trim_start().to_ascii_lowercase();
+        u.starts_with("https://") || u.starts_with("http://") || u.starts_with("//")
+    });
+    let _ = el.set_attribute("srcdoc", &p.placeholder(category, provider, url.as_deref()));
 }
 
 /// A `<link>`'s request: a stylesheet, a preload by its `as`, an icon; hints are `other`.
