@@ -72,6 +72,7 @@ impl CookiePolicy {
             pattern: CookiePattern::Exact(consent.cookie_name.clone()),
             category: "necessary".into(),
             provider: "This website (consent-proxy)".into(),
+            platform: String::new(),
             purpose: "Remembers your cookie choices and when you made them".into(),
             duration: human_duration(consent.max_age),
             party: Party::First,
@@ -89,6 +90,7 @@ impl CookiePolicy {
             rules.push(CookieRule {
                 pattern,
                 category: r.category,
+                platform: r.provider.clone(),
                 provider: r.provider,
                 purpose: r.purpose,
                 duration: r.duration,
@@ -103,12 +105,16 @@ impl CookiePolicy {
             .map(|r| {
                 let own = consent.category_index(&r.category);
                 own.filter(|&c| consent.categories[c].necessary)
+                    .or_else(|| consent.services.regrouped(&r.platform))
                     .or_else(|| consent.services.regrouped(&r.provider))
                     .or(own)
             })
             .collect();
-        let rule_service: Vec<Option<u16>> =
-            catalog.rules().map(|r| consent.services.of_provider(&r.provider)).collect();
+        // The product first ("Youtube"), then the company ("Google").
+        let service_of = |r: &CookieRule| {
+            consent.services.of_provider(&r.platform).or_else(|| consent.services.of_provider(&r.provider))
+        };
+        let rule_service: Vec<Option<u16>> = catalog.rules().map(service_of).collect();
         let mut service_cookies: std::collections::HashMap<u16, Vec<String>> = Default::default();
         for (r, s) in catalog.rules().zip(&rule_service) {
             let Some(s) = s else { continue };

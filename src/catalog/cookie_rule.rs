@@ -92,6 +92,9 @@ pub struct CookieRule {
     /// Category id: "necessary", "analytics", "marketing", "preferences" or any config-declared id ([a-z0-9_-]+).
     pub category: String,
     pub provider: String,
+    /// The product that sets it, where known (the Open Cookie Database's `Platform`: "Youtube"
+    /// where the provider is "Google"): what ties the cookie to a service.
+    pub platform: String,
     pub purpose: String,
     /// Human text such as "1 year", "session", "2 years".
     pub duration: String,

@@ -225,6 +225,7 @@ pub(crate) fn load(csv_text: &str) -> OcdLoad {
             pattern: pat,
             category: category.to_owned(),
             provider,
+            platform: clean(&row.platform),
             purpose: clean(&row.description),
             duration,
             party: party(&row.domain),

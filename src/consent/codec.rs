@@ -152,18 +152,13 @@ pub fn decode(settings: &ConsentSettings, value: &str, now: u64) -> Option<Decis
     let mut services = ServiceChoices::default();
     for item in p[4].split('~').filter(|s| !s.is_empty()) {
         // A category or service removed from the config since is simply not granted any more.
+        if let Some(i) = settings.category_index(item) {
+            granted = granted.with(i);
+            continue;
+        }
         let (sign, id) = item.split_at(1);
-        match sign {
-            "+" | "-" => {
-                if let Some(i) = settings.services.index(id) {
-                    services.set(i, sign == "+");
-                }
-            }
-            _ => {
-                if let Some(i) = settings.category_index(item) {
-                    granted = granted.with(i);
-                }
-            }
+        if let (true, Some(i)) = (sign == "+" || sign == "-", settings.services.index(id)) {
+            services.set(i, sign == "+");
         }
     }
     let services = services.exceptions(&settings.services, granted);

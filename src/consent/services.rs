@@ -103,7 +103,6 @@ const ALIASES: &[(&str, &str)] = &[
     ("facebook", "Meta Pixel"),
     ("bingmicrosoft", "Microsoft Advertising (Bing UET)"),
     ("doubleclickgooglemarketing", "Google Marketing Platform (DoubleClick)"),
-    ("google", "Google Ads"),
     ("googleadsense", "Google AdSense"),
     ("x", "X (Twitter) Ads"),
     ("twitter", "X (Twitter) Ads"),
