@@ -162,8 +162,9 @@ impl CookiePolicy {
         self.catalog.rule(index)
     }
 
-    /// Rules for the policy page: those seen in traffic and those from config, or all of them.
-    pub fn policy_rules(&self, all: bool) -> impl Iterator<Item = (&CookieRule, Option<usize>)> {
+    /// Rules for the policy page: those seen in traffic and those from config, or all of them;
+    /// each with its category and service.
+    pub fn policy_rules(&self, all: bool) -> impl Iterator<Item = (&CookieRule, Option<usize>, Option<u16>)> {
         self.catalog
             .rules()
             .enumerate()
@@ -172,7 +173,7 @@ impl CookiePolicy {
                     || self.own_rule == Some(*i)
                     || self.seen[*i].load(Ordering::Relaxed)
             })
-            .map(|(i, r)| (r, self.rule_category[i]))
+            .map(|(i, r)| (r, self.rule_category[i], self.rule_service[i]))
     }
 
     /// `None` when the cookie may pass, else why not.

@@ -193,6 +193,25 @@ pub fn origin_header_value(settings: &ConsentSettings, state: &ConsentState) -> 
     v.push(if state.gpc { '1' } else { '0' });
     v.push_str(", revision=");
     push_decimal(&mut v, settings.revision);
+    // Choices per service, only when there are any: `services-granted=("youtube")`.
+    for (key, list) in [("services-granted", state.services.granted()), ("services-refused", state.services.refused())]
+    {
+        if list.is_empty() {
+            continue;
+        }
+        v.push_str(", ");
+        v.push_str(key);
+        v.push_str("=(");
+        for (n, s) in list.iter().filter_map(|&i| settings.services.get(i)).enumerate() {
+            if n > 0 {
+                v.push(' ');
+            }
+            v.push('"');
+            v.push_str(&s.id);
+            v.push('"');
+        }
+        v.push(')');
+    }
     crate::forward::text_header(v)
 }
 

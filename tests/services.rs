@@ -28,15 +28,16 @@ const PAGE: &str = "<!DOCTYPE html><html><head><title>Shop</title></head><body>\
 /// Klaro's markup for its `facebook-pixel` service as the proxy leaves it while Meta Pixel is refused.
 const KLARO_HELD: &str = "<script type=\"text/plain\" data-type=\"application/javascript\" data-name=\"facebook-pixel\" id=\"klaro\" data-consent-category=\"marketing\" data-consent-service=\"meta-pixel\">";
 
-/// An origin that sets [`SET`] and serves [`PAGE`], recording the `Cookie` header it gets.
+/// An origin that sets [`SET`] and serves [`PAGE`], recording the `Cookie` and `x-consent`
+/// headers it gets.
 async fn shop() -> (std::net::SocketAddr, Arc<Mutex<Vec<String>>>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = seen.clone();
     let addr = origin(move |req| {
         let log = log.clone();
         async move {
-            let cookie = req.headers().get("cookie").map_or(String::new(), |v| v.to_str().unwrap().to_string());
-            log.lock().unwrap().push(cookie);
+            let h = |n: &str| req.headers().get(n).map_or(String::new(), |v| v.to_str().unwrap().to_string());
+            log.lock().unwrap().push(format!("{} | {}", h("cookie"), h("x-consent")));
             let mut resp = Response::new(text_body(PAGE));
             resp.headers_mut().insert("content-type", "text/html; charset=utf-8".parse().unwrap());
             for c in SET {
@@ -119,6 +120,7 @@ async fn one_service_granted_alone_lets_only_its_cookies_and_embed_through() {
     for refused in ["_fbp", "hubspotutk", "_ga"] {
         assert!(!origin_saw.contains(refused), "{refused} reached the origin: {origin_saw}");
     }
+    assert!(origin_saw.ends_with("revision=1, services-granted=(\"youtube\")"), "x-consent: {origin_saw}");
     // The page: the video is live, the pixel and HubSpot stay inert; the script marked for the
     // service is activated; Consent Mode keeps marketing denied.
     assert!(page.contains("<iframe id=\"video\" src=\"https://www.youtube.com/embed/abc\">"), "{page}");
@@ -130,6 +132,11 @@ async fn one_service_granted_alone_lets_only_its_cookies_and_embed_through() {
     assert!(page.contains(KLARO_HELD), "{page}");
     assert!(page.contains("ad_storage:'denied'"), "a service must not flip Consent Mode: {page}");
     assert!(page.contains("data-services=\"+youtube\""), "banner.js is told the choice: {page}");
+    // The policy page lists the services of the cookies seen, under their category.
+    let (_, _, policy) = get(&proxy.url("/__consent/policy")).await;
+    let marketing = &policy[policy.find("<section id=\"marketing\">").unwrap()..];
+    assert!(marketing.contains("<li id=\"service-youtube\"><strong>YouTube</strong>"), "{marketing}");
+    assert!(marketing.contains("<code>YSC</code>") && marketing.contains("id=\"service-meta-pixel\""), "{marketing}");
     proxy.stop().await;
 }
 
@@ -295,8 +302,11 @@ async fn withdrawing_one_service_deletes_its_cookies_on_every_domain() {
     let (_, headers, _) = post(&proxy, "application/json", r#"{"action":"accept_all"}"#, None).await;
     let jar = format!("{}; _fbp=f; YSC=y; _ga=g; hubspotutk=h", consent_cookie(&headers));
     let body = json!({"action": "save", "categories": ["analytics", "marketing"], "services": {"meta-pixel": false}});
-    let (status, headers, _) = post(&proxy, "application/json", &body.to_string(), Some(&jar)).await;
+    let (status, headers, answer) = post(&proxy, "application/json", &body.to_string(), Some(&jar)).await;
     assert_eq!(status, 200);
+    // banner.js deletes the same names on the parent domains a script may have used.
+    let answer: Value = serde_json::from_str(&answer).unwrap();
+    assert_eq!(answer["deleted_cookies"], json!(["_fbp"]));
     let deleted: Vec<(String, Option<String>)> = headers
         .get_all("set-cookie")
         .iter()

@@ -205,8 +205,12 @@ async fn decide(
         consent_id: Some(decision.consent_id.clone()),
         decided_at: Some(decision.decided_at),
     };
+    let (deleted, deletions) = set_cookie::withdrawals(settings, &rt.config.cookies, &parts.headers, &new_state, https);
     let mut resp = if form.is_json {
-        json_response(StatusCode::OK, &state_json(rt, &new_state, lang))
+        let mut answer = state_json(rt, &new_state, lang);
+        // So the page can delete them on the domains a script may have used too.
+        answer["deleted_cookies"] = json!(deleted);
+        json_response(StatusCode::OK, &answer)
     } else {
         let target = safe_return_to(form.return_to.as_deref().unwrap_or("/"));
         let mut r = text(StatusCode::SEE_OTHER, "text/plain; charset=utf-8", format!("See {target}\n"));
@@ -215,7 +219,7 @@ async fn decide(
     };
     let headers = resp.headers_mut();
     headers.append(header::SET_COOKIE, set_cookie::consent_cookie(settings, &decision, https));
-    for deletion in set_cookie::withdrawals(settings, &rt.config.cookies, &parts.headers, &new_state, https) {
+    for deletion in deletions {
         headers.append(header::SET_COOKIE, deletion);
     }
     Ok(resp)

@@ -1,7 +1,8 @@
-//! The cookie-policy page (`/__consent/policy`): per category, a table of name, provider,
-//! purpose, duration and party — the seed site's cookie table, generated from the catalog. It lists
-//! the cookies configured for this site and those seen in its traffic (`?all=1`: the whole
-//! catalog). Every text is HTML-escaped.
+//! The cookie-policy page (`/__consent/policy`): per category, the services a visitor can choose
+//! on their own and a table of name, provider, purpose, duration and party — the seed site's
+//! cookie table, generated from the catalog. It lists the cookies configured for this site and
+//! those seen in its traffic, and the services configured or owning a cookie listed (`?all=1`:
+//! the whole catalog). Every text is HTML-escaped.
 
 use std::fmt::Write;
 
@@ -35,6 +36,7 @@ struct Words {
     third: &'static str,
     none: &'static str,
     change: &'static str,
+    services: &'static str,
 }
 
 const EN: Words = Words {
@@ -45,6 +47,7 @@ const EN: Words = Words {
     third: "Third party",
     none: "No cookies of this category have been seen on this website.",
     change: "Third-party cookies live on other websites: they cannot be deleted from here when you withdraw consent; your browser's settings can.",
+    services: "Services you can allow or refuse on their own",
 };
 
 const SV: Words = Words {
@@ -55,6 +58,7 @@ const SV: Words = Words {
     third: "Tredjepart",
     none: "Inga cookies i den här kategorin har setts på webbplatsen.",
     change: "Tredjepartscookies finns på andra webbplatser: de kan inte raderas härifrån när du återkallar ditt samtycke, men via webbläsarens inställningar.",
+    services: "Tjänster du kan tillåta eller neka var för sig",
 };
 
 /// "1 year" / "1 år", "180 days" / "180 dagar".
@@ -101,10 +105,11 @@ pub fn tables(settings: &ConsentSettings, cookies: &CookiePolicy, lang: Lang, al
             escape(category.label(lang)),
             escape(category.description(lang))
         );
+        page.push_str(&services(settings, cookies, index, lang, all));
         let rows: Vec<String> = cookies
             .policy_rules(all)
-            .filter(|(_, c)| *c == Some(index))
-            .map(|(r, _)| {
+            .filter(|(_, c, _)| *c == Some(index))
+            .map(|(r, _, _)| {
                 let party = if r.party == Party::Third { w.third } else { w.first };
                 format!(
                     "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
@@ -133,6 +138,32 @@ pub fn tables(settings: &ConsentSettings, cookies: &CookiePolicy, lang: Lang, al
         );
     }
     page
+}
+
+/// The services of category `index` listed on the policy page: configured ones and those owning
+/// a cookie the page lists (`all`: every one), each with its description and cookies.
+fn services(settings: &ConsentSettings, cookies: &CookiePolicy, index: usize, lang: Lang, all: bool) -> String {
+    let w = if lang == Lang::Sv { &SV } else { &EN };
+    let owning: Vec<u16> = cookies.policy_rules(all).filter_map(|(_, _, s)| s).collect();
+    let mut items = String::new();
+    for (i, s) in settings.services.iter() {
+        if s.category != index || s.hidden || !(all || s.configured || owning.contains(&i)) {
+            continue;
+        }
+        let names = cookies.cookies_of(i);
+        let mut about = escape(s.description(lang));
+        if !names.is_empty() {
+            let sep = if about.is_empty() { "" } else { " " };
+            let names: Vec<String> = names.iter().map(|n| format!("<code>{}</code>", escape(n))).collect();
+            about = format!("{about}{sep}Cookies: {}.", names.join(", "));
+        }
+        let _ =
+            writeln!(items, "<li id=\"service-{}\"><strong>{}</strong> {about}</li>", escape(&s.id), escape(&s.name));
+    }
+    if items.is_empty() {
+        return String::new();
+    }
+    format!("<h3>{}</h3>\n<ul>\n{items}</ul>\n", w.services)
 }
 
 #[cfg(test)]

@@ -38,7 +38,7 @@ pub fn withdrawals(
     headers: &HeaderMap,
     state: &ConsentState,
     https: bool,
-) -> Vec<HeaderValue> {
+) -> (Vec<String>, Vec<HeaderValue>) {
     let mut names: Vec<&str> = Vec::new();
     for (name, _) in super::cookie_pairs(headers) {
         let refused = match cookies.classify(name) {
@@ -51,7 +51,7 @@ pub fn withdrawals(
         }
     }
     let mut out = Vec::new();
-    for name in names {
+    for name in &names {
         let host_only = name.starts_with("__Host-");
         let secure = https || host_only || name.starts_with("__Secure-");
         out.push(header(&deletion(name, None, secure)));
@@ -61,7 +61,7 @@ pub fn withdrawals(
             }
         }
     }
-    out
+    (names.into_iter().map(String::from).collect(), out)
 }
 
 /// An empty, expired cookie: `Max-Age=0` and an `Expires` in 1970 for browsers that predate

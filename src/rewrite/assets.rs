@@ -128,7 +128,7 @@ fn guard_rules(
         }
     }
     let (mut exact, mut prefix, mut suffix) = (serde_json::Map::new(), Vec::new(), Vec::new());
-    for (rule, category) in cookies.policy_rules(true) {
+    for (rule, category, _) in cookies.policy_rules(true) {
         let id = match category {
             Some(c) if consent.categories[c].necessary => "necessary".to_string(),
             Some(c) => consent.categories[c].id.clone(),

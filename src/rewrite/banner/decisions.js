@@ -23,9 +23,13 @@
     else (function () { (W.dataLayer = W.dataLayer || []).push(arguments); })("consent", "update", fields);
   }
   /** Withdrawal: the server already deleted its cookies; we clear storage and JS cookies the
-   *  server cannot reach (set on a parent domain), then reload. */
-  function forget(cats) {
-    var hit = function (name) { var c = cookieCat(name); return c !== null && cats.indexOf(c) >= 0; };
+   *  server cannot reach (set on a parent domain), then reload. `names`: the cookies the server
+   *  deleted (a service's, withdrawn on its own), cleared on every domain here too. */
+  function forget(cats, names) {
+    var hit = function (name) {
+      var c = cookieCat(name);
+      return (c !== null && cats.indexOf(c) >= 0) || names.indexOf(name) >= 0;
+    };
     [W.localStorage, W.sessionStorage].forEach(function (st) {
       try { for (var i = st.length - 1; i >= 0; i--) if (hit(st.key(i))) st.removeItem(st.key(i)); } catch (e) { /* no storage */ }
     });
@@ -60,7 +64,7 @@
     setServices(svGranted.map(function (s) { return "+" + s; }).concat(svRefused.map(function (s) { return "-" + s; })));
     if (withdrawn.length || lost) {
       // Scripts that already ran cannot be unloaded: only a reload gets rid of them.
-      forget(withdrawn);
+      forget(withdrawn, Array.isArray(ns.deleted_cookies) ? ns.deleted_cookies : []);
       location.reload();
       return false;
     }
