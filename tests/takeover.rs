@@ -118,15 +118,16 @@ async fn each_manager_format_maps_onto_our_categories() {
     )
     .await;
     let cases = [
-        (format!("CookieConsent={COOKIEBOT}"), "granted=(necessary marketing)"),
-        (format!("cc_cookie={CC_V2}"), "granted=(necessary analytics marketing)"),
-        (format!("klaro={KLARO}"), "granted=(necessary analytics)"),
+        (format!("CookieConsent={COOKIEBOT}"), "granted=(necessary marketing)", ""),
+        (format!("cc_cookie={CC_V2}"), "granted=(necessary analytics marketing)", ""),
+        // Klaro names services: its YouTube "yes" is kept for that service alone.
+        (format!("klaro={KLARO}"), "granted=(necessary analytics)", ", services-granted=(\"youtube\")"),
     ];
-    for (jar, granted) in cases {
+    for (jar, granted, services) in cases {
         let (status, headers, _) = with_cookie(&proxy.url("/"), &jar).await;
         assert_eq!(status, 200);
         let consent = seen.lock().unwrap().last().unwrap().2.clone();
-        assert_eq!(consent, format!("{granted}, decided=?1, gpc=?0, revision=1"), "{jar}");
+        assert_eq!(consent, format!("{granted}, decided=?1, gpc=?0, revision=1{services}"), "{jar}");
         assert!(set_cookies(&headers).iter().any(|c| c.starts_with("consent=")), "{jar}");
     }
     proxy.stop().await;
