@@ -68,6 +68,11 @@ pub struct ServiceTable {
     by_id: HashMap<String, u16>,
     /// [`provider_key`] of each provider name → service.
     by_provider: HashMap<String, u16>,
+    /// Each provider name exactly as the catalog and config write it → service: the lookup the
+    /// rewriter makes per held element, without building a key.
+    by_name: HashMap<String, u16>,
+    /// The services `[services]` names, in id order.
+    configured: Vec<u16>,
 }
 
 /// A provider name as a lookup key: lowercase letters and digits only, so "YouTube", "Youtube"
@@ -134,7 +139,11 @@ impl ServiceTable {
         let mut list: Vec<(Service, Vec<String>, bool)> = Vec::new();
         let mut owner: HashMap<String, usize> = HashMap::new();
         let mut ids: HashMap<String, usize> = HashMap::new();
+        let mut provider_names: Vec<String> = Vec::new();
         for (name, category) in providers {
+            if provider_names.last().is_none_or(|last| last != name) {
+                provider_names.push(name.to_string());
+            }
             let key = provider_key(name);
             let Some(category) = refusable(category) else { continue };
             if key.is_empty() || owner.contains_key(&key) {
@@ -198,6 +207,7 @@ impl ServiceTable {
                 }
             };
             for p in &r.providers {
+                provider_names.push(p.clone());
                 let k = provider_key(p);
                 if k.is_empty() {
                     return Err(err(key("providers"), format!("`{p}` is not a provider name")));
@@ -231,12 +241,23 @@ impl ServiceTable {
             return Err(err("services".into(), format!("at most {MAX_SERVICES} services")));
         }
         let mut table = ServiceTable::default();
+        let mut names: Vec<String> = Vec::new();
         for (i, (service, keys, _)) in list.into_iter().enumerate() {
             table.by_id.insert(service.id.clone(), i as u16);
             for k in keys {
                 table.by_provider.insert(k, i as u16);
             }
+            names.push(service.name.clone());
+            if service.configured {
+                table.configured.push(i as u16);
+            }
             table.list.push(service);
+        }
+        // Exact names: every provider given (catalog, rules, `providers`), where it maps.
+        for name in provider_names.iter().chain(&names) {
+            if let Some(&i) = table.by_provider.get(&provider_key(name)) {
+                table.by_name.entry(name.clone()).or_insert(i);
+            }
         }
         for (alias, provider) in ALIASES {
             if let Some(&i) = table.by_provider.get(&provider_key(provider)) {
@@ -262,6 +283,11 @@ impl ServiceTable {
         self.list.iter().enumerate().map(|(i, s)| (i as u16, s))
     }
 
+    /// The services `[services]` names.
+    pub fn configured(&self) -> &[u16] {
+        &self.configured
+    }
+
     pub fn index(&self, id: &str) -> Option<u16> {
         self.by_id.get(id).copied()
     }
@@ -270,6 +296,9 @@ impl ServiceTable {
     pub fn of_provider(&self, provider: &str) -> Option<u16> {
         if self.list.is_empty() {
             return None;
+        }
+        if let Some(&i) = self.by_name.get(provider) {
+            return Some(i);
         }
         self.by_provider.get(&provider_key(provider)).copied()
     }

@@ -29,8 +29,6 @@ pub struct BannerTexts {
     pub always_on: String,
     pub consent_id: String,
     pub third_party_cookies: String,
-    /// Before the cookie names of a service in the settings layer.
-    pub cookies: String,
 }
 
 impl BannerTexts {
@@ -50,7 +48,6 @@ impl BannerTexts {
             always_on: "always on".into(),
             consent_id: "Your consent ID".into(),
             third_party_cookies: "Cookies that third parties set on their own websites cannot be deleted from here when you withdraw consent; your browser's settings can.".into(),
-            cookies: "Cookies".into(),
         }
     }
 
@@ -70,7 +67,6 @@ impl BannerTexts {
             always_on: "alltid på".into(),
             consent_id: "Ditt samtyckes-ID".into(),
             third_party_cookies: "Cookies som tredje parter sätter på sina egna webbplatser kan inte raderas härifrån när du återkallar ditt samtycke, men via webbläsarens inställningar.".into(),
-            cookies: "Cookies".into(),
         }
     }
 }
@@ -240,7 +236,7 @@ struct TextsRef<'a>(#[serde(serialize_with = "ser_texts")] &'a BannerTexts);
 
 fn ser_texts<S: serde::Serializer>(t: &&BannerTexts, s: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
-    let mut m = s.serialize_map(Some(15))?;
+    let mut m = s.serialize_map(Some(14))?;
     for (k, v) in [
         ("title", &t.title),
         ("intro", &t.intro),
@@ -256,7 +252,6 @@ fn ser_texts<S: serde::Serializer>(t: &&BannerTexts, s: S) -> Result<S::Ok, S::E
         ("always_on", &t.always_on),
         ("consent_id", &t.consent_id),
         ("third_party_cookies", &t.third_party_cookies),
-        ("cookies", &t.cookies),
     ] {
         m.serialize_entry(k, v)?;
     }

@@ -68,50 +68,89 @@ pub fn banner_script_tag(
     )
 }
 
-/// The services of category `category` a visitor can choose here, each with its own checkbox:
-/// those found on this page, those the operator configured, and those the visitor already chose
-/// on their own. Each box is announced (`shown=youtube`), so a form post without JavaScript says
-/// "refused" for a box left unchecked: what the visitor sees is what is saved.
-fn service_switches(input: &BannerInput, category: usize, cookies_word: &str) -> String {
+/// One service's line in the settings layer, as HTML: `head` up to where ` checked` goes, then
+/// the rest in each language (its description and cookies). Built once per configuration.
+#[derive(Debug, Clone)]
+pub struct ServiceItem {
+    head: String,
+    tail: [String; 2],
+}
+
+/// The settings layer's line of every service: its box (`services`), name, description and the
+/// cookies the catalog knows for it, and its announcement (`shown=youtube`), so a form post
+/// without JavaScript says "refused" for a box left unchecked: what the visitor sees is what is
+/// saved (`/__consent`).
+pub fn service_items(settings: &ConsentSettings, cookies: &crate::cookies::CookiePolicy) -> Vec<ServiceItem> {
+    settings
+        .services
+        .iter()
+        .map(|(i, x)| {
+            // Ids are [a-z0-9_-]: nothing to escape.
+            let head = format!(
+                "<li><label><input type=\"checkbox\" name=\"services\" value=\"{}\" data-category=\"{}\"",
+                x.id, settings.categories[x.category].id
+            );
+            let names = cookies.cookies_of(i);
+            let tail = [Lang::En, Lang::Sv].map(|lang| {
+                let mut about = x.description(lang).to_string();
+                if !names.is_empty() {
+                    let sep = if about.is_empty() { "" } else { " " };
+                    about = format!("{about}{sep}Cookies: {}.", names.join(", "));
+                }
+                let about =
+                    if about.is_empty() { String::new() } else { format!(" <small>{}</small>", ascii_html(&about)) };
+                format!(
+                    "> {}</label>{about}<input type=\"hidden\" name=\"shown\" value=\"{}\"></li>",
+                    ascii_html(&x.name),
+                    x.id
+                )
+            });
+            ServiceItem { head, tail }
+        })
+        .collect()
+}
+
+/// The lines of category `category`'s services among `listed`, each box checked when the
+/// visitor's decision allows the service.
+fn service_switches(input: &BannerInput, listed: &[u16], category: usize) -> String {
     let s = input.settings;
-    if s.categories[category].necessary || s.services.is_empty() {
-        return String::new();
+    let mut out = String::new();
+    for &i in listed {
+        let Some(x) = s.services.get(i).filter(|x| x.category == category) else { continue };
+        let Some(item) = input.service_items.get(usize::from(i)) else { continue };
+        if out.is_empty() {
+            out.push_str("<ul class=\"cp-services\">");
+        }
+        out.push_str(&item.head);
+        if input.state.decided && input.state.allows_service(Some(i), x.category) {
+            out.push_str(" checked");
+        }
+        out.push_str(&item.tail[input.lang as usize]);
     }
-    let mut seen: Vec<u16> = Vec::new();
+    if !out.is_empty() {
+        out.push_str("</ul>");
+    }
+    out
+}
+
+/// The services the settings layer lists, once per banner: those found on the page, those
+/// configured, those the visitor chose on their own; not hidden, not necessary.
+fn listed_services(input: &BannerInput) -> Vec<u16> {
+    let s = input.settings;
+    let mut listed: Vec<u16> = Vec::new();
+    if s.services.is_empty() {
+        return listed;
+    }
     let on_page = input.providers.iter().filter_map(|p| s.services.of_provider(p));
-    let configured = s.services.iter().filter(|(_, x)| x.configured).map(|(i, _)| i);
+    let configured = s.services.configured().iter().copied();
     let chosen = input.state.services.granted().iter().chain(input.state.services.refused()).copied();
     for i in on_page.chain(configured).chain(chosen) {
         let Some(x) = s.services.get(i) else { continue };
-        if x.category == category && !x.hidden && !seen.contains(&i) {
-            seen.push(i);
+        if !x.hidden && !s.categories[x.category].necessary && !listed.contains(&i) {
+            listed.push(i);
         }
     }
-    if seen.is_empty() {
-        return String::new();
-    }
-    let mut out = String::from("<ul class=\"cp-services\">");
-    for i in seen {
-        let x = s.services.get(i).expect("listed above");
-        let on = input.state.decided && input.state.allows_service(Some(i), category);
-        let id = ascii_html(&x.id);
-        let mut about = x.description(input.lang).to_string();
-        let names = input.cookies.cookies_of(i);
-        if !names.is_empty() {
-            let sep = if about.is_empty() { "" } else { " " };
-            about = format!("{about}{sep}{cookies_word}: {}.", names.join(", "));
-        }
-        let about = if about.is_empty() { String::new() } else { format!(" <small>{}</small>", ascii_html(&about)) };
-        out.push_str(&format!(
-            "<li><label><input type=\"checkbox\" name=\"services\" value=\"{id}\" data-category=\"{cat}\"{checked}> {name}</label>{about}\
-<input type=\"hidden\" name=\"shown\" value=\"{id}\"></li>",
-            cat = ascii_html(&s.categories[category].id),
-            checked = if on { " checked" } else { "" },
-            name = ascii_html(&x.name),
-        ));
-    }
-    out.push_str("</ul>");
-    out
+    listed
 }
 
 pub fn script_tag(body: &str, nonce: Option<&str>) -> String {
@@ -134,8 +173,8 @@ pub struct BannerInput<'a> {
     pub return_to: &'a str,
     /// Providers of the trackers found on the page.
     pub providers: &'a [String],
-    /// The cookie catalog: the cookies each listed service sets.
-    pub cookies: &'a crate::cookies::CookiePolicy,
+    /// Each service's line in the settings layer ([`service_items`]).
+    pub service_items: &'a [ServiceItem],
     /// `scheme://host` to put before the proxy's own URLs when a `<base href>` points elsewhere
     /// (else empty: path-absolute URLs).
     pub origin: &'a str,
@@ -148,6 +187,7 @@ pub fn banner(input: &BannerInput) -> String {
     let s = input.settings;
     let prefix = &format!("{}{}", input.origin, s.prefix);
     let mut switches = String::new();
+    let listed = listed_services(input);
     for (i, c) in s.categories.iter().enumerate() {
         let id = ascii_html(&c.id);
         let checked = if c.necessary || (input.state.decided && input.state.allows(i)) { " checked" } else { "" };
@@ -157,7 +197,7 @@ pub fn banner(input: &BannerInput) -> String {
             "<li><label><input type=\"checkbox\" name=\"categories\" value=\"{id}\"{checked}{locked}> <strong>{}</strong>{note}</label><p>{}</p>{}</li>",
             ascii_html(c.label(input.lang)),
             ascii_html(c.description(input.lang)),
-            service_switches(input, i, &w.cookies),
+            service_switches(input, &listed, i),
         ));
     }
     let scope = s.domain.as_deref().map_or(String::new(), |d| {

@@ -25,6 +25,8 @@ pub struct HtmlConfig {
     pub css: bool,
     /// `/__consent/banner.js`, with the catalog's rules, built once.
     pub script: Arc<ScriptAsset>,
+    /// Each service's line in the settings layer, built once (the banner adds `checked`).
+    pub service_items: Arc<Vec<super::inject::ServiceItem>>,
 }
 
 /// Builds `/__consent/banner.js` (the built-in script or `html.banner_script_file`, with the
@@ -43,7 +45,9 @@ pub fn compile(
         None => BANNER_JS.to_string(),
     };
     let script = ScriptAsset::build(&script_source, trackers, cookies, consent, unknown_third_party);
+    let service_items = Arc::new(super::inject::service_items(consent, cookies));
     Ok(HtmlConfig {
+        service_items,
         rewrite: raw.rewrite,
         consent_mode: raw.consent_mode,
         unknown_third_party,

@@ -26,10 +26,15 @@
     }
     return null;
   }
-  /** The service a marked element names: ours, vanilla-cookieconsent v3's or Klaro's (which the
-   *  server resolved to ours when it knew it). */
+  /** The service a marked element waits for: named (ours, vanilla-cookieconsent v3's, or
+   *  Klaro's, which the server resolved to ours), else the catalog's for the URL it holds. */
   function serviceOf(el) {
-    return getA.call(el, "data-consent-service") || getA.call(el, "data-service") || null;
+    var s = getA.call(el, "data-consent-service") || getA.call(el, "data-service");
+    if (s) return s;
+    var u = getA.call(el, "data-consent-src") || getA.call(el, "data-consent-href") ||
+      getA.call(el, "data-consent-data") || getA.call(el, "data-src");
+    var url = u && RULES && webUrl(u), r = url && ruleOf(url);
+    return (r && r.s) || null;
   }
   function grantedEls() {
     var out = [], list = D.querySelectorAll(ACTIVATE_SELECTOR);

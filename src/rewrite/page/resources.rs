@@ -20,6 +20,7 @@ fn iframe_srcdoc<H: HandlerTypes>(el: &mut Element<'_, '_, H>, page: &PageRef, d
         if !p.report {
             stash(el, "srcdoc");
             mark(el, &p, category, &provider);
+            mark_service(el, &p, &provider);
             show_placeholder(el, &p, category, &provider);
         }
         return;
