@@ -733,6 +733,20 @@ scenario('settings per service: marketing on, Meta Pixel off; its scripts and co
   await t.ctx.close();
 });
 
+scenario('everything granted but Meta Pixel: the guard still stops what scripts insert for it; the API tells', async () => {
+  const t = await newContext();
+  const r = await t.page.request.post(`${proxyUrl}/__consent`, { data: { action: 'save', categories: ['analytics', 'marketing'], services: { 'meta-pixel': false } } });
+  check(r.status() === 200, `decision: ${r.status()}`);
+  await openShop(t);
+  await waitFor(() => t.hit('www.youtube.com') && t.hit('www.googletagmanager.com'), 5000, 'the granted trackers');
+  const pixel = t.requests.filter((q) => q.host === 'connect.facebook.net' || (q.host === 'www.facebook.com' && q.url.includes('/tr'))).map((q) => q.url);
+  check(pixel.length === 0, `Meta Pixel loaded (app.js inserts it at runtime): ${pixel}`);
+  const api = await t.page.evaluate(() => [window.consentProxy.isGranted('marketing'), window.consentProxy.isGranted('marketing', 'meta-pixel'), window.consentProxy.services]);
+  check(api[0] === true && api[1] === false && api[2]['meta-pixel'] === false, `consentProxy: ${JSON.stringify(api)}`);
+  check(t.errors.length === 0, `page errors: ${t.errors.join('; ')}`);
+  await t.ctx.close();
+});
+
 scenario('no JavaScript, per service: YouTube alone by the form post, then marketing without Meta Pixel; the noscript pixel stays out', async () => {
   const t = await newContext({ javaScriptEnabled: false });
   await t.page.goto(proxyUrl + '/');
