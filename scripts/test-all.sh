@@ -5,6 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # A one-off build: incremental caches only cost disk here (they were 9 GB of a 27 GB target).
 export CARGO_INCREMENTAL=0
+# A clean run writes about 6 GB (target/, fuzz/target, node_modules): say so up front when the disk
+# has less, so a "No space left on device" later is not a mystery (it failed one CI run).
+avail_kb=$(df -Pk . | awk 'NR==2 {print $4}')
+if [ "${avail_kb:-0}" -lt 7000000 ]; then
+  echo "!! only $((avail_kb / 1024)) MiB free here; the test command needs about 6 GiB" >&2
+fi
 
 # Each stage's wall time, printed at the end (the README's table of stage times comes from here).
 timings=()
