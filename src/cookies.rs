@@ -11,6 +11,7 @@
 
 use http::header::{COOKIE, SET_COOKIE};
 use http::{HeaderMap, HeaderValue};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::catalog::cookies::{CookieCatalog, CookiePattern, CookieRule, Party, RuleSource};
@@ -48,7 +49,7 @@ pub struct CookiePolicy {
     rule_category: Vec<Option<usize>>,
     rule_service: Vec<Option<u16>>,
     /// The exact cookie names (and `prefix*` patterns) of each service, for the settings layer.
-    service_cookies: std::collections::HashMap<u16, Vec<String>>,
+    service_cookies: HashMap<u16, Vec<String>>,
     /// Rules seen in traffic since start: the policy page lists these.
     seen: Vec<AtomicBool>,
     pub unknown: UnknownCookies,
@@ -110,12 +111,16 @@ impl CookiePolicy {
                     .or(own)
             })
             .collect();
-        // The product first ("Youtube"), then the company ("Google").
-        let service_of = |r: &CookieRule| {
-            consent.services.of_provider(&r.platform).or_else(|| consent.services.of_provider(&r.provider))
-        };
-        let rule_service: Vec<Option<u16>> = catalog.rules().map(service_of).collect();
-        let mut service_cookies: std::collections::HashMap<u16, Vec<String>> = Default::default();
+        // The product first ("Youtube"), then the company ("Google"); a few hundred distinct
+        // names among thousands of rules, so each is looked up once.
+        let mut seen: HashMap<&str, Option<u16>> = HashMap::new();
+        let mut rule_service: Vec<Option<u16>> = Vec::with_capacity(catalog.len());
+        for r in catalog.rules() {
+            let mut lookup = |name| *seen.entry(name).or_insert_with(|| consent.services.of_provider(name));
+            let service = lookup(r.platform.as_str()).or_else(|| lookup(r.provider.as_str()));
+            rule_service.push(service);
+        }
+        let mut service_cookies: HashMap<u16, Vec<String>> = Default::default();
         for (r, s) in catalog.rules().zip(&rule_service) {
             let Some(s) = s else { continue };
             let names = service_cookies.entry(*s).or_default();

@@ -14,11 +14,11 @@ use crate::settings::SettingsError;
 /// The services visitors choose one by one: the catalog's providers (built-in, then those the
 /// operator's rules name), shaped by `[services]`.
 pub fn services(
+    builtin: &[TrackerRule],
     raw: &RawTrackers,
     services: &std::collections::BTreeMap<String, RawService>,
     consent: &ConsentSettings,
 ) -> Result<ServiceTable, SettingsError> {
-    let builtin = TrackerCatalog::builtin_rules();
     let providers =
         builtin.iter().map(|r| (r.provider.as_str(), r.category.as_str())).chain(raw.rules.iter().map(|r| {
             // As `compile` names a rule without a provider: after its pattern (the key ignores
@@ -29,9 +29,14 @@ pub fn services(
     ServiceTable::compile(providers, services, &consent.categories)
 }
 
-pub fn compile(raw: RawTrackers, consent: &ConsentSettings) -> Result<TrackerCatalog, SettingsError> {
+/// `builtin`: [`TrackerCatalog::builtin_rules`], made once by the caller.
+pub fn compile(
+    raw: RawTrackers,
+    builtin: Vec<TrackerRule>,
+    consent: &ConsentSettings,
+) -> Result<TrackerCatalog, SettingsError> {
     let err = |key: &str, m: String| SettingsError { key: format!("trackers.{key}"), message: m };
-    let mut rules = TrackerCatalog::builtin_rules();
+    let mut rules = builtin;
     let mut specs = Vec::new();
     if let Some(path) = &raw.list_file {
         let category = raw.list_category.clone().unwrap_or_else(|| "marketing".into());

@@ -148,11 +148,14 @@ impl TryFrom<RawConfig> for Config {
         let reload =
             ReloadConfig { watch: raw.reload.watch, interval: positive("reload.interval", raw.reload.interval)? };
         let mut consent = ConsentSettings::compile(raw.consent)?;
-        consent.services = Arc::new(crate::catalog::settings::services(&raw.trackers, &raw.services, &consent)?);
+        // Built once: the services are named after the same rules the catalog compiles.
+        let builtin = TrackerCatalog::builtin_rules();
+        consent.services =
+            Arc::new(crate::catalog::settings::services(&builtin, &raw.trackers, &raw.services, &consent)?);
         let cookies = CookiePolicy::compile(raw.cookies, &consent)?;
         let click_ids = ClickIds::compile(raw.click_ids, &consent)?;
         let unknown_third_party = raw.trackers.unknown_third_party;
-        let trackers = crate::catalog::settings::compile(raw.trackers, &consent)?;
+        let trackers = crate::catalog::settings::compile(raw.trackers, builtin, &consent)?;
         let catalog_version = format!("{}+{}+{}", env!("CARGO_PKG_VERSION"), cookies.rule_count(), trackers.len());
         let audit = crate::consent::audit::compile(raw.audit)?;
         let html = crate::rewrite::settings::compile(raw.html, &trackers, &cookies, &consent, unknown_third_party)?;

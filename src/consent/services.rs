@@ -73,6 +73,8 @@ pub struct ServiceTable {
     by_name: HashMap<String, u16>,
     /// The services `[services]` names, in id order.
     configured: Vec<u16>,
+    /// Some service's category was set by `[services]`.
+    any_regrouped: bool,
 }
 
 /// A provider name as a lookup key: lowercase letters and digits only, so "YouTube", "Youtube"
@@ -251,6 +253,7 @@ impl ServiceTable {
             if service.configured {
                 table.configured.push(i as u16);
             }
+            table.any_regrouped |= service.regrouped;
             table.list.push(service);
         }
         // Exact names: every provider given (catalog, rules, `providers`), where it maps.
@@ -305,6 +308,9 @@ impl ServiceTable {
 
     /// The category a provider's rules move to when a `[services]` table regrouped it.
     pub fn regrouped(&self, provider: &str) -> Option<usize> {
+        if !self.any_regrouped {
+            return None;
+        }
         self.of_provider(provider).and_then(|i| self.get(i)).filter(|s| s.regrouped).map(|s| s.category)
     }
 }
