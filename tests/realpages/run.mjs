@@ -133,6 +133,18 @@ async function settle(page) {
 const readMarkers = (page) => page.evaluate(() => Array.from(document.documentElement.attributes)
   .filter((a) => a.name.startsWith('data-site-ok-')).map((a) => a.name.slice('data-site-ok-'.length)));
 
+/** The markers once every `expected` one is set, or after 5 s more: a site script that sets its
+ *  marker when its own API answers can finish after the network looked idle on a loaded machine
+ *  (six pages at once on two cores). A script that is broken never sets it. */
+async function settledMarkers(page, expected) {
+  const end = Date.now() + 5000;
+  for (;;) {
+    const found = await readMarkers(page).catch(() => []);
+    if (expected.every((m) => found.includes(m)) || Date.now() > end) return found;
+    await sleep(100);
+  }
+}
+
 /** Clicks the banner's "Reject all" (or posts the form when there is no banner to click). */
 async function rejectAll(t) {
   const button = t.page.locator('#consent-proxy button[value="reject_all"]');
@@ -159,23 +171,23 @@ async function served(url) {
 async function baseline(originUrl, file) {
   const { refs } = await served(`${originUrl}/${file}`);
   const t = await openPage(`${originUrl}/${file}`);
-  const markers = await readMarkers(t.page);
+  const markers = await settledMarkers(t.page, manifest.pages[file]?.markers || []);
   await t.ctx.close();
   return { refs, requests: t.requests, markers, errors: t.errors };
 }
 
 /** One page through one proxy: static check, undecided load, reject live, reject reloaded. */
-async function throughProxy(proxyUrl, file) {
+async function throughProxy(proxyUrl, file, expected) {
   const { refs, inert } = await served(`${proxyUrl}/${file}`);
   const t = await openPage(`${proxyUrl}/${file}`);
-  const markers = { undecided: await readMarkers(t.page) };
+  const markers = { undecided: await settledMarkers(t.page, expected) };
   t.phase = 'reject-live';
   const reject = await rejectAll(t);
   await settle(t.page);
   t.phase = 'rejected';
   await t.page.reload({ waitUntil: 'load', timeout: 15_000 });
   await settle(t.page);
-  markers.rejected = await readMarkers(t.page);
+  markers.rejected = await settledMarkers(t.page, expected);
   await t.ctx.close();
   return { refs, inert, requests: t.requests, markers, errors: t.errors, reject };
 }
@@ -307,7 +319,7 @@ async function main() {
   CONFIGS.forEach((c, ci) => { if (proxies[ci].url) files.forEach((f, fi) => tasks.push({ ci, fi })); });
   const runs = await pool(tasks, CONCURRENCY, async ({ ci, fi }) => {
     try {
-      return await throughProxy(proxies[ci].url, files[fi]);
+      return await throughProxy(proxies[ci].url, files[fi], manifest.pages[files[fi]]?.markers || []);
     } catch (e) {
       return { failed: String(e.message || e).split('\n')[0] };
     }
