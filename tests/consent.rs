@@ -76,15 +76,6 @@ fn set_cookie_names(h: &HeaderMap) -> Vec<String> {
     v
 }
 
-fn consent_cookie(h: &HeaderMap) -> String {
-    h.get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap())
-        .find(|v| v.starts_with("consent="))
-        .map(|v| v.split(';').next().unwrap().to_string())
-        .expect("a consent cookie was set")
-}
-
 async fn request(method: &str, url: &str, headers: &[(&str, &str)], body: &str) -> (u16, HeaderMap, String) {
     let mut b = Request::builder().method(method).uri(url);
     for (k, v) in headers {

@@ -67,15 +67,6 @@ async fn get_with(url: &str, cookie: &str) -> (u16, HeaderMap, String) {
     send(req).await
 }
 
-fn consent_cookie(h: &HeaderMap) -> String {
-    h.get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap())
-        .find(|v| v.starts_with("consent="))
-        .map(|v| v.split(';').next().unwrap().to_string())
-        .expect("a consent cookie was set")
-}
-
 /// The names the browser is told to store (not deletions).
 fn stored(h: &HeaderMap) -> Vec<String> {
     let mut v: Vec<String> = h

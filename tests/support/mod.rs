@@ -335,3 +335,13 @@ pub async fn recording_origin() -> (SocketAddr, std::sync::Arc<std::sync::Mutex<
     .await;
     (addr, seen)
 }
+
+/// `consent=<value>` of the consent cookie a response sets (panics when it sets none).
+pub fn consent_cookie(h: &http::HeaderMap) -> String {
+    h.get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|v| v.starts_with("consent="))
+        .map(|v| v.split(';').next().unwrap().to_string())
+        .expect("a consent cookie was set")
+}
